@@ -1,0 +1,49 @@
+"""The `pulse` command: a thin layer over etl/ and dashboard/.
+
+Each subcommand lives in dashboard/commands/<name>.py and exposes `command` (a click.Command);
+they are discovered by module name, so adding a command never edits this file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import sys
+
+import click
+
+from dashboard import commands
+from etl.errors import PulseError
+from etl.settings import SettingsError
+
+log = logging.getLogger("pulse")
+
+
+class PulseGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(i.name.replace("_", "-") for i in pkgutil.iter_modules(commands.__path__)
+                      if not i.name.startswith("_"))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.list_commands(ctx):
+            return None
+        module = importlib.import_module(f"dashboard.commands.{name.replace('-', '_')}")
+        return module.command
+
+    def invoke(self, ctx: click.Context):  # one-line errors for users, tracebacks to the log
+        try:
+            return super().invoke(ctx)
+        except (PulseError, SettingsError) as exc:
+            log.debug("command failed", exc_info=True)
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(getattr(exc, "exit_code", 1))
+
+
+@click.group(cls=PulseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pulse")
+def main() -> None:
+    """Pulse: nonferrous-metals statistics in DuckDB, charted with Streamlit.
+
+    Exit codes: 0 success, 1 some input rejected or a query refused/failed, 2 usage error.
+    """

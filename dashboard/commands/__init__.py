@@ -1,0 +1,1 @@
+"""One module per `pulse` subcommand; see dashboard/cli.py."""

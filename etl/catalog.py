@@ -1,0 +1,151 @@
+"""The series catalog (data/catalog.toml): ids, names, aliases, units; and mapping onto it.
+
+A statistic maps to a series when one of the series' aliases appears in its subject + indicator
+text, the series' unit has the statistic's dimension, and its period shape fits: a cumulative
+(year-to-date) period picks the `cumulative` twin of a family. The longest alias wins.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from etl.errors import PulseError
+from etl.units import UnitError, dimension_of, parse_unit
+
+KINDS = ("flow", "stock", "rate", "price", "index")
+FREQUENCIES = ("A", "Q", "M", "D", "S", "B")  # year, quarter, month, day, shift, batch
+
+
+@dataclass(frozen=True)
+class Series:
+    id: str
+    name_zh: str
+    name_en: str
+    subject: str
+    category: str
+    unit: str
+    display_unit: str
+    frequency: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    cumulative: bool = False
+    family: str | None = None
+    description: str = ""
+
+    @property
+    def display_factor(self) -> float:
+        """Canonical value / display_factor = the number shown in display_unit."""
+        if not self.display_unit:
+            return 1.0
+        return float(parse_unit(self.display_unit).factor)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\"“”'‘’]+", "", text or "")
+
+
+def is_cumulative_period(start: date | None, end: date | None) -> bool:
+    """Jan 1 .. a month end other than Jan 31 and Dec 31: a year-to-date span."""
+    if start is None or end is None or start == end:
+        return False
+    return start.month == 1 and start.day == 1 and end.month not in (1, 12) and end.year == start.year
+
+
+@dataclass
+class Catalog:
+    series: dict[str, Series]
+    path: Path | None = None
+    _aliases: list[tuple[str, tuple[str, ...], Series]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        for s in self.series.values():
+            for alias in s.aliases:
+                parts = tuple(_squash(p) for p in alias.split("+") if p.strip())
+                self._aliases.append((alias, parts, s))
+        self._aliases.sort(key=lambda a: -sum(len(p) for p in a[1]))
+
+    def get(self, series_id: str) -> Series | None:
+        return self.series.get(series_id)
+
+    def resolve_id(self, name: str) -> Series | None:
+        """An id as written in a table: an exact id, else an exact alias of one series."""
+        if name in self.series:
+            return self.series[name]
+        hits = {s.id: s for alias, _, s in self._aliases if alias == name and not s.cumulative}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    def match(
+        self,
+        indicator: str,
+        subject: str = "",
+        unit: str | None = None,
+        period_start: date | None = None,
+        period_end: date | None = None,
+    ) -> Series | None:
+        """The catalog series a statistic states, or None when none fits."""
+        text = _squash(subject) + "|" + _squash(indicator)
+        cumulative = is_cumulative_period(period_start, period_end)
+        dim = _dimension_or_none(unit) if unit is not None else None
+        for _alias, parts, s in self._aliases:
+            if not all(p in text for p in parts):
+                continue
+            if dim is not None and _dimension_or_none(s.unit) != dim:
+                continue
+            if s.cumulative != cumulative:
+                twin = self._twin(s, cumulative)
+                if twin is None:
+                    continue
+                s = twin
+            return s
+        return None
+
+    def _twin(self, s: Series, cumulative: bool) -> Series | None:
+        if cumulative:
+            return next((t for t in self.series.values() if t.family == s.id and t.cumulative), None)
+        return self.series.get(s.family) if s.family else None
+
+
+def _dimension_or_none(unit: str) -> str | None:
+    try:
+        return dimension_of(unit)
+    except UnitError:
+        return None
+
+
+class CatalogError(PulseError):
+    """The catalog file itself is wrong."""
+
+
+_REQUIRED = ("id", "name_zh", "name_en", "subject", "category", "unit", "display_unit", "frequency", "kind")
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise CatalogError(f"catalog {path} not found; set PULSE_CATALOG or restore data/catalog.toml.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"catalog {path} is not valid TOML ({exc}); fix the line it names.") from None
+    series: dict[str, Series] = {}
+    for n, entry in enumerate(raw.get("series", []), start=1):
+        missing = [k for k in _REQUIRED if k not in entry]
+        if missing:
+            raise CatalogError(f"catalog {path}: series #{n} lacks {', '.join(missing)}; add them.")
+        if entry["id"] in series:
+            raise CatalogError(f"catalog {path}: series id '{entry['id']}' appears twice; keep one.")
+        if entry["kind"] not in KINDS:
+            raise CatalogError(f"catalog {path}: series '{entry['id']}' has kind '{entry['kind']}'; use one of {KINDS}.")
+        try:
+            dimension_of(entry["unit"])
+            if entry["display_unit"]:
+                parse_unit(entry["display_unit"])
+        except UnitError as exc:
+            raise CatalogError(f"catalog {path}: series '{entry['id']}': {exc}.") from None
+        entry = dict(entry, aliases=tuple(entry.get("aliases", ())))
+        series[entry["id"]] = Series(**entry)
+    return Catalog(series, path)
