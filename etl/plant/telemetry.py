@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -39,12 +39,13 @@ MEMORY_LIMIT = "1GB"
 @dataclass
 class Ingested:
     kind: LogKind
+    sha256: str
     rows: int
     loaded: int
     rejects: list[RowReject]
     partitions: list[tuple[str, date]]  # (plant, day) touched by this file
     simulated: bool
-    parts: list[Path] = field(default_factory=list)
+    staging: Path  # the parts, until publish_parts moves them into their partitions
 
 
 def read_header(path: Path) -> list[str]:
@@ -110,7 +111,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> None:
 
 
 def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: LogKind, first_row: int) -> None:
-    con.execute(f"""
+    con.execute("""
         CREATE TEMP TABLE dup AS
         SELECT id, min(rowid) AS first FROM staged WHERE reason IS NULL GROUP BY id HAVING count(*) > 1""")
     con.execute(f"""
@@ -173,35 +174,53 @@ def _refuse_mostly_bad(con: duckdb.DuckDBPyConnection, path: Path, total: int, b
     )
 
 
-def _write_parts(
-    con: duckdb.DuckDBPyConnection, telemetry_dir: Path, kind: LogKind, sha256: str, document_id: str
-) -> list[Path]:
-    staging = telemetry_dir / ".staging" / f"{kind.name}-{sha256[:16]}"
+def staging_dir(telemetry_dir: Path, kind: LogKind, sha256: str) -> Path:
+    return telemetry_dir / ".staging" / f"{kind.name}-{sha256[:16]}"
+
+
+def _write_staging(con: duckdb.DuckDBPyConnection, staging: Path, kind: LogKind, sha256: str) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
-    prefix = part_prefix(sha256)
+    order = "ts" if kind.name == "weld" else "started_at"
     con.execute(
-        f"""COPY (SELECT {PARQUET_COLUMNS[kind.name]}, '{document_id}' AS document_id, plant, date
-                  FROM staged WHERE reason IS NULL ORDER BY plant, date, {'ts' if kind.name == 'weld' else 'started_at'})
+        f"""COPY (SELECT {PARQUET_COLUMNS[kind.name]}, '{sha256[:16]}' AS document_id, plant, date
+                  FROM staged WHERE reason IS NULL ORDER BY plant, date, {order})
             TO '{staging}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (plant, date),
-                            FILENAME_PATTERN '{prefix}{{i}}')"""
+                            FILENAME_PATTERN '{part_prefix(sha256)}{{i}}')"""
     )
-    parts = []
-    for produced in sorted(staging.rglob("*.parquet")):
-        dest_dir = telemetry_dir / kind.name / produced.parent.relative_to(staging)
-        dest_dir.mkdir(parents=True, exist_ok=True)
-        parts.append(dest_dir / produced.name)
-    for folder in {p.parent for p in parts}:  # a retry replaces what an interrupted run left
+
+
+def publish_parts(ingested: Ingested, telemetry_dir: Path) -> list[Path]:
+    """Move the file's parts from staging into their partitions (os.replace, part by part).
+
+    Parts an interrupted earlier run of the same file left behind are replaced, not added to.
+    """
+    staging = ingested.staging
+    produced = sorted(staging.rglob("*.parquet")) if staging.is_dir() else []
+    dests = [telemetry_dir / ingested.kind.name / p.relative_to(staging) for p in produced]
+    prefix = part_prefix(ingested.sha256)
+    for folder in {d.parent for d in dests}:
+        folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob(f"{prefix}*.parquet"):
             old.unlink()
-    for produced, dest in zip(sorted(staging.rglob("*.parquet")), parts, strict=True):
-        os.replace(produced, dest)
+    for src, dest in zip(produced, dests, strict=True):
+        os.replace(src, dest)
     shutil.rmtree(staging, ignore_errors=True)
-    return parts
+    _remove_if_empty(telemetry_dir / ".staging")
+    return dests
+
+
+def _remove_if_empty(folder: Path) -> None:
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def ingest(path: Path, kind: LogKind, sha256: str, telemetry_dir: Path) -> Ingested:
-    """Validate a plant log and write its good rows as Parquet; raise SourceError if mostly bad."""
+    """Validate a plant log and write its good rows as Parquet parts in a staging folder.
+
+    Raises SourceError when the file is unreadable, lacks columns, or is mostly bad rows.
+    `publish_parts` then moves the parts into place (the source does so in `after_load`).
+    """
     first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header
     con = _connect(telemetry_dir)
     try:
@@ -216,13 +235,13 @@ def ingest(path: Path, kind: LogKind, sha256: str, telemetry_dir: Path) -> Inges
         partitions = con.execute(
             "SELECT DISTINCT plant, date FROM staged WHERE reason IS NULL ORDER BY ALL"
         ).fetchall()
-        parts = _write_parts(con, telemetry_dir, kind, sha256, sha256[:16])
+        staging = staging_dir(telemetry_dir, kind, sha256)
+        _write_staging(con, staging, kind, sha256)
     finally:
         con.close()
-        for leftover in (telemetry_dir / ".spill", telemetry_dir / ".staging"):
-            if leftover.is_dir() and not any(leftover.iterdir()):
-                leftover.rmdir()
-    return Ingested(kind, total, total - bad, rejects, [(p, d) for p, d in partitions], bool(simulated), parts)
+        _remove_if_empty(telemetry_dir / ".spill")
+    return Ingested(kind, sha256, total, total - bad, rejects, [(p, d) for p, d in partitions], bool(simulated),
+                    staging)
 
 
 # --- reading back -------------------------------------------------------------------------------
@@ -243,7 +262,7 @@ def _rows(con: duckdb.DuckDBPyConnection, kind: LogKind, day: date, where: dict[
     order = "ts" if kind.name == "weld" else "started_at"
     if not files:
         return pl.DataFrame()
-    sql = f"SELECT * FROM read_parquet($files, hive_partitioning = true, hive_types = {{'date': DATE}})"
+    sql = "SELECT * FROM read_parquet($files, hive_partitioning = true, hive_types = {'date': DATE})"
     if filters:
         sql += " WHERE " + " AND ".join(f"{k} = ${k}" for k in filters)
     return con.execute(sql + f" ORDER BY {order}", {"files": files, **filters}).pl()
