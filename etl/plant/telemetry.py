@@ -265,7 +265,7 @@ def _rows(con: duckdb.DuckDBPyConnection, kind: LogKind, day: date, where: dict[
     sql = "SELECT * FROM read_parquet($files, hive_partitioning = true, hive_types = {'date': DATE})"
     if filters:
         sql += " WHERE " + " AND ".join(f"{k} = ${k}" for k in filters)
-    return con.execute(sql + f" ORDER BY {order}", {"files": files, **filters}).pl()
+    return con.sql(sql + f" ORDER BY {order}", params={"files": files, **filters}).pl()
 
 
 def weld_rows(

@@ -42,8 +42,13 @@ def extract(path: Path, ctx: SourceContext) -> Extracted:
     got = ingest(path, kind, sha256, telemetry_dir)
 
     def after_load(con: duckdb.DuckDBPyConnection) -> None:
-        publish_parts(got, telemetry_dir)
-        kpi.refresh(con, kind, got.partitions, telemetry_dir, sha256[:16], ctx.load_id)
+        parts = publish_parts(got, telemetry_dir)
+        try:
+            kpi.refresh(con, kind, got.partitions, telemetry_dir, sha256[:16], ctx.load_id)
+        except BaseException:  # the pipeline rolls the file back: take its rows out of the telemetry too
+            for part in parts:
+                part.unlink(missing_ok=True)
+            raise
 
     days = [d for _, d in got.partitions]
     span = f"{min(days)} to {max(days)}" if days else "no days"
