@@ -1,0 +1,86 @@
+"""Regenerate the plant case files: `uv run python tests/cases/plant/make_cases.py`.
+
+Each file is a small simulated log with one quirk, named after it; the tests pin the exact
+row numbers and reasons, so regenerate only together with the tests.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from etl.plant.simulate import gallium_day, weld_day
+
+HERE = Path(__file__).parent
+DAY = date(2025, 3, 1)
+
+
+def _rows(df: pl.DataFrame) -> list[dict[str, str]]:
+    text = df.write_csv(datetime_format="%Y-%m-%d %H:%M:%S%.3f")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _write(name: str, rows: list[dict[str, str]], header: list[str] | None = None) -> None:
+    header = header or list(rows[0])
+    with (HERE / name).open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        for r in rows:
+            w.writerow([r.get(h, "") for h in (header if header == list(rows[0]) else rows[0])])
+
+
+def welds() -> list[dict[str, str]]:
+    return _rows(weld_day(DAY, seed=7, interval_s=8640).head(10))
+
+
+def batches() -> list[dict[str, str]]:
+    return _rows(pl.concat([gallium_day(DAY, 7), gallium_day(date(2025, 3, 2), 7)]))
+
+
+def edited(rows: list[dict[str, str]], index: int, **changes: str) -> list[dict[str, str]]:
+    out = [dict(r) for r in rows]
+    out[index].update(changes)
+    return out
+
+
+def main() -> None:
+    w = welds()
+    _write("welds_clean.csv", w)
+    _write("duplicate_weld_id.csv", edited(w, 4, weld_id=w[1]["weld_id"]))
+    _write("timestamp_does_not_parse.csv", edited(w, 2, ts="2025-03-01 25:61:00"))
+    _write("current_not_physically_possible.csv", edited(w, 3, current_a="250000"))
+    _write("current_not_a_number.csv", edited(w, 3, current_a="14k"))
+    _write("temperature_not_physically_possible.csv", edited(w, 1, temperature_c="-300"))
+    _write("result_neither_pass_nor_fail.csv", edited(w, 5, result="maybe"))
+    _write("passed_weld_with_defect_code.csv", edited(w, 6, result="pass", defect_code="POR"))
+    _write("missing_weld_id.csv", edited(w, 7, weld_id=""))
+    bad = [dict(r, current_a="-5") if i < 6 else r for i, r in enumerate(w)]
+    _write("mostly_bad_currents.csv", bad)
+    no_vdrop = [{k: v for k, v in r.items() if k != "vdrop_mv"} for r in w]
+    _write("missing_vdrop_column.csv", no_vdrop)
+    zh = {"ts": "时间", "plant": "工厂", "line": "产线", "robot": "机器人", "cathode_id": "阴极编号",
+          "weld_id": "焊点编号", "current_a": "电流", "temperature_c": "温度", "vdrop_mv": "压降",
+          "result": "结果", "defect_code": "缺陷代码", "simulated": "模拟"}
+    _write("chinese_headers.csv", [{zh[k]: v for k, v in r.items()} for r in _rows(weld_day(date(2025, 3, 3), 7, 8640).head(10))])
+    late = _rows(weld_day(DAY, seed=7, interval_s=8640).slice(10, 20))
+    _write("late_welds_for_2025-03-01.csv", late)
+    weld_day(date(2025, 3, 4), 7, 8640).head(12).write_parquet(HERE / "welds_as_parquet.parquet")
+
+    b = batches()
+    _write("batches_clean.csv", b)
+    _write("recovered_exceeds_input.csv", edited(b, 2, gallium_recovered_kg="99.5", gallium_in_kg="66.125"))
+    _write("negative_recovered.csv", edited(b, 3, gallium_recovered_kg="-1.5"))
+    _write("ended_before_started.csv", edited(b, 1, ended_at="2025-03-01 01:00:00"))
+    _write("start_does_not_parse.csv", edited(b, 5, started_at="yesterday"))
+    _write("duplicate_batch_id.csv", edited(b, 6, batch_id=b[0]["batch_id"]))
+    with_pct = [dict(r, recovery_pct=f"{100 * float(r['gallium_recovered_kg']) / float(r['gallium_in_kg']):.2f}")
+                for r in b]
+    _write("recovery_pct_outside_0_100.csv", edited(with_pct, 4, recovery_pct="104.2"))
+
+
+if __name__ == "__main__":
+    main()
