@@ -249,7 +249,8 @@ def ingest(path: Path, kind: LogKind, sha256: str, telemetry_dir: Path) -> Inges
 
 def telemetry_dir_of(con: duckdb.DuckDBPyConnection) -> Path:
     """<the warehouse file's folder>/telemetry, for a connection to the published warehouse."""
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    found = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    row = found[0] if found else None
     if not row or not row[0]:
         raise ValueError("this connection is not to a warehouse file, so it has no telemetry folder")
     return Path(row[0]).resolve().parent / "telemetry"
