@@ -39,6 +39,7 @@ def rows(settings: Settings, sql: str, params: list | None = None) -> list[tuple
 def bare(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated warehouse with the views, empty: tests insert aggregates by hand."""
     db = tmp_path / "bare" / "pulse.duckdb"
+    db.parent.mkdir()
     con = warehouse.open_staging(db)
     warehouse.create_views(con)
     yield con
