@@ -84,6 +84,7 @@ def _connect(telemetry_dir: Path) -> duckdb.DuckDBPyConnection:
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     con.execute("SET preserve_insertion_order = true")
+    con.execute("SET enable_progress_bar = false")
     return con
 
 
