@@ -112,9 +112,12 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> None:
 
 
 def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: LogKind, first_row: int) -> None:
+    # Group on a 64-bit hash first (cheap), then compare the few ids whose hashes collide.
     con.execute("""
         CREATE TEMP TABLE dup AS
-        SELECT id, min(rowid) AS first FROM staged WHERE reason IS NULL GROUP BY id HAVING count(*) > 1""")
+        WITH h AS (SELECT hash(id) AS h FROM staged WHERE reason IS NULL GROUP BY 1 HAVING count(*) > 1)
+        SELECT id, min(rowid) AS first FROM staged WHERE reason IS NULL AND hash(id) IN (SELECT h FROM h)
+        GROUP BY id HAVING count(*) > 1""")
     con.execute(f"""
         UPDATE staged SET reason = concat('duplicate {kind.id_column} ', staged.id, ' (first at row ',
                                           dup.first + {first_row}, ')')
@@ -182,10 +185,9 @@ def staging_dir(telemetry_dir: Path, kind: LogKind, sha256: str) -> Path:
 def _write_staging(con: duckdb.DuckDBPyConnection, staging: Path, kind: LogKind, sha256: str) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
-    order = "ts" if kind.name == "weld" else "started_at"
-    con.execute(
+    con.execute(  # the staged table is in file order (no sort: MES exports come in time order)
         f"""COPY (SELECT {PARQUET_COLUMNS[kind.name]}, '{sha256[:16]}' AS document_id, plant, date
-                  FROM staged WHERE reason IS NULL ORDER BY plant, date, {order})
+                  FROM staged WHERE reason IS NULL)
             TO '{staging}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (plant, date),
                             FILENAME_PATTERN '{part_prefix(sha256)}{{i}}')"""
     )
