@@ -50,6 +50,7 @@ _CHILD_BASELINE = """
 import resource, sys, time, duckdb
 path, out = sys.argv[1], sys.argv[2]
 con = duckdb.connect()
+con.execute("SET enable_progress_bar = false")
 t = time.perf_counter()
 con.execute(f"COPY (SELECT * FROM read_csv('{path}')) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
 print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, 0)
@@ -58,7 +59,7 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 
 def _child(code: str, *args: str) -> tuple[float, int, int]:
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    seconds, rss, rows = done.stdout.split()
+    seconds, rss, rows = done.stdout.strip().splitlines()[-1].split()
     return float(seconds), int(rss), int(rows)
 
 
