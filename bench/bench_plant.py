@@ -8,7 +8,7 @@
 4. The bundled history `pulse up` loads on a fresh clone: generate + load.
 
 Sizes: PULSE_BENCH_CSV_DAYS (default 80 days at one weld per robot every 2 s, ~2.3 GB) and
-PULSE_BENCH_YEAR_DAYS (default 365). Files go to bench/out/ (git-ignored) and are removed after.
+PULSE_BENCH_YEAR_DAYS (default 365); PULSE_BENCH_PLANT_PARTS picks parts (bundled,ingest,year). Files go to bench/out/ (git-ignored) and are removed after.
 """
 
 from __future__ import annotations
@@ -195,10 +195,14 @@ def main() -> str:
     year_days = int(os.environ.get("PULSE_BENCH_YEAR_DAYS", "365"))
     OUT.mkdir(parents=True, exist_ok=True)
     try:
+        parts = os.environ.get("PULSE_BENCH_PLANT_PARTS", "bundled,ingest,year").split(",")
         lines = ["## Plant telemetry (`bench/bench_plant.py`)\n"]
-        lines += bench_bundled()
-        lines += bench_ingest(csv_days)
-        lines += bench_drill_and_refresh(year_days)
+        if "bundled" in parts:
+            lines += bench_bundled()
+        if "ingest" in parts:
+            lines += bench_ingest(csv_days)
+        if "year" in parts:
+            lines += bench_drill_and_refresh(year_days)
     finally:
         shutil.rmtree(OUT, ignore_errors=True)
     return "\n".join(lines)

@@ -113,15 +113,16 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> None:
 
 def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: LogKind, first_row: int) -> None:
     # Group on a 64-bit hash first (cheap), then compare the few ids whose hashes collide.
-    con.execute("""
-        CREATE TEMP TABLE dup AS
-        WITH h AS (SELECT hash(id) AS h FROM staged WHERE reason IS NULL GROUP BY 1 HAVING count(*) > 1)
-        SELECT id, min(rowid) AS first FROM staged WHERE reason IS NULL AND hash(id) IN (SELECT h FROM h)
-        GROUP BY id HAVING count(*) > 1""")
+    col = kind.id_column
     con.execute(f"""
-        UPDATE staged SET reason = concat('duplicate {kind.id_column} ', staged.id, ' (first at row ',
+        CREATE TEMP TABLE dup AS
+        WITH h AS (SELECT hash({col}) AS h FROM staged WHERE reason IS NULL GROUP BY 1 HAVING count(*) > 1)
+        SELECT {col} AS id, min(rowid) AS first FROM staged WHERE reason IS NULL AND hash({col}) IN (SELECT h FROM h)
+        GROUP BY {col} HAVING count(*) > 1""")
+    con.execute(f"""
+        UPDATE staged SET reason = concat('duplicate {col} ', staged.{col}, ' (first at row ',
                                           dup.first + {first_row}, ')')
-        FROM dup WHERE staged.id = dup.id AND staged.rowid > dup.first AND staged.reason IS NULL""")
+        FROM dup WHERE staged.{col} = dup.id AND staged.rowid > dup.first AND staged.reason IS NULL""")
 
 
 def _existing_parts(telemetry_dir: Path, kind: LogKind, partitions: list[tuple[str, date]], own: str) -> list[str]:
@@ -141,11 +142,11 @@ def _mark_already_loaded(
     if not files:
         return
     con.execute(
-        f"""UPDATE staged SET reason = concat('{kind.id_column} ', staged.id, ' is already loaded (document ',
+        f"""UPDATE staged SET reason = concat('{kind.id_column} ', e.id, ' is already loaded (document ',
                                               e.document_id, ')')
             FROM (SELECT {kind.id_column} AS id, any_value(document_id) AS document_id
                   FROM read_parquet($files) GROUP BY 1) e
-            WHERE staged.id = e.id AND staged.reason IS NULL""",
+            WHERE staged.{kind.id_column} = e.id AND staged.reason IS NULL""",
         {"files": files},
     )
 

@@ -46,7 +46,7 @@ def source_select(mapping: dict[str, str], kind: LogKind) -> str:
 
 
 def _text(col: str) -> str:
-    return f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+    return f"NULLIF(CAST({col} AS VARCHAR), '')"
 
 
 def _range_checks(col: str, typed: str, bounds: tuple[float, float], unit: str, what: str) -> list[str]:
@@ -88,7 +88,7 @@ SELECT ts_v AS ts, plant, line, robot, cathode_id, weld_id,
        current_v AS current_a, temperature_v AS temperature_c, vdrop_v AS vdrop_mv, passed_v AS passed,
        CASE WHEN passed_v = false THEN coalesce(upper(defect_code), 'UNSPECIFIED') END AS defect_code,
        coalesce(TRY_CAST(simulated AS BOOLEAN), false) AS simulated,
-       CAST(ts_v AS DATE) AS date, weld_id AS id,
+       CAST(ts_v AS DATE) AS date,
        CASE {' '.join(checks)} END AS reason
 FROM (
     SELECT TRY_CAST(ts AS TIMESTAMP) AS ts_v, {_text('ts')} AS ts,
@@ -133,7 +133,7 @@ def gallium_staging_sql(source: str) -> str:
 SELECT batch_id, plant, line, started_at_v AS started_at, ended_at_v AS ended_at,
        liquor_v AS liquor_m3, in_v AS gallium_in_kg, out_v AS gallium_recovered_kg,
        coalesce(TRY_CAST(simulated AS BOOLEAN), false) AS simulated,
-       CAST(started_at_v AS DATE) AS date, batch_id AS id,
+       CAST(started_at_v AS DATE) AS date,
        CASE {' '.join(checks)} END AS reason
 FROM (
     SELECT {_text('batch_id')} AS batch_id, {_text('plant')} AS plant, {_text('line')} AS line,
