@@ -184,14 +184,23 @@ def staging_dir(telemetry_dir: Path, kind: LogKind, sha256: str) -> Path:
 
 
 def _write_staging(con: duckdb.DuckDBPyConnection, staging: Path, kind: LogKind, sha256: str) -> None:
+    """One Parquet part per (plant, day), written one after another.
+
+    Sequential single-partition COPYs beat one PARTITION_BY COPY here: the staged rows are in file
+    (time) order, so each day's scan skips the other days' row groups, and only one writer is open.
+    """
     shutil.rmtree(staging, ignore_errors=True)
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    con.execute(  # the staged table is in file order (no sort: MES exports come in time order)
-        f"""COPY (SELECT {PARQUET_COLUMNS[kind.name]}, '{sha256[:16]}' AS document_id, plant, date
-                  FROM staged WHERE reason IS NULL)
-            TO '{staging}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (plant, date),
-                            FILENAME_PATTERN '{part_prefix(sha256)}{{i}}')"""
-    )
+    partitions = con.execute("SELECT DISTINCT plant, date FROM staged WHERE reason IS NULL ORDER BY ALL").fetchall()
+    for plant, day in partitions:
+        folder = partition_dir(staging, "", plant, day)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = str(folder / f"{part_prefix(sha256)}0.parquet").replace("'", "''")
+        con.execute(
+            f"""COPY (SELECT {PARQUET_COLUMNS[kind.name]}, '{sha256[:16]}' AS document_id
+                      FROM staged WHERE reason IS NULL AND plant = $plant AND date = $day)
+                TO '{target}' (FORMAT parquet, COMPRESSION zstd)""",
+            {"plant": plant, "day": day},
+        )
 
 
 def publish_parts(ingested: Ingested, telemetry_dir: Path) -> list[Path]:
