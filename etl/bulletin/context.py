@@ -73,7 +73,8 @@ class PeriodContext:
             k = self._last(max(lo, art), hi, qstart)
             if k is not None:
                 return self._resolve(k, art, qstart)
-        return self._event(qstart, art, 0), ""
+        event = self._event(qstart, art, 0)
+        return (event[0], event[1]) if event else None, (event[2] if event else "")
 
     def _resolve(self, k: int, art: int, qstart: int) -> tuple[Period | None, str]:
         m = self.mentions[k]
@@ -89,11 +90,11 @@ class PeriodContext:
         if m.rel is not None and m.label in ("今年", "本年", "去年", "上年", "前年"):
             event = self._event(qstart, art, m.rel)
             if event is not None:
-                return event, m.label
+                return (event[0], event[1]), m.label
         period = resolve(replace(m), self.doc_year, self.years[k])
         return period, m.label
 
-    def _event(self, qstart: int, art: int, shift: int) -> Period | None:
+    def _event(self, qstart: int, art: int, shift: int) -> tuple[date, date, str] | None:
         """The dates of the event the article is about: the last before, else the first in the paragraph."""
         k = bisect.bisect_left(self.event_starts, qstart) - 1
         event = self.events[k] if k >= 0 and self.events[k].start >= art else None
@@ -102,9 +103,10 @@ class PeriodContext:
             nxt = bisect.bisect_left(self.event_starts, qstart)
             if nxt < len(self.events) and self.seg.paragraph_start(self.events[nxt].start) == ps:
                 event = self.events[nxt]
-        if event is None or event.dates is None:
+        if event is None or event.dates is None or None in event.dates:
             return None
         start, end = event.dates
-        if shift and start and end:
+        assert start is not None and end is not None
+        if shift:
             start, end = start.replace(year=start.year + shift), end.replace(year=end.year + shift)
-        return start, end
+        return start, end, event.label

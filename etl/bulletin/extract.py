@@ -66,7 +66,7 @@ class Extraction:
         for r in records:
             self._finish(r, ctx)
         records = post.drop_duplicates(records)
-        return post.drop_narrative(records)
+        return post.drop_narrative(records, self.seg)
 
     # -- quantities ---------------------------------------------------------------------------
     def _quantities(self) -> list[Quantity]:
@@ -125,7 +125,7 @@ class Extraction:
                 reading = Reading("streak")
             else:
                 nxt = next((p.start for p in qs[i + 1 :] if p.base == q.base), None)
-                if is_attribute(q, pre, post_text) or (q.base and is_denominator(s, q, nxt)):
+                if is_attribute(q, pre, post_text) or (q.base and is_denominator(s, q, s[cs : q.start], nxt)):
                     continue
                 if _after_streak(s[cs : q.start]):
                     continue

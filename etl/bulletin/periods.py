@@ -15,17 +15,16 @@ from datetime import date
 from etl.periods import PeriodError, month_end, parse_period
 
 _Q = r"[一二三四1-4]"
-_M = r"(?:1[0-2]|[1-9]|十[一二]?|[一二三四五六七八九])"
+_M = r"(?:1[0-2]|0?[1-9])"  # Arabic only: "九月十二" is a lunar date in a masthead
 _YEAR = r"(?:(?P<year>\d{4})年|(?P<rel>今年|本年|去年|上年|前年))"
 _BODY = (
     r"(?:前" + _Q + r"(?:个)?季度|第?" + _Q + r"季度|[上下]半年|全年|年度"
-    r"|前" + _M + r"个?月|" + _M + r"月?[-—~至到]" + _M + r"月(?:份)?|" + _M + r"月(?:份)?)"
+    r"|前" + _M + r"个?月|" + _M + r"月?[-—~至到]" + _M + r"月(?:份)?|" + _M + r"月(?:份)?(?![\d日号]))"
 )
 _END = r"(?P<point>末|底)?"
 PERIOD = re.compile(
     r"(?P<asof>截至|截止到|截止)?"
     r"(?:" + _YEAR + r"(?:" + _BODY + r")?|" + _BODY + r")" + _END
-    + r"(?![\d日号])"
 )
 FYP = re.compile(r"[\"“]?十(?P<n>[一二三四五六七])五[\"”]?(?:以来|期间)")
 NOW = re.compile(r"目前|当前|现阶段|截至目前")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
 
+from etl.bulletin.periods import EVENT
 from etl.bulletin.record import Record
 from etl.bulletin.rules import ATTACH, RATE_VERB, Reading
 from etl.bulletin.segment import Segments
@@ -136,22 +136,35 @@ def _restates_change(r: Record, changes: list[tuple[int, float | None]]) -> bool
     return False
 
 
+_COUNTS = frozenset(("家", "个", "项", "处", "种", "件", "台", "套", "座", "辆", "艘", "架", "所", "批", "人次",
+                     "人", "户", "名", "个月", "年", "平方米", "平方公里", "公顷", "亩", "公里", "位"))
+
+
 def _strong(r: Record) -> bool:
-    if r.reading.kind == "rank":
+    """A statistic on its own: a change, a rate, or a dated amount (money, mass, energy, price)."""
+    if r.change_pct is not None or r.reading.kind in ("rate", "pp", "delta", "multiple"):
+        return True
+    if r.period is None or r.reading.kind in ("rank", "streak", "ratio"):
         return False
-    return (r.change_pct is not None or r.reading.kind in ("rate", "pp", "delta", "multiple", "streak")
-            or r.period is not None)
+    if EVENT.fullmatch(r.period_label):
+        return True  # a fact dated by its event's days ("第八届进博会…11月5日至10日")
+    return r.base not in _COUNTS
 
 
-def drop_narrative(records: list[Record]) -> list[Record]:
-    strong = [r.qstart for r in records if _strong(r)]
+def drop_narrative(records: list[Record], seg: Segments) -> list[Record]:
+    """Keep a weak statistic only with two strong ones near it in the same article."""
+    strong: dict[int, list[int]] = {}
+    for r in records:
+        if _strong(r):
+            strong.setdefault(seg.article_start(r.qstart), []).append(r.qstart)
     out = []
     for r in records:
         if _strong(r):
             out.append(r)
             continue
-        lo = bisect.bisect_left(strong, r.qstart - NARRATIVE_WINDOW)
-        hi = bisect.bisect_right(strong, r.qstart + NARRATIVE_WINDOW)
+        near = strong.get(seg.article_start(r.qstart), [])
+        lo = bisect.bisect_left(near, r.qstart - NARRATIVE_WINDOW)
+        hi = bisect.bisect_right(near, r.qstart + NARRATIVE_WINDOW)
         if hi - lo >= 2:
-            out.append(replace(r))
+            out.append(r)
     return out

@@ -85,7 +85,7 @@ def is_attribute(q: Quantity, pre: str, post: str) -> bool:
     """A rating or weight describing a thing ("600千瓦机组", "重达5吨的炭块"), not a statistic."""
     if q.base in MONEY_LIKE or q.kind == "rank":
         return False
-    if post.startswith("的") and (q.base in PHYSICAL or q.base in ("个", "种", "项", "家", "处")):
+    if post.startswith("的") and not post.startswith(("的基础上", "的水平")) and (q.base in PHYSICAL or q.base in ("个", "种", "项", "家", "处")):
         return True
     if q.base in PHYSICAL and _WEIGHT_CUE.search(pre):
         return True
@@ -95,9 +95,17 @@ def is_attribute(q: Quantity, pre: str, post: str) -> bool:
     return q.base in ("个", "项", "种") and post[:1] in tuple("0123456789零\"“")
 
 
-def is_denominator(s: str, q: Quantity, next_same_unit: int | None) -> bool:
-    """'41个工业大类行业中37个行业…': the first count only says what the second is out of."""
-    m = re.match(r"[\u4e00-\u9fffA-Za-z&]{0,14}?中", s[q.end : q.end + 16])
+def is_denominator(s: str, q: Quantity, clause_pre: str, next_same_unit: int | None) -> bool:
+    """'41个工业大类行业中37个…', '在统计的623种产品中': the count says what others are out of.
+
+    Counts of indicators ("5个评价指标", "18个评价指标指数") describe the statistics themselves.
+    """
+    after = s[q.end : q.end + 16]
+    if q.base in ("个", "项") and re.match(r"[\u4e00-\u9fff]{0,6}指标", after):
+        return True
+    m = re.match(r"[\u4e00-\u9fffA-Za-z&的\d]{0,14}?中(?!国|央|心|部|铝|小|型|等)", after)
     if not m:
         return False
+    if "在" in clause_pre:
+        return True
     return next_same_unit is not None and next_same_unit - (q.end + m.end()) <= 12
