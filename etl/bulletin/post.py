@@ -7,7 +7,7 @@ import re
 
 from etl.bulletin.periods import EVENT
 from etl.bulletin.record import Record
-from etl.bulletin.rules import ATTACH, RATE_VERB, Reading
+from etl.bulletin.rules import _DEC, _INC, ATTACH, RATE_VERB, Reading
 from etl.bulletin.segment import Segments
 
 # A count, share or rank with no period and no change is a statistic only among other statistics:
@@ -83,8 +83,12 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+_NOT_NAME = re.compile(r"同比|环比|比上年|比去年|比上月|较上年|实际|分别|累计|实现|" + _INC + "|" + _DEC)
+
+
 def similar(a: str, b: str) -> bool:
-    ba, bb = _bigrams(a), _bigrams(b)
+    """Two indicators name the same thing: their words, less verbs and comparisons, mostly agree."""
+    ba, bb = _bigrams(_NOT_NAME.sub("", a)), _bigrams(_NOT_NAME.sub("", b))
     if not ba or not bb:
         return True
     return len(ba & bb) / min(len(ba), len(bb)) >= 0.5
@@ -144,11 +148,13 @@ def _strong(r: Record) -> bool:
     """A statistic on its own: a change, a rate, or a dated amount (money, mass, energy, price)."""
     if r.change_pct is not None or r.reading.kind in ("rate", "pp", "delta", "multiple"):
         return True
-    if r.period is None or r.reading.kind in ("rank", "streak", "ratio"):
+    dated = r.period is not None or r.period_label != ""  # "上半年" in an undated text is still a period
+    if not dated or r.reading.kind in ("rank", "streak", "ratio"):
         return False
     if EVENT.fullmatch(r.period_label):
         return True  # a fact dated by its event's days ("第八届进博会…11月5日至10日")
-    return r.base not in _COUNTS
+    # Counts in 万/亿 ("30.3万家", "104.5万件") are national statistics, not a story's "46人".
+    return r.base not in _COUNTS or r.unit != r.base
 
 
 def drop_narrative(records: list[Record], seg: Segments) -> list[Record]:
