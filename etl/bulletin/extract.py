@@ -34,6 +34,7 @@ _LIST_SEP = ("、", "和", "及", "与", "、和", "以及")
 _LEAD = re.compile(r"^(?:其中|同时|此外|另外|而|但|并|且|和|及|与|、|\(|从[^,，]{0,8}看|[\"“”'])+")
 _TRAIL = re.compile(r"(?:为|达|达到|是|共|约|近|超过|超|逾|突破|接近|将达|有望接近|有望|实现了?|高达|累计|\(|\")+$")
 _COMPARE = re.compile(r"[比较与同]$")
+SUBJECT_WINDOW = 1500
 
 
 class Extraction:
@@ -124,7 +125,7 @@ class Extraction:
             elif q.kind == "streak":
                 reading = Reading("streak")
             else:
-                nxt = next((p.start for p in qs[i + 1 :] if p.base == q.base), None)
+                nxt = next((p.start for p in qs[i + 1 : i + 8] if p.base == q.base), None)
                 if is_attribute(q, pre, post_text) or (q.base and is_denominator(s, q, s[cs : q.start], nxt)):
                     continue
                 if _after_streak(s[cs : q.start]):
@@ -174,7 +175,8 @@ class Extraction:
     def _subject(self, r: Record) -> str:
         if self.subject_re is None:
             return ""
-        art = self.seg.article_start(r.qstart)
+        # The nearest name before the number, within its article (a bounded look-back keeps 10 MB fast).
+        art = max(self.seg.article_start(r.qstart), r.qstart - SUBJECT_WINDOW)
         found = ""
         for m in self.subject_re.finditer(self.s, art, r.qstart):
             found = m.group()

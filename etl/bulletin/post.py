@@ -108,7 +108,9 @@ def drop_duplicates(records: list[Record]) -> list[Record]:
         for x, a in enumerate(members):
             for b in members[x + 1 :]:
                 ra, rb = records[a], records[b]
-                if a in dropped or b in dropped or rb.qstart - ra.qstart > DUPLICATE_WINDOW:
+                if rb.qstart - ra.qstart > DUPLICATE_WINDOW:
+                    break
+                if a in dropped or b in dropped:
                     continue
                 if not _same_fact(ra, rb):
                     continue
