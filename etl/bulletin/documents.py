@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -69,7 +70,17 @@ def pdf_to_text(path: Path) -> str:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         log.debug("pdf read failed", exc_info=True)
         raise SourceError(f"{path.name} is not a readable PDF ({type(exc).__name__}); re-export it or load its text.") from None
-    return "\n\n".join(pages)
+    return cjk_radicals_to_ideographs("\n\n".join(pages))
+
+
+# PDF fonts often map glyphs to radical code points: "⼗" (U+2F17) for 十, "⻓" (U+2ED3) for 长.
+# Kangxi radicals have NFKC forms; the supplement's simplified radicals do not, so they are listed.
+_SUPPLEMENT = str.maketrans("⻓⻄⻋⻅⻔⻚⻛⻢⻥⻝⻬⻉⻆⻘⻜⻩⻳⻨⻰⻮⻁⻈⻌⻊⺠⻙⻤", "长西车见门页风马鱼食齐贝角青飞黄龟麦龙齿虎讠辶足民韦鬼")
+
+
+def cjk_radicals_to_ideographs(text: str) -> str:
+    text = re.sub(r"[\u2f00-\u2fdf]+", lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    return text.translate(_SUPPLEMENT)
 
 
 def read_document(path: Path) -> str:
