@@ -48,11 +48,16 @@ def _sql_str(path: Path | str) -> str:
     return str(Path(path).resolve()).replace("'", "''")
 
 
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
+    """Run one statement on `con` and return the whole result as a polars frame."""
+    return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
+
+
 def query(db: Path, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
     """Run one read query on a short-lived connection and return a polars frame."""
     con = connect_readonly(db)
     try:
-        return con.execute(sql, params or []).pl()
+        return frame(con, sql, params)
     finally:
         con.close()
 
