@@ -68,6 +68,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "derived_note": ("标注“推算”的数值由累计值相减得出。", "Values marked “derived” are computed from cumulative figures."),
     "share_note": ("占比 = 各指标 ÷ 所选指标之和。", "Share = each series ÷ the sum of the selected series."),
     "single_not_flow": ("仅对累计流量指标拆分;其余保持不变:{names}", "Only cumulative flows are split; left as is: {names}"),
+    "compare_companies": ("按公司对比", "Companies side by side"),
+    "companies": ("公司", "Companies"),
+    "compare": ("对比", "Compare"),
     "copy_link": ("此页面地址即包含当前视图,可直接分享。", "This page's URL holds the current view; share it as is."),
     # table columns
     "col_series": ("指标", "Series"),
@@ -194,13 +197,15 @@ def format_number(value: float | None, unit: str | None = None, lang: str = DEFA
     return f"{text} {label}"
 
 
-def format_change(change: float | None, unit: str = "%") -> str:
-    """+3.0% / −1.2 pp with an arrow: ▲ +3.0%."""
+def format_change(change: float | None, unit: str = "%", arrow: bool = True) -> str:
+    """▲ +3.0% / ▼ -1.2 pp (without the arrow: +3.0%)."""
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return "—"
-    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
     suffix = "%" if unit == "%" else " pp"
-    return f"{arrow} {change:+.1f}{suffix}"
+    text = f"{change:+.1f}{suffix}"
+    if not arrow:
+        return text
+    return ("▲ " if change > 0 else "▼ " if change < 0 else "■ ") + text
 
 
 def _is_month_end(d: date) -> bool:
