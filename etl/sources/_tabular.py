@@ -28,10 +28,10 @@ def read_rows(path: Path, limit: int | None = None) -> list[list[str]]:
 
 
 def head_rows(path: Path, head: bytes, limit: int = 15) -> list[list[str]] | None:
-    """The first rows for detection, or None if the file is not readable as a table."""
+    """The first rows for detection, or None if the file is not text. A broken XLSX raises."""
+    if is_xlsx(path, head):
+        return _xlsx_rows(path, limit)
     try:
-        if is_xlsx(path, head):
-            return _xlsx_rows(path, limit)
         text, _ = decode_text(head, path.name)
     except (SourceError, UnicodeDecodeError):
         # an 8 KB head may cut a multi-byte character: retry without the last few bytes

@@ -56,8 +56,8 @@ def _get(row: list[str], col: dict[str, int], name: str) -> str:
 
 def _observation(name: str, n: int, row: list[str], col: dict[str, int]) -> RawObservation:
     where = f"{name} row {n}"
-    start = _date(_get(row, col, "period_start"), where, "period_start")
-    end = _date(_get(row, col, "period_end"), where, "period_end")
+    start = _date(_get(row, col, "period_start"), where, "period_start", n)
+    end = _date(_get(row, col, "period_end"), where, "period_end", n)
     if start > end:
         raise SourceError(f"{where}: period_start {start} is after period_end {end}; swap or fix them.", row=n)
     value = _get(row, col, "value")
@@ -87,8 +87,8 @@ def _observation(name: str, n: int, row: list[str], col: dict[str, int]) -> RawO
     )
 
 
-def _date(text: str, where: str, column: str) -> date:
+def _date(text: str, where: str, column: str, row: int) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise SourceError(f"{where}: {column} '{text}' is not a real date (YYYY-MM-DD); fix it.") from None
+        raise SourceError(f"{where}: {column} '{text}' is not a real date (YYYY-MM-DD); fix it.", row=row) from None
