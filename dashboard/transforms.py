@@ -52,7 +52,9 @@ def _span_scores(framed: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFrame
     step = pl.col("span").replace_strict(_STEP_MONTHS, default=None, return_dtype=pl.Int64)
     months = ((pl.col("last").dt.year() - pl.col("first").dt.year()) * 12
               + pl.col("last").dt.month() - pl.col("first").dt.month())
-    expected = pl.when(step.is_null()).then(pl.col("len")).otherwise(months // step + 1)
+    # Irregular spans (X: e.g. Jul–Oct left over from splitting year-to-date figures) count for less.
+    expected = (pl.when(pl.col("span") == "X").then(pl.col("len") * 10)
+                .when(step.is_null()).then(pl.col("len")).otherwise(months // step + 1))
     order = {s: i for i, s in enumerate(("A", "Q", "M", "YTD", "P", "D", "X"))}
     return (framed.group_by(*by, "span")
             .agg(pl.len().alias("len"), pl.col("period_end").min().alias("first"),
@@ -147,8 +149,9 @@ def single_period(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """Cumulative-to-date flows -> single periods: Q3 = Jan–Sep minus Jan–Jun, marked derived.
 
     Applies to flow series that are cumulative (the `cumulative` flag, or year-to-date rows present);
-    within each year, each cumulative row minus the previous one; the year's first row is kept as
-    is (Jan–Mar already is Q1). Returns the frame and the labels of series left unchanged.
+    within each year, each cumulative row minus the previous one; the year's first row is kept when
+    it already is a single period (Jan–Mar is Q1, January, Jan–Feb) and dropped otherwise (a lone
+    Jan–Sep). Returns the frame and the labels of series left unchanged.
     """
     frame = _ensure(_ensure(frame, "kind", pl.Utf8, "flow"), "derived", pl.Boolean, False)
     frame = _ensure(frame, "cumulative", pl.Boolean, False)
@@ -175,6 +178,9 @@ def single_period(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
             .then(pl.col("value") - pl.col("_prev_val")).otherwise(pl.col("value")),
             derived=pl.col("derived") | pl.col("_prev_val").is_not_null(),
         ).drop("_prev_end", "_prev_val")
+        # A year's first cumulative figure beyond Jan–Feb (e.g. Jan–Sep with no Jan–Jun) is no single period.
+        unsplittable = ~pl.col("derived") & (pl.col("span") == "YTD") & (pl.col("period_end").dt.month() > 2)
+        split = split.filter(~unsplittable)
         parts.append(pl.concat([split, rest], how="diagonal_relaxed").drop("span").sort("period_end"))
     return (pl.concat(parts, how="diagonal_relaxed") if parts else frame), untouched
 
