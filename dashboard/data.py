@@ -98,10 +98,15 @@ def _latest_per_series(frame: pl.DataFrame) -> pl.DataFrame:
 def overview_cards(db: Path, version: str) -> pl.DataFrame:
     """One row per series: latest value, YoY (published preferred, else computed on calendar keys),
     as-of period, last 24 values for the sparkline, and the number of observations."""
-    frame = _query(db, f"SELECT {_OBS_COLUMNS} FROM v_observations")
+    # The cards need the recent past only (latest value, a year earlier, 24 sparkline points):
+    # the last three years of each series, with the full count kept for ordering.
+    frame = _query(db, f"""SELECT {_OBS_COLUMNS}, count(*) OVER (PARTITION BY series_id) AS points
+        FROM v_observations
+        QUALIFY period_end >= max(period_end) OVER (PARTITION BY series_id) - INTERVAL 3 YEAR""")
     if frame.is_empty():
         return frame
-    points = frame.group_by("series_id").len("points")
+    points = frame.group_by("series_id").agg(pl.col("points").first())
+    frame = frame.drop("points")
     # Headline order within a category: single-period series before year-to-date twins, then the
     # series with the most history.
     return _latest_per_series(frame).join(points, on="series_id").sort(
