@@ -26,7 +26,7 @@ from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
 
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
-PAGES = {"overview": None, "explore": "pages/explore.py", "plant": "pages/plant.py", "sources": "pages/sources.py"}
+PAGES = {"overview": None, "explore": "screens/explore.py", "plant": "screens/plant.py", "sources": "screens/sources.py"}
 
 
 def _apptest(page: str | None, **params: str):

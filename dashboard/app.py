@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.i18n import t
 
-PAGES_DIR = Path(__file__).parent / "pages"
+PAGES_DIR = Path(__file__).parent / "screens"  # not pages/: that name means Streamlit's legacy multipage mode
 
 st.set_page_config(page_title="Pulse", page_icon=":material/monitoring:", layout="wide")
 

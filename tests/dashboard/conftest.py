@@ -43,7 +43,7 @@ def with_plant(loaded):
 
 
 def app_test(page: str | None = None, lang: str | None = None, **params: str):
-    """An AppTest of the whole app (navigation included), switched to `page` (e.g. 'pages/explore.py')."""
+    """An AppTest of the whole app (navigation included), switched to `page` (e.g. 'screens/explore.py')."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=60)

@@ -27,14 +27,14 @@ def test_overview_in_english(loaded):
 
 
 def test_no_warehouse_is_a_friendly_message_on_every_page(settings):
-    for page in ("pages/overview.py", "pages/explore.py", "pages/plant.py", "pages/sources.py"):
+    for page in ("screens/overview.py", "screens/explore.py", "screens/plant.py", "screens/sources.py"):
         at = app_test(page).run()
         assert not at.exception, page
         assert "pulse load" in texts(at), page
 
 
 def test_explore_restores_a_shared_url(loaded):
-    at = app_test("pages/explore.py", s="nf10_output,copper_spot_price_avg", t="yoy").run()
+    at = app_test("screens/explore.py", s="nf10_output,copper_spot_price_avg", t="yoy").run()
     assert not at.exception
     assert at.multiselect(key="ex_series").value == ["nf10_output", "copper_spot_price_avg"]
     assert at.radio(key="ex_transform").value == "yoy"
@@ -45,7 +45,7 @@ def test_explore_restores_a_shared_url(loaded):
 
 
 def test_explore_widgets_drive_the_view_and_the_url(loaded):
-    at = app_test("pages/explore.py", s="nf10_output").run()
+    at = app_test("screens/explore.py", s="nf10_output").run()
     assert at.dataframe[0].value["数值"].iloc[-1] == 8175.0
     at.radio(key="ex_transform").set_value("index").run()
     assert not at.exception
@@ -58,28 +58,28 @@ def test_explore_widgets_drive_the_view_and_the_url(loaded):
 
 
 def test_explore_search_narrows_the_choices(loaded):
-    at = app_test("pages/explore.py").run()
+    at = app_test("screens/explore.py").run()
     at.text_input(key="ex_search").input("copper").run()
     options = at.multiselect(key="ex_series").options
     assert options and all("铜" in o or "copper" in o.lower() for o in options)
 
 
 def test_explore_missing_series_in_url_is_reported(loaded):
-    at = app_test("pages/explore.py", s="no_such_series,nf10_output").run()
+    at = app_test("screens/explore.py", s="no_such_series,nf10_output").run()
     assert not at.exception
     assert "no_such_series" in texts(at)
     assert at.multiselect(key="ex_series").value == ["nf10_output"]
 
 
 def test_explore_single_point_series(loaded):
-    at = app_test("pages/explore.py", s="gold_domestic_spot_avg").run()
+    at = app_test("screens/explore.py", s="gold_domestic_spot_avg").run()
     assert not at.exception
     assert "只有一个观测值" in texts(at)
     assert len(at.get("plotly_chart")) == 1
 
 
 def test_explore_cumulative_to_single_period_marks_derived(loaded):
-    at = app_test("pages/explore.py", s="nf10_output_ytd", t="single", span="auto").run()
+    at = app_test("screens/explore.py", s="nf10_output_ytd", t="single", span="auto").run()
     assert not at.exception
     table = at.dataframe[0].value
     q2 = table[table["期间"] == "2023年二季度"]
@@ -88,7 +88,7 @@ def test_explore_cumulative_to_single_period_marks_derived(loaded):
 
 
 def test_plant_page_shows_simulated_note_and_charts(with_plant):
-    at = app_test("pages/plant.py").run()
+    at = app_test("screens/plant.py").run()
     assert not at.exception
     assert "模拟数据" in texts(at)
     assert len(at.get("plotly_chart")) >= 5
@@ -98,13 +98,13 @@ def test_plant_page_shows_simulated_note_and_charts(with_plant):
 
 
 def test_plant_page_without_plant_data(loaded):
-    at = app_test("pages/plant.py").run()
+    at = app_test("screens/plant.py").run()
     assert not at.exception
     assert "还没有加载工厂数据" in texts(at)
 
 
 def test_sources_page_lists_documents_and_version(loaded):
-    at = app_test("pages/sources.py").run()
+    at = app_test("screens/sources.py").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["数据仓库版本"] == "1"
     docs = at.dataframe[0].value
@@ -112,7 +112,7 @@ def test_sources_page_lists_documents_and_version(loaded):
 
 
 def test_sources_page_runs_a_load_and_the_app_sees_the_new_version(loaded):
-    at = app_test("pages/sources.py").run()
+    at = app_test("screens/sources.py").run()
     (loaded.inbox / "uploads").mkdir()
     frame = pl.read_csv(loaded.inbox / "reference_subset.csv").filter(pl.col("series_id") == "nf10_output")
     frame.with_columns(value=pl.col("value") + 1).write_csv(loaded.inbox / "uploads" / "revised.csv")
