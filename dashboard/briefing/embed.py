@@ -117,6 +117,8 @@ def embed(page: Page, fig: go.Figure, box: Box, legend: dict[str, Any] | None = 
             dom = trace.get("domain", {})
             xs, ys = dom.get("x", [0, 1]), dom.get("y", [0, 1])
             trace["domain"] = {"x": [box.x(xs[0]), box.x(xs[1])], "y": [box.y(ys[0]), box.y(ys[1])]}
+            if trace.get("type") == "table":
+                continue
         else:
             trace["xaxis"] = mapping[trace.get("xaxis", "x")]
             trace["yaxis"] = mapping[trace.get("yaxis", "y")]

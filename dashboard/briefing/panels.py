@@ -93,21 +93,35 @@ def _change(value: float, before: float | None, unit: str) -> tuple[float | None
     return ((value / before - 1) * 100 if before else None), "%"
 
 
-def _change_text(change: float, unit: str, lang: str) -> str:
+def _number(value: float, unit: str, lang: str, decimals: int | None) -> str:
+    """The tile's number: the template's decimals, whole numbers for counts, else the app's rule."""
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    if unit in ("", "count") and float(value).is_integer():
+        return f"{int(value):,}"
+    return format_number(value, unit, lang, with_unit=False)
+
+
+def _change_text(change: float, unit: str, lang: str, decimals: int | None) -> str:
+    places = decimals if decimals is not None else (1 if unit == "%" else 2)
+    change = round(change, places)
     arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
     if unit == "%":
-        return f"{arrow} {change:+.1f}%"
+        return f"{arrow} {change:+.{places}f}%"
     if unit == "pp":
-        return f"{arrow} {change:+.2f} {'pp' if lang == 'en' else '个百分点'}"
+        return f"{arrow} {change:+.{places}f} {'pp' if lang == 'en' else '个百分点'}"
     return f"{arrow} {format_number(change, unit, lang, with_unit=False)} {unit_label(unit, lang)}".rstrip()
 
 
-def _fill_change(tile: Tile, change: float | None, unit: str, note: str, lang: str) -> None:
+def _fill_change(tile: Tile, change: float | None, unit: str, note: str, lang: str,
+                 decimals: int | None = None) -> None:
     if change is None or math.isnan(change):
         return
-    tile.change = _change_text(change, unit, lang)
+    tile.change = _change_text(change, unit, lang, decimals)
     tile.change_note = note
-    tile.direction = (change > 0) - (change < 0)
+    places = decimals if decimals is not None else (1 if unit == "%" else 2)
+    shown = round(change, places)
+    tile.direction = (shown > 0) - (shown < 0)
 
 
 def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
@@ -127,7 +141,7 @@ def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
     part = part.sort("period_end", "period_start")
     row = part.row(-1, named=True)
     unit = row["unit"] or panel.unit
-    tile.number = format_number(row["value"], unit, lang, with_unit=False)
+    tile.number = _number(row["value"], unit, lang, panel.decimals)
     tile.unit = "%" if unit == "%" else unit_label(unit, lang)
     tile.period = format_period(row["period_start"], row["period_end"], lang)
     if panel.change == "yoy":
@@ -141,7 +155,7 @@ def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
         _fill_change(tile, change, cunit, text("vs_prev", lang), lang)
     elif panel.change == "target" and panel.target is not None:
         _fill_change(tile, row["value"] - panel.target, "pp" if unit in RATE_UNITS else unit,
-                     _target_note(panel, unit, lang), lang)
+                     _target_note(panel, unit, lang), lang, panel.decimals)
     if panel.sparkline and part.height > 2:
         tile.spark = part.select("period_end", "value").tail(24)
     return tile
@@ -170,11 +184,11 @@ def _query_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
         tile.period = format_period(day, day, lang) if isinstance(day, date) else str(day)
     values = frame.get_column(panel.value).drop_nulls().cast(pl.Float64)
     value = float(values[-1])
-    tile.number = format_number(value, panel.unit, lang, with_unit=False)
-    tile.unit = "%" if panel.unit == "%" else unit_label(panel.unit, lang)
+    tile.number = _number(value, panel.unit, lang, panel.decimals)
+    tile.unit = "%" if panel.unit == "%" else "" if panel.unit == "count" else unit_label(panel.unit, lang)
     if panel.change == "target" and panel.target is not None:
         _fill_change(tile, value - panel.target, "pp" if panel.unit in RATE_UNITS else panel.unit,
-                     _target_note(panel, panel.unit, lang), lang)
+                     _target_note(panel, panel.unit, lang), lang, panel.decimals)
     elif panel.change == "prev" and values.len() > 1:
         change, cunit = _change(value, float(values[-2]), panel.unit)
         _fill_change(tile, change, cunit, text("vs_prev", lang), lang)
@@ -196,9 +210,11 @@ def chart_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points: i
         out.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=panel.query)
         return out
     if panel.chart == "pchart":
-        out.figure = charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points, height=height)
+        out.figure = _zh_dates(charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points,
+                                             height=height), lang)
     elif panel.chart == "ichart":
-        out.figure = charts.ichart(frame, lang, published_pct=panel.target, max_points=max_points, height=height)
+        out.figure = _zh_dates(charts.ichart(frame, lang, published_pct=panel.target, max_points=max_points,
+                                             height=height), lang)
     elif panel.chart == "pareto":
         out.figure = charts.pareto(frame, lang, category=panel.category, count=panel.count, height=height)
     else:
@@ -231,6 +247,15 @@ def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points:
     out.subtitle = " · ".join([*bits, years])
     out.note = " ".join(x for x in (out.note, absent) if x)
     return out
+
+
+def _zh_dates(fig: go.Figure, lang: str) -> go.Figure:
+    """Chinese date ticks (10月5日, the year under the first) instead of Plotly's English month names."""
+    if lang == "zh":
+        fig.update_xaxes(tickformat="%-m月%-d日", tickformatstops=[
+            {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
+            {"dtickrange": [86_400_000 * 27, None], "value": "%Y年%-m月"}])
+    return fig
 
 
 def _strip_common(part: pl.DataFrame) -> str:
@@ -284,7 +309,9 @@ def table_figure(frame: pl.DataFrame, panel: Panel, lang: str, height: int) -> g
     headers = (headers + columns[len(headers):])[: len(columns)]
     rows = frame.select(columns).head(panel.max_rows)
     cells = [[_cell(v, lang) for v in rows.get_column(c).to_list()] for c in columns]
+    widths = [max([len(h) * 2 if not h.isascii() else len(h), *(len(v) for v in col)]) for h, col in zip(headers, cells, strict=True)]
     fig = go.Figure(go.Table(
+        columnwidth=[min(max(w, 6), 40) for w in widths],
         header={"values": [f"<b>{h}</b>" for h in headers], "fill": {"color": "#e8eef6"}, "align": "left",
                 "font": {"family": charts.FONT_FAMILY, "size": 13, "color": "#1b2631"}, "height": 30,
                 "line": {"color": "#d5dde8"}},

@@ -31,7 +31,7 @@ _QUERY_KEYS = {"sql", "date"}
 _PANEL_KEYS = {"type", "chart", "title", "title_en", "label", "label_en", "series", "query", "value", "change",
                "target", "target_label", "target_label_en", "span", "height", "transform", "period", "start",
                "base", "columns", "headers", "headers_en", "max_rows", "sparkline", "category", "count", "note",
-               "note_en", "unit"}
+               "note_en", "unit", "decimals"}
 _READ_ONLY_SQL = re.compile(r"^\s*(select|with)\b", re.IGNORECASE)
 
 
@@ -78,6 +78,7 @@ class Panel:
     label: str = ""
     label_en: str = ""
     unit: str = ""
+    decimals: int | None = None
 
     def text(self, key: str, lang: str) -> str:
         zh = getattr(self, key)
@@ -258,6 +259,8 @@ def _panel(path: Path, index: int, spec: object, queries: dict[str, Query], colu
         label=_str(path, f"{where}.label", spec.get("label", "")),
         label_en=_str(path, f"{where}.label_en", spec.get("label_en", "")),
         unit=_str(path, f"{where}.unit", spec.get("unit", "")),
+        decimals=None if spec.get("decimals") is None else _check_range(
+            path, f"{where}.decimals", _int(path, f"{where}.decimals", spec["decimals"]), 0, 6),
         **lists,
     )
 
