@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard.briefing.compose import compose
 from dashboard.briefing.export import Renderer, shared_renderer
-from dashboard.briefing.gather import Gathered, gather
+from dashboard.briefing.gather import FAR_FUTURE, Gathered, gather
 from dashboard.briefing.template import BriefingError, Template, available, load_template, parse_as_of
 
 __all__ = ["Briefing", "BriefingError", "Template", "available", "build", "load_template", "parse_as_of", "render"]
@@ -28,7 +28,7 @@ class Briefing:
     png: bytes
     width: int  # pixels of the PNG (layout width x scale)
     height: int
-    as_of: date
+    as_of: date | None  # None: the briefing found no data at all
     figure: go.Figure
 
 
@@ -44,4 +44,5 @@ def render(db: Path, template: Template, renderer: Renderer | None = None, max_p
     fig, gathered = build(db, template, max_points)
     width, height = int(fig.layout.width), int(fig.layout.height)
     png = renderer.png(fig, width, height, template.scale)
-    return Briefing(png, round(width * template.scale), round(height * template.scale), gathered.as_of, fig)
+    as_of = None if gathered.as_of == FAR_FUTURE else gathered.as_of
+    return Briefing(png, round(width * template.scale), round(height * template.scale), as_of, fig)

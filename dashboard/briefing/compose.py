@@ -237,9 +237,20 @@ def _chart(page: Page, cell: Cell, content: ChartPanel) -> None:
     legend_h = 30 if named else 0
     note_h = 18 if content.note else 0
     plot = page.box(left + 74, top + 60, right - (78 if second_axis else 26), bottom - 40 - legend_h - note_h)
+    _fit_legend(fig, named, (plot.x1 - plot.x0) * page.width)
     legend = {"orientation": "h", "x": plot.x0, "xanchor": "left", "y": page.px_y(bottom - 14 - note_h),
               "yanchor": "bottom", "font": {"size": 12, "color": MUTED}, "bgcolor": "rgba(0,0,0,0)"}
     embed(page, fig, plot, legend=legend if named else None)
+
+
+def _fit_legend(fig: go.Figure, named: list[Any], width_px: float) -> None:
+    """Shorten legend names so one row of entries fits the card (Plotly would run past its edge)."""
+    entry = 44  # symbol and spacing per entry, px
+    if sum(text_width(t.name, 12) + entry for t in named) <= width_px:
+        return
+    budget = max(40.0, width_px / max(1, len(named)) - entry)
+    for trace in named:
+        trace.name = fit(trace.name, budget, 12)
 
 
 def _footer(page: Page, g: Gathered, lang: str) -> None:

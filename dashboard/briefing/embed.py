@@ -69,6 +69,8 @@ class Page:
 
     def figure(self, **layout: Any) -> go.Figure:
         full = {**self.layout, **layout, "shapes": self.shapes, "annotations": self.annotations}
+        for unused in ("xaxis", "yaxis"):  # a page without charts must not draw a default grid
+            full.setdefault(unused, {"visible": False})
         return go.Figure({"data": self.data, "layout": full}, skip_invalid=False)
 
 

@@ -7,6 +7,7 @@ gets a message instead of a figure, so one empty series never breaks the page.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -241,7 +242,7 @@ def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points:
     years = f"{first.year}–{last.year}" if first.year != last.year else str(last.year)  # type: ignore[union-attr]
     bits = [" / ".join(units)] if units else []
     if common:
-        bits.insert(0, common.strip(" ()()"))
+        bits.insert(0, re.sub(r"^[\s(（]+|[)）\s]+$", "", common))
     if panel.transform != "level":
         bits.append(t(f"t_{panel.transform}", lang))
     out.subtitle = " · ".join([*bits, years])
@@ -263,7 +264,7 @@ def _strip_common(part: pl.DataFrame) -> str:
     labels = part.get_column("label").unique().to_list()
     if len(labels) < 2:
         return ""
-    for opener in ("(", "(", " ("):
+    for opener in ("(", "（", " ("):
         tails = {lab[lab.rfind(opener):] if opener in lab else "" for lab in labels}
         if len(tails) == 1 and (tail := tails.pop()) and all(len(lab) > len(tail) for lab in labels):
             return tail
