@@ -87,8 +87,9 @@ def check_cjk_font() -> str:
 class Renderer:
     """One warm Chromium (kaleido.Kaleido) on its own event loop; `png()` may be called from any thread."""
 
-    def __init__(self, browser: str | Path | None = None) -> None:
-        self.font = check_cjk_font()
+    def __init__(self, browser: str | Path | None = None, check_font: bool = True) -> None:
+        """check_font=False skips the CJK font check (only to demonstrate tofu in tests)."""
+        self.font = check_cjk_font() if check_font else ""
         self.browser = find_browser(browser)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="pulse-kaleido", daemon=True)
