@@ -6,6 +6,7 @@ back to the caller instead of hanging a queue. Before the browser starts we chec
 exists and that a CJK font is installed: a missing font must be an error, never boxes in an image.
 
     figure_png(fig, width=None, height=None, scale=2) -> bytes   # for "PNG download" on any chart
+    figure_png_later(fig, ...) -> Callable[[], bytes]            # st.download_button(data=...) renders on click
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
@@ -171,3 +173,11 @@ def figure_png(fig: go.Figure, width: int | None = None, height: int | None = No
     width = int(width or fig.layout.width or 1000)
     height = int(height or fig.layout.height or 500)
     return shared_renderer().png(fig, width, height, scale)
+
+
+def figure_png_later(fig: go.Figure, width: int | None = None, height: int | None = None,
+                     scale: float = 2.0) -> Callable[[], bytes]:
+    """A zero-argument callable rendering a snapshot of `fig`: pass it as st.download_button(data=...),
+    so the PNG is made only when the user clicks (on Streamlit's download thread)."""
+    snapshot = go.Figure(fig.to_dict())
+    return lambda: figure_png(snapshot, width, height, scale)
