@@ -15,16 +15,16 @@ from dashboard.i18n import t
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="Pulse", page_icon="📈", layout="wide")
+st.set_page_config(page_title="Pulse", page_icon=":material/monitoring:", layout="wide")
 
 lang = ui.lang()
 pages = [
-    st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), icon="📊", url_path="overview", default=True),
-    st.Page(PAGES_DIR / "explore.py", title=t("page_explore", lang), icon="📈", url_path="explore"),
-    st.Page(PAGES_DIR / "plant.py", title=t("page_plant", lang), icon="🏭", url_path="plant"),
-    st.Page(PAGES_DIR / "sources.py", title=t("page_sources", lang), icon="🗂️", url_path="sources"),
+    st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page(PAGES_DIR / "explore.py", title=t("page_explore", lang), icon=":material/show_chart:", url_path="explore"),
+    st.Page(PAGES_DIR / "plant.py", title=t("page_plant", lang), icon=":material/factory:", url_path="plant"),
+    st.Page(PAGES_DIR / "sources.py", title=t("page_sources", lang), icon=":material/folder_open:", url_path="sources"),
 ]
-for name, key, icon in (("sql", "page_sql", "🧮"), ("briefing", "page_briefing", "🖼️")):
+for name, key, icon in (("sql", "page_sql", ":material/terminal:"), ("briefing", "page_briefing", ":material/image:")):
     if (PAGES_DIR / f"{name}.py").is_file():
         pages.append(st.Page(PAGES_DIR / f"{name}.py", title=t(key, lang), icon=icon, url_path=name))
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import transforms
 from etl.read import connect_readonly, warehouse_version
+from etl.read import frame as read_frame
 from etl.settings import Settings, load_settings
 
 __all__ = ["warehouse_version"]
@@ -36,7 +37,7 @@ def db_path() -> Path:
 def _query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
     con = connect_readonly(db)
     try:
-        return con.execute(sql, params or []).pl()
+        return read_frame(con, sql, params)
     finally:
         con.close()
 
@@ -82,13 +83,7 @@ def observations(db: Path, version: str, series_ids: tuple[str, ...]) -> pl.Data
 
 def _latest_per_series(frame: pl.DataFrame) -> pl.DataFrame:
     """Each series' latest observation within its dominant period shape, with YoY and a sparkline."""
-    spans = transforms.with_span(frame)
-    counts = spans.group_by("series_id", "span").len()
-    order = {s: i for i, s in enumerate(transforms.SPANS)}
-    dominant = (counts.with_columns(rank=pl.col("span").replace_strict(order, default=99))
-                .sort(["series_id", "len", "rank"], descending=[False, True, False])
-                .unique("series_id", keep="first").select("series_id", "span"))
-    kept = spans.join(dominant, on=["series_id", "span"]).drop("span").sort("series_id", "period_end")
+    kept = transforms.select_span(frame, "auto").sort("series_id", "period_end")
     changes = transforms.yoy(kept.with_columns(label=pl.col("series_id"))).select(
         "series_id", "period_end", pl.col("value").alias("change"), pl.col("unit").alias("change_unit"),
         pl.col("derived").alias("change_computed"))
@@ -103,12 +98,19 @@ def _latest_per_series(frame: pl.DataFrame) -> pl.DataFrame:
 def overview_cards(db: Path, version: str) -> pl.DataFrame:
     """One row per series: latest value, YoY (published preferred, else computed on calendar keys),
     as-of period, last 24 values for the sparkline, and the number of observations."""
-    frame = _query(db, f"SELECT {_OBS_COLUMNS} FROM v_observations")
+    # The cards need the recent past only (latest value, a year earlier, 24 sparkline points):
+    # the last three years of each series, with the full count kept for ordering.
+    frame = _query(db, f"""SELECT {_OBS_COLUMNS}, count(*) OVER (PARTITION BY series_id) AS points
+        FROM v_observations
+        QUALIFY period_end >= max(period_end) OVER (PARTITION BY series_id) - INTERVAL 3 YEAR""")
     if frame.is_empty():
         return frame
-    points = frame.group_by("series_id").len("points")
-    return _latest_per_series(frame).join(points, on="series_id").sort("category", "points", "series_id",
-                                                                        descending=[False, True, False])
+    points = frame.group_by("series_id").agg(pl.col("points").first())
+    frame = frame.drop("points")
+    # Headline order within a category: single-period series before year-to-date twins, then the
+    # series with the most history.
+    return _latest_per_series(frame).join(points, on="series_id").sort(
+        "category", "cumulative", "points", "series_id", descending=[False, False, True, False])
 
 
 # ---- plant ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import polars as pl
 
 TRANSFORMS = ("level", "yoy", "index", "single", "share")
 SPANS = ("M", "Q", "A", "YTD", "P", "D", "X")  # month, quarter, year, year-to-date, point, day, other
+_STEP_MONTHS = {"M": 1, "Q": 3, "A": 12}
 
 
 def span_expr() -> pl.Expr:
@@ -39,13 +40,33 @@ def with_span(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def dominant_span(frame: pl.DataFrame) -> str | None:
-    """The most frequent period shape (ties: the finer one)."""
+    """The period shape that best describes a series: most points, weighted by how completely they
+    cover their range (9 annual figures over 10 years beat 9 scattered monthly ones); ties: coarser."""
     if frame.is_empty():
         return None
-    counts = with_span(frame).group_by("span").len()
-    order = {s: i for i, s in enumerate(SPANS)}
-    best = sorted(counts.iter_rows(), key=lambda r: (-r[1], order.get(r[0], 99)))
-    return best[0][0]
+    scored = _span_scores(with_span(frame))
+    return scored.get_column("span")[0]
+
+
+def _span_scores(framed: pl.DataFrame, by: tuple[str, ...] = ()) -> pl.DataFrame:
+    step = pl.col("span").replace_strict(_STEP_MONTHS, default=None, return_dtype=pl.Int64)
+    months = ((pl.col("last").dt.year() - pl.col("first").dt.year()) * 12
+              + pl.col("last").dt.month() - pl.col("first").dt.month())
+    # Irregular spans (X: e.g. Jul–Oct left over from splitting year-to-date figures) count for less.
+    expected = (pl.when(pl.col("span") == "X").then(pl.col("len") * 10)
+                .when(step.is_null()).then(pl.col("len")).otherwise(months // step + 1))
+    order = {s: i for i, s in enumerate(("A", "Q", "M", "YTD", "P", "D", "X"))}
+    return (framed.group_by(*by, "span")
+            .agg(pl.len().alias("len"), pl.col("period_end").min().alias("first"),
+                 pl.col("period_end").max().alias("last"))
+            .with_columns(score=pl.col("len") * pl.col("len") / expected.cast(pl.Float64).clip(lower_bound=1),
+                          rank=pl.col("span").replace_strict(order, default=99))
+            .sort([*by, "score", "rank"], descending=[*([False] * len(by)), True, False]))
+
+
+def dominant_spans(frame: pl.DataFrame) -> pl.DataFrame:
+    """series_id -> its dominant span, for every series at once."""
+    return _span_scores(with_span(frame), ("series_id",)).unique("series_id", keep="first").select("series_id", "span")
 
 
 def select_span(frame: pl.DataFrame, span: str | None) -> pl.DataFrame:
@@ -55,10 +76,7 @@ def select_span(frame: pl.DataFrame, span: str | None) -> pl.DataFrame:
     framed = with_span(frame)
     if span and span != "auto":
         return framed.filter(pl.col("span") == span).drop("span")
-    parts = []
-    for _, part in framed.group_by("series_id", maintain_order=True):
-        parts.append(part.filter(pl.col("span") == dominant_span(part.drop("span"))))
-    return pl.concat(parts).drop("span")
+    return framed.join(dominant_spans(frame), on=["series_id", "span"], maintain_order="left").drop("span")
 
 
 def in_range(frame: pl.DataFrame, start: date | None, end: date | None) -> pl.DataFrame:
@@ -131,8 +149,9 @@ def single_period(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """Cumulative-to-date flows -> single periods: Q3 = Jan–Sep minus Jan–Jun, marked derived.
 
     Applies to flow series that are cumulative (the `cumulative` flag, or year-to-date rows present);
-    within each year, each cumulative row minus the previous one; the year's first row is kept as
-    is (Jan–Mar already is Q1). Returns the frame and the labels of series left unchanged.
+    within each year, each cumulative row minus the previous one; the year's first row is kept when
+    it already is a single period (Jan–Mar is Q1, January, Jan–Feb) and dropped otherwise (a lone
+    Jan–Sep). Returns the frame and the labels of series left unchanged.
     """
     frame = _ensure(_ensure(frame, "kind", pl.Utf8, "flow"), "derived", pl.Boolean, False)
     frame = _ensure(frame, "cumulative", pl.Boolean, False)
@@ -159,6 +178,9 @@ def single_period(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
             .then(pl.col("value") - pl.col("_prev_val")).otherwise(pl.col("value")),
             derived=pl.col("derived") | pl.col("_prev_val").is_not_null(),
         ).drop("_prev_end", "_prev_val")
+        # A year's first cumulative figure beyond Jan–Feb (e.g. Jan–Sep with no Jan–Jun) is no single period.
+        unsplittable = ~pl.col("derived") & (pl.col("span") == "YTD") & (pl.col("period_end").dt.month() > 2)
+        split = split.filter(~unsplittable)
         parts.append(pl.concat([split, rest], how="diagonal_relaxed").drop("span").sort("period_end"))
     return (pl.concat(parts, how="diagonal_relaxed") if parts else frame), untouched
 
@@ -180,9 +202,6 @@ def apply_transform(frame: pl.DataFrame, transform: str, base: date | None = Non
     if transform == "share":
         return share(frame), []
     return frame, []
-
-
-_STEP_MONTHS = {"M": 1, "Q": 3, "A": 12}
 
 
 def insert_gaps(frame: pl.DataFrame) -> pl.DataFrame:

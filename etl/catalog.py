@@ -16,6 +16,7 @@ from pathlib import Path
 from etl.errors import PulseError
 from etl.units import UnitError, dimension_of, parse_unit
 
+_SEQUENTIAL = re.compile(r"环比|比上月|比上季|较上月|较上季")
 KINDS = ("flow", "stock", "rate", "price", "index")
 FREQUENCIES = ("A", "Q", "M", "D", "S", "B")  # year, quarter, month, day, shift, batch
 
@@ -88,12 +89,15 @@ class Catalog:
     ) -> Series | None:
         """The catalog series a statistic states, or None when none fits."""
         text = _squash(subject) + "|" + _squash(indicator)
+        sequential = bool(_SEQUENTIAL.search(text))
         cumulative = is_cumulative_period(period_start, period_end)
         dim = _dimension_or_none(unit) if unit is not None else None
         for _alias, parts, s in self._aliases:
             if not all(p in text for p in parts):
                 continue
             if dim is not None and _dimension_or_none(s.unit) != dim:
+                continue
+            if sequential and s.kind == "rate":  # a month-on-month rate is not a yoy series' value
                 continue
             if s.cumulative != cumulative:
                 twin = self._twin(s, cumulative)

@@ -18,7 +18,7 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 def streamlit_command(settings: Settings) -> list[str]:
     """The `streamlit run` command line for these settings (headless, no usage statistics)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "dashboard.launch", "run", str(APP),
         "--server.address", settings.host,
         "--server.port", str(settings.port),
         "--server.headless", "true",

@@ -71,6 +71,10 @@ if not series:
 with ui.friendly_errors(lang):
     raw = data.observations(db, version, series)
     frame = raw.with_columns(label=pl.col("series_id").replace_strict(names, default=pl.col("series_id")))
+    transform = st.session_state["ex_transform"]
+    untouched: list[str] = []
+    if transform == "single":  # split year-to-date figures first, then pick the period shape
+        frame, untouched = transforms.single_period(frame)
     frame = transforms.select_span(frame, st.session_state["ex_span"])
     periods = sorted(set(frame.get_column("period_end").to_list())) if not frame.is_empty() else []
     base = None
@@ -79,7 +83,7 @@ with ui.friendly_errors(lang):
         right.selectbox(t("base_period", lang), periods, key="ex_base",
                         format_func=lambda d: format_period(d.replace(day=1), d, lang) if d else "—")
         base = st.session_state["ex_base"]
-    shaped, untouched = transforms.apply_transform(frame, st.session_state["ex_transform"], base)
+    shaped = frame if transform == "single" else transforms.apply_transform(frame, transform, base)[0]
     if len(periods) > 1:
         start = snap(st.session_state.get("ex_start"), periods)
         end = snap(st.session_state.get("ex_end"), periods, last=True)

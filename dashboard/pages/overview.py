@@ -42,7 +42,7 @@ def card(row: dict) -> None:
             help=row["series_id"],
         )
         st.caption(t("as_of", lang, period=format_period(row["period_start"], row["period_end"], lang)))
-        st.page_link("pages/explore.py", label=t("open_in_explore", lang), icon="📈",
+        st.page_link("pages/explore.py", label=t("open_in_explore", lang), icon=":material/show_chart:",
                      query_params={"s": row["series_id"], "lang": lang})
 
 
@@ -64,7 +64,7 @@ def plant_alerts() -> None:
         st.caption(t("no_alerts", lang) if "v_spc_alerts" in data.relations(db, version) else t("no_plant", lang))
         return
     st.dataframe(alerts, hide_index=True, width="stretch")
-    st.page_link("pages/plant.py", label=t("page_plant", lang), icon="🏭")
+    st.page_link("pages/plant.py", label=t("page_plant", lang), icon=":material/factory:")
 
 
 with ui.friendly_errors(lang):

@@ -88,7 +88,7 @@ with ui.friendly_errors(lang):
     daily = data.plant_view(db, version, "v_weld_daily", "ORDER BY day")
     batches = data.plant_view(db, version, "v_gallium_batches")
     if simulated(daily) or simulated(batches):
-        st.warning(t("simulated_note", lang), icon="⚠️")
+        st.warning(t("simulated_note", lang), icon=":material/warning:")
     if not daily.is_empty():
         st.subheader(t("weld_yield", lang))
         weld_section(daily)
