@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
@@ -277,6 +277,12 @@ _PERIODS = {"A": "M12", "Q": "M3", "M": "M1"}
 def _align_periods(fig: go.Figure, part: pl.DataFrame) -> go.Figure:
     """Annual/quarterly/monthly points drawn in the middle of their period, under a label naming it
     (a 2025 total sits above "2025", not at the 2026 tick its period end would give)."""
+    ends = part.get_column("period_end").unique()
+    if ends.len() == 1:  # one period only (e.g. companies' year to date): a readable axis around it
+        end = ends[0]
+        fig.update_xaxes(range=[end - timedelta(days=200), end + timedelta(days=200)], dtick="M3",
+                         tickformat="%Y-%m")
+        return fig
     span = transforms.dominant_span(part)
     period = _PERIODS.get(span or "")
     if period is None:
