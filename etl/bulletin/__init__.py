@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from etl.bulletin import post
 from etl.bulletin.extract import Extraction, extract_records, masthead_date
 from etl.bulletin.record import Record
 from etl.catalog import Catalog
@@ -41,6 +42,7 @@ def extract_document(name: str, text: str, published: date | None, catalog: Cata
     published = published or masthead_date(text)
     subjects = sorted({s.subject for s in catalog.series.values()}) if catalog else []
     extraction, records = extract_records(text, published.year if published else None, subjects)
+    post.mark_forecasts(records, extraction.s, extraction.seg, published)
     return Document(name, _title(text), published, extraction, records)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from datetime import date
 import re
 
 from etl.bulletin.periods import EVENT
@@ -176,3 +177,27 @@ def drop_narrative(records: list[Record], seg: Segments) -> list[Record]:
         if hi - lo >= 2:
             out.append(r)
     return out
+
+
+# Future tense in Chinese statistical prose: what a forecast or a target sounds like.
+_FORECAST_IN_SENTENCE = re.compile(r"预计|预期|预测")
+_FORECAST_IN_CLAUSE = re.compile(r"将(?:达|突破|超|增长|实现|接近|保持|提升|提高|下降)|有望|力争|目标|计划")
+
+
+def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date | None) -> None:
+    """A value stated in the future tense is a forecast: its indicator says so ('(预计)').
+
+    A cue in the value's own clause (将达, 有望) is enough. 预计 earlier in the sentence also
+    governs later clauses, unless the value's period had already ended when the document was
+    published: PDF column breaks can run a forecast sentence into the next paragraph's actuals.
+    """
+    for r in records:
+        if "预计" in r.indicator:
+            continue
+        clause_start, _ = seg.clause(r.qstart)
+        sentence_start, _ = seg.sentence(r.qstart)
+        ended = published is not None and r.period_end is not None and r.period_end < published
+        if _FORECAST_IN_CLAUSE.search(s[clause_start : r.qstart]) or (
+            not ended and _FORECAST_IN_SENTENCE.search(s[sentence_start : r.qstart])
+        ):
+            r.indicator = f"{r.indicator}(预计)"
