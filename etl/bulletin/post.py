@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from datetime import date
 import re
+from datetime import date
 
 from etl.bulletin.periods import EVENT
 from etl.bulletin.record import Record
