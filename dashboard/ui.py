@@ -82,3 +82,16 @@ def friendly_errors(lang_code: str) -> Iterator[None]:
         yield
     except (PulseError, duckdb.Error, OSError) as exc:
         st.warning(t("warehouse_unreadable", lang_code, error=str(exc).splitlines()[0]))
+
+
+def chart(fig, key: str, config: dict | None = None) -> None:
+    """A chart, and under it a PNG download of exactly that figure (rendered only when clicked,
+    on the briefings' warm Chromium, so no page pays for an image nobody asked for)."""
+    from dashboard.briefing.export import figure_png_later
+
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, **(config or {})})
+    height = int(fig.layout.height or 480)
+    st.download_button(
+        "PNG", data=figure_png_later(fig, width=1200, height=height, scale=2), file_name=f"{key}.png",
+        mime="image/png", key=f"{key}_png", icon=":material/download:", type="tertiary",
+    )

@@ -108,8 +108,7 @@ with ui.friendly_errors(lang):
     if st.session_state["ex_transform"] == "share":
         st.caption(t("share_note", lang))
 
-    st.plotly_chart(charts.series_chart(shaped, lang=lang, max_points=data.settings().max_points),
-                    config={"displaylogo": False}, key="ex_chart")
+    ui.chart(charts.series_chart(shaped, lang=lang, max_points=data.settings().max_points), key="ex_chart")
     if "derived" in shaped.columns and shaped.get_column("derived").fill_null(False).any():
         st.caption(t("derived_note", lang))
 

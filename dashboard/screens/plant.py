@@ -34,19 +34,19 @@ def weld_section(daily: pl.DataFrame) -> None:
                   delta_color="normal")
     k2.metric(t("welds", lang), f"{int(line_daily.get_column('welds').sum()):,}")
     k3.metric(t("kpi_alerts", lang), alerts)
-    st.plotly_chart(charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
+    ui.chart(charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
                                   max_points=max_points), key="pl_pchart")
-    st.plotly_chart(charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
+    ui.chart(charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
                                            title=t("per_robot", lang), max_points=max_points), key="pl_robots")
     left, right = st.columns(2)
     defects = data.plant_view(db, version, "v_weld_defects", "WHERE line = ?", (line,))
     with left:
-        st.plotly_chart(charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto")
+        ui.chart(charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto")
     with right:
         robots = sorted(line_daily.get_column("robot").unique().drop_nulls().to_list())
         robot = st.selectbox("Robot", robots, key="pl_robot")
         per_day = line_daily.filter(pl.col("robot") == robot).sort("day")
-        st.plotly_chart(charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
+        ui.chart(charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
                                                 max_points=max_points), key="pl_vdrop")
     drill_down(line, daily)
 
@@ -63,7 +63,7 @@ def drill_down(line: str, daily: pl.DataFrame) -> None:
         st.caption(t("drill_rows", lang, n=f"{rows.height:,}"))
         vdrop = next((c for c in rows.columns if "vdrop" in c or "voltage" in c), None)
         if vdrop:
-            st.plotly_chart(charts.histogram(rows, vdrop, lang, unit="mV", title=t("vdrop", lang)), key="pl_hist")
+            ui.chart(charts.histogram(rows, vdrop, lang, unit="mV", title=t("vdrop", lang)), key="pl_hist")
         st.dataframe(rows.head(1000), hide_index=True, width="stretch")
 
 
@@ -77,7 +77,7 @@ def gallium_section() -> None:
               delta=f"{ichart.get_column('recovery_pct')[-1] - GALLIUM_PUBLISHED_PCT:+.2f} pp "
                     f"{t('published_recovery', lang)}")
     c2.metric(t("kpi_alerts", lang), ichart.filter(pl.col("out_of_control").fill_null(False)).height)
-    st.plotly_chart(charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart")
+    ui.chart(charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart")
 
 
 with ui.friendly_errors(lang):

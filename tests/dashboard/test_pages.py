@@ -39,6 +39,7 @@ def test_explore_restores_a_shared_url(loaded):
     assert at.multiselect(key="ex_series").value == ["nf10_output", "copper_spot_price_avg"]
     assert at.radio(key="ex_transform").value == "yoy"
     assert len(at.get("plotly_chart")) == 1
+    assert [b.proto.label for b in at.get("download_button") if b.proto.id.endswith("ex_chart_png")] == ["PNG"]
     table = at.dataframe[0].value
     row = table[(table["指标"] == "十种常用有色金属产量") & (table["期间"] == "2025年")]
     assert float(row["数值"].iloc[0]) == 3.9  # published YoY preferred
