@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import pkgutil
 import sys
+import tempfile
+import traceback
+from pathlib import Path
 
 import click
 
@@ -38,6 +42,22 @@ class PulseGroup(click.Group):
             log.debug("command failed", exc_info=True)
             click.echo(f"Error: {exc}", err=True)
             sys.exit(getattr(exc, "exit_code", 1))
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("PULSE_DEBUG"):
+                raise
+            log_file = _write_traceback()
+            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (traceback in {log_file}; "
+                       "set PULSE_DEBUG=1 to see it here).", err=True)
+            sys.exit(1)
+
+
+def _write_traceback() -> Path:
+    log_file = Path(tempfile.gettempdir()) / "pulse-error.log"
+    with log_file.open("a", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc() + "\n")
+    return log_file
 
 
 @click.group(cls=PulseGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -75,7 +75,7 @@ CREATE TABLE rejects (
     row_number     INTEGER,              -- null: the whole file
     reason         VARCHAR NOT NULL,
     quarantined_to VARCHAR,
-    at             TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
+    rejected_at    TIMESTAMPTZ NOT NULL DEFAULT current_timestamp
 );
 
 CREATE TABLE warehouse_info (

@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own warehouse, inbox and quarantine folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from etl.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "cases"
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("PULSE_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    return load_settings(
+        db=tmp_path / "warehouse" / "pulse.duckdb", inbox=inbox, quarantine=tmp_path / "quarantine"
+    )
+
+
+def put(settings: Settings, *case_files: str, subdir: str = "") -> list[Path]:
+    """Copy committed case files into the test's inbox."""
+    target = settings.inbox / subdir
+    target.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(CASES / f, target / Path(f).name)) for f in case_files]
+
+
+def run_pulse(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """The real `pulse` command in a second process."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, env=full_env,
+        cwd=ROOT, timeout=timeout,
+    )
