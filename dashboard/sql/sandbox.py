@@ -1,7 +1,8 @@
 """Run one ad hoc query against the published warehouse, safely.
 
-Every query gets its own DuckDB instance: an in-memory database that ATTACHes the published file
-READ_ONLY, makes it the default and detaches `memory`, then allows only the telemetry directory,
+Every query gets its own DuckDB instance from `etl.read.connect_readonly` (an in-memory database
+that ATTACHes the published file READ_ONLY and makes it the default); the sandbox then detaches
+`memory`, allows only the warehouse's telemetry directory,
 turns external access off and locks the configuration. Then the query runs with a time limit
 enforced by `interrupt()` from a timer thread, and at most max_rows + 1 rows are fetched (the extra
 row tells us the result was cut).
@@ -38,10 +39,9 @@ from dashboard.sql.checks import (
     first_line,
 )
 from dashboard.sql.errors import SqlError, SqlRefused
-from etl.errors import WarehouseMissing
+from etl.read import connect_readonly
 from etl.settings import Settings
 
-ALIAS = "pulse"
 _BATCH_ROWS = 2048
 
 
@@ -105,9 +105,7 @@ def format_seconds(seconds: float) -> str:
 def open_sandbox(db: Path, limits: SandboxLimits) -> duckdb.DuckDBPyConnection:
     """A locked-down connection whose default database is the published warehouse, read-only."""
     db = Path(db).resolve()
-    if not db.is_file():
-        raise WarehouseMissing(f"no warehouse at {db}; run `pulse load` first or pass --db")
-    con = duckdb.connect(":memory:", config={
+    con = connect_readonly(db, config={
         "threads": limits.threads,
         "memory_limit": limits.memory_limit,
         "temp_directory": "",  # no spilling: the memory limit is a limit, and nothing is written
@@ -115,10 +113,8 @@ def open_sandbox(db: Path, limits: SandboxLimits) -> duckdb.DuckDBPyConnection:
         "autoload_known_extensions": False,
     })
     try:
-        con.execute(f"ATTACH '{_quoted(db)}' AS {ALIAS} (READ_ONLY)")
-        con.execute(f"USE {ALIAS}")
-        con.execute("DETACH memory")
-        telemetry = _quoted(db.parent / "telemetry") + "/"
+        con.execute("DETACH memory")  # nothing writable is left but the temp catalog
+        telemetry = str(db.parent / "telemetry").replace("'", "''") + "/"
         con.execute(f"SET allowed_directories = ['{telemetry}']")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
@@ -126,10 +122,6 @@ def open_sandbox(db: Path, limits: SandboxLimits) -> duckdb.DuckDBPyConnection:
         con.close()
         raise
     return con
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def run_query(db: Path, sql: str, params: Mapping[str, Any] | None = None,
