@@ -56,11 +56,28 @@ class Checked:
     params: tuple[str, ...]
 
 
+def _token_spans(sql: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) in characters for every token, comments included.
+
+    duckdb.tokenize reports byte offsets into the UTF-8 text; they are mapped back to characters.
+    """
+    raw = sql.encode("utf-8")
+    char_at = [0] * (len(raw) + 1)
+    pos = 0
+    for i, ch in enumerate(sql):
+        for _ in range(len(ch.encode("utf-8"))):
+            char_at[pos] = i
+            pos += 1
+    char_at[len(raw)] = len(sql)
+    toks = duckdb.tokenize(sql)
+    starts = [char_at[b] for b, _ in toks]
+    ends = starts[1:] + [len(sql)]
+    return [(s, e, kind.name) for s, e, (_, kind) in zip(starts, ends, toks, strict=True)]
+
+
 def _tokens(sql: str) -> list[tuple[str, str]]:
     """(text, kind) for every token, comments included (kind: keyword, identifier, operator, ...)."""
-    toks = duckdb.tokenize(sql)
-    ends = [start for start, _ in toks[1:]] + [len(sql)]
-    return [(sql[s:e].strip(), kind.name) for (s, kind), e in zip(toks, ends, strict=True)]
+    return [(sql[s:e].strip(), kind) for s, e, kind in _token_spans(sql)]
 
 
 def _first_words(sql: str, n: int = 2) -> tuple[str, ...]:
@@ -78,16 +95,16 @@ def _refusal_for_words(sql: str) -> str | None:
 
 def _explained(sql: str) -> str:
     """The statement inside EXPLAIN [ANALYZE] [(options)] ..."""
-    toks = duckdb.tokenize(sql)
-    texts = _tokens(sql)
+    spans = _token_spans(sql)
+    texts = [sql[s:e].strip() for s, e, _ in spans]
     i = 1
-    if i < len(texts) and texts[i][0].lower() == "analyze":
+    if i < len(texts) and texts[i].lower() == "analyze":
         i += 1
-    if i < len(texts) and texts[i][0] == "(":
-        while i < len(texts) and texts[i][0] != ")":
+    if i < len(texts) and texts[i] == "(":
+        while i < len(texts) and texts[i] != ")":
             i += 1
         i += 1
-    return sql[toks[i][0]:] if i < len(toks) else ""
+    return sql[spans[i][0]:] if i < len(spans) else ""
 
 
 def _statement_refusal(sql: str) -> str | None:
@@ -114,16 +131,15 @@ def _statement_refusal(sql: str) -> str | None:
 
 def _rewrite_colon_params(sql: str) -> str:
     """`:name` -> `$name` where the tokenizer sees a parameter (not `::`, slices, struct keys, strings)."""
-    toks = duckdb.tokenize(sql)
-    starts = [start for start, _ in toks]
+    spans = _token_spans(sql)
     out: list[str] = []
     last = 0
-    for i, (start, kind) in enumerate(toks):
-        if kind.name != "operator" or sql[start:start + 2] == "::" or sql[start] != ":":
+    for i, (start, _end, kind) in enumerate(spans):
+        if kind != "operator" or sql[start:start + 2] == "::" or sql[start] != ":":
             continue
         after = sql[start + 1:start + 2]
         prev = sql[start - 1] if start else " "
-        adjacent = i + 1 < len(starts) and starts[i + 1] == start + 1
+        adjacent = i + 1 < len(spans) and spans[i + 1][0] == start + 1
         if adjacent and (after.isalpha() or after == "_") and prev in _PARAM_PREV:
             out.append(sql[last:start] + "$")
             last = start + 1

@@ -25,7 +25,7 @@ def _plain(table: pa.Table) -> pa.Table:
         if pa.types.is_dictionary(kind):
             columns.append(col.cast(kind.value_type))
         elif pa.types.is_interval(kind):
-            columns.append(pa.array([_interval(v) for v in col.to_pylist()], pa.string()))
+            columns.append(_interval_column(col))
         elif pa.types.is_nested(kind) or pa.types.is_binary(kind):
             columns.append(pa.array([_text(v) for v in col.to_pylist()], pa.string()))
         else:
@@ -50,6 +50,10 @@ def _interval(value: Any) -> str | None:
     return " ".join(p for p in parts if p) or "00:00:00"
 
 
+def _interval_column(col: pa.ChunkedArray) -> pa.Array:
+    return pa.array([_interval(v) for v in col.to_pylist()], pa.string())
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return float(value)
@@ -71,6 +75,9 @@ def to_csv(result: SqlResult) -> bytes:
 def to_parquet(result: SqlResult) -> bytes:
     sink = io.BytesIO()
     table = result.table.rename_columns(unique_names(result.columns))
+    for i, col in enumerate(table.columns):  # Parquet has no month-day-nano interval
+        if pa.types.is_interval(col.type):
+            table = table.set_column(i, table.column_names[i], _interval_column(col))
     pq.write_table(table, sink)
     return sink.getvalue()
 
@@ -81,8 +88,7 @@ def to_json(result: SqlResult) -> str:
     table = result.table.rename_columns(names)
     for i, col in enumerate(table.columns):
         if pa.types.is_interval(col.type):
-            text = pa.array([_interval(v) for v in col.to_pylist()], pa.string())
-            table = table.set_column(i, names[i], text)
+            table = table.set_column(i, names[i], _interval_column(col))
     rows = table.to_pylist()
     return json.dumps(rows, default=_json_default, ensure_ascii=False, indent=1)
 

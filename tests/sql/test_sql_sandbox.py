@@ -149,3 +149,9 @@ def test_missing_parameter_value_is_one_sentence(warehouse: Warehouse) -> None:
 def test_positional_parameters_are_refused(warehouse: Warehouse) -> None:
     with pytest.raises(SqlRefused, match=r"^use named parameters such as :series_id, not \? or \$1$"):
         run_query(warehouse.db, "SELECT ?")
+
+
+def test_parameters_after_chinese_text_are_found(warehouse: Warehouse) -> None:
+    """duckdb.tokenize reports byte offsets; multi-byte characters before a :param must not shift it."""
+    result = run_query(warehouse.db, "-- 十种有色金属 :not_this\nSELECT '铝' AS m, :a AS a", {"a": "x"})
+    assert result.table.to_pylist() == [{"m": "铝", "a": "x"}]
