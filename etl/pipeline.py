@@ -165,6 +165,13 @@ def _load_file(
     return FileOutcome(path, "loaded", kind=kind, rows=rows, rows_rejected=rejected)
 
 
+OBSERVATION_COLUMNS = [
+    "series_id", "subject", "indicator", "period_label", "period_start", "period_end", "value", "unit",
+    "value_as_written", "unit_as_written", "change_pct", "change_kind", "derived", "document_id", "quote",
+    "source_url", "source_row", "load_id",
+]
+
+
 def _store(
     con: duckdb.DuckDBPyConnection, path: Path, digest: str, kind: str,
     extracted: Extracted, catalog: Catalog, load_id: str,
@@ -188,13 +195,7 @@ def _store(
             row.value, row.unit, raw.value_as_written, raw.unit_as_written, raw.change_pct, raw.change_kind,
             raw.derived, document_id, raw.quote, raw.source_url, raw.row, load_id,
         ))
-    if values:
-        con.executemany(
-            "INSERT INTO observations (series_id, subject, indicator, period_label, period_start, period_end,"
-            " value, unit, value_as_written, unit_as_written, change_pct, change_kind, derived, document_id,"
-            " quote, source_url, source_row, load_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            values,
-        )
+    warehouse.insert_rows(con, "observations", OBSERVATION_COLUMNS, values)
     for reject in extracted.row_rejects:
         _record_reject(con, load_id, path, reject.row, reject.reason)
     return len(values), len(extracted.row_rejects)

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from etl.catalog import Catalog
 from etl.errors import PulseError
@@ -85,6 +86,26 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             raise PulseError(f"view file etl/views/{name} failed: {exc}") from exc
 
 
+def insert_rows(
+    con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple], replace: bool = False
+) -> None:
+    """Bulk insert through Arrow: DuckDB's executemany costs about a millisecond per row."""
+    if not rows:
+        return
+    batch = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+    con.register("_insert_batch", batch)
+    try:
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        cols = ", ".join(columns)
+        con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM _insert_batch")
+    finally:
+        con.unregister("_insert_batch")
+
+
+SERIES_COLUMNS = ["series_id", "name_zh", "name_en", "subject", "category", "unit", "display_unit",
+                  "display_factor", "frequency", "kind", "cumulative", "family", "aliases", "description"]
+
+
 def refresh_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Upsert every catalog series (series added by sources, e.g. plant KPIs, are kept)."""
     rows = [
@@ -92,7 +113,7 @@ def refresh_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
          s.frequency, s.kind, s.cumulative, s.family, list(s.aliases), s.description)
         for s in catalog.series.values()
     ]
-    con.executemany("INSERT OR REPLACE INTO series VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    insert_rows(con, "series", SERIES_COLUMNS, rows, replace=True)
 
 
 def publish(con: duckdb.DuckDBPyConnection, db: Path) -> int:

@@ -1,0 +1,1 @@
+"""Benchmarks: each bench_*.py has main() -> str (a markdown section); `python -m bench` runs them."""
