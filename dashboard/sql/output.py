@@ -68,7 +68,7 @@ def _json_default(value: Any) -> Any:
 
 def to_csv(result: SqlResult) -> bytes:
     sink = io.BytesIO()
-    pa_csv.write_csv(_plain(result.table), sink)
+    pa_csv.write_csv(_plain(result.table), sink, pa_csv.WriteOptions(quoting_style="needed"))
     return sink.getvalue()
 
 

@@ -41,7 +41,8 @@ class RelationDoc:
 
 
 def _cells(line: str) -> list[str]:
-    return [c.strip().strip("`").strip() for c in line.strip().strip("|").split("|")]
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    return [c.strip("`").strip() if i < 2 else c for i, c in enumerate(cells)]
 
 
 def _is_separator(line: str) -> bool:
