@@ -13,7 +13,7 @@ from tests.conftest import ROOT, run_pulse
 from tests.sql.conftest import Warehouse
 from tests.sql.hostile import CASES, Case, case_ids
 
-PAGE = str(ROOT / "dashboard" / "pages" / "sql.py")
+PAGE = str(ROOT / "dashboard" / "screens" / "sql.py")
 
 
 def pulse_sql(wh: Warehouse, sql: str, *args: str) -> tuple[int, str, str]:
@@ -138,3 +138,12 @@ def test_page_quick_chart_draws(warehouse: Warehouse, monkeypatch) -> None:
     assert len(at.get("plotly_chart")) == 1
 
 
+
+
+def test_page_runs_inside_the_app_navigation(warehouse: Warehouse, monkeypatch) -> None:
+    monkeypatch.setenv("PULSE_DB", str(warehouse.db))
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    at.switch_page("screens/sql.py").run()
+    at = run_on_page(at, "SELECT 42 AS x")
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value["x"].to_list() == [42]

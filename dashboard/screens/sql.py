@@ -1,4 +1,8 @@
-"""SQL 查询 · Ad hoc SQL: layout only; the sandbox and helpers live in dashboard.sql."""
+"""SQL 查询 · Ad hoc SQL: layout only; the sandbox and helpers live in dashboard.sql.
+
+Joins dashboard/app.py's navigation by being here (screens/sql.py); runs on its own too:
+`streamlit run dashboard/screens/sql.py` with PULSE_DB pointing at a warehouse.
+"""
 
 from __future__ import annotations
 
