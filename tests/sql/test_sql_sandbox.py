@@ -155,3 +155,16 @@ def test_parameters_after_chinese_text_are_found(warehouse: Warehouse) -> None:
     """duckdb.tokenize reports byte offsets; multi-byte characters before a :param must not shift it."""
     result = run_query(warehouse.db, "-- 十种有色金属 :not_this\nSELECT '铝' AS m, :a AS a", {"a": "x"})
     assert result.table.to_pylist() == [{"m": "铝", "a": "x"}]
+
+
+@pytest.mark.parametrize("sql", ["SELECT * FROM checkpoint()", "SELECT * FROM force_checkpoint()",
+                                 "SELECT * FROM checkpoint('pulse')"])
+def test_table_function_forms_of_checkpoint_change_nothing(warehouse: Warehouse, sql: str) -> None:
+    """They parse as SELECT; the READ_ONLY attach makes them no-ops (or refusals), never writes."""
+    before, files = warehouse.digest(), warehouse.files()
+    try:
+        run_query(warehouse.db, sql)
+    except (SqlRefused, SqlError):
+        pass
+    assert warehouse.digest() == before
+    assert warehouse.files() == files
