@@ -16,6 +16,9 @@ from pathlib import Path
 from etl.errors import PulseError
 from etl.units import UnitError, dimension_of, parse_unit
 
+_SEQUENTIAL = re.compile(r"环比|比上月|比上季|较上月|较上季")
+# forecasts and targets are not the published values of a series; they stay unmapped
+_NOT_ACTUAL = re.compile(r"预计|预测|预期|目标|力争|计划|规划")
 KINDS = ("flow", "stock", "rate", "price", "index")
 FREQUENCIES = ("A", "Q", "M", "D", "S", "B")  # year, quarter, month, day, shift, batch
 
@@ -88,12 +91,17 @@ class Catalog:
     ) -> Series | None:
         """The catalog series a statistic states, or None when none fits."""
         text = _squash(subject) + "|" + _squash(indicator)
+        if _NOT_ACTUAL.search(text):
+            return None
+        sequential = bool(_SEQUENTIAL.search(text))
         cumulative = is_cumulative_period(period_start, period_end)
         dim = _dimension_or_none(unit) if unit is not None else None
         for _alias, parts, s in self._aliases:
             if not all(p in text for p in parts):
                 continue
             if dim is not None and _dimension_or_none(s.unit) != dim:
+                continue
+            if sequential and s.kind == "rate":  # a month-on-month rate is not a yoy series' value
                 continue
             if s.cumulative != cumulative:
                 twin = self._twin(s, cumulative)

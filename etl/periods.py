@@ -37,7 +37,7 @@ def cn_number(text: str) -> int:
     return _CN_DIGITS[text]
 
 
-_NUM = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
+_NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
 _Q = r"([1-4一二三四])"
 
 

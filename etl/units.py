@@ -76,6 +76,22 @@ _BASE: dict[str, tuple[str, str, str]] = {
     "a": ("A", "current", "1"),
     "安": ("A", "current", "1"),
     "°c": ("°C", "temperature", "1"),
+    "千瓦": ("kW", "power", "1"),
+    "kw": ("kW", "power", "1"),
+    "元/千瓦时": ("CNY/kWh", "price_energy", "1"),
+    "美元/吨": ("USD/t", "price_mass_usd", "1"),
+    "吨标准煤": ("tce", "energy_coal", "1"),
+    "公里": ("km", "length", "1"),
+    "千米": ("km", "length", "1"),
+    "公顷": ("ha", "area_ha", "1"),
+    "亩": ("mu", "area_mu", "1"),
+    "倍": ("x", "multiple", "1"),
+    "户": ("count", "count", "1"),
+    "人次": ("count", "count", "1"),
+    "座": ("count", "count", "1"),
+    "辆": ("count", "count", "1"),
+    "艘": ("count", "count", "1"),
+    "次": ("count", "count", "1"),
     "℃": ("°C", "temperature", "1"),
 }
 
@@ -109,7 +125,7 @@ def parse_unit(written: str) -> Unit:
     for prefix, mult in _PREFIXES:
         if text.startswith(prefix) and text[len(prefix) :] in _BASE:
             canonical, dim, factor = _BASE[text[len(prefix) :]]
-            if dim in ("ratio", "pp", "index", "price_mass", "price_gram"):
+            if dim in ("ratio", "pp", "index", "multiple") or dim.startswith("price"):
                 break  # "万%" or "万元/吨" as a magnitude makes no sense for these
             return Unit(canonical, dim, Decimal(factor) * Decimal(mult))
     raise UnitError(f"unknown unit '{written}'")

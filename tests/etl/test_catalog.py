@@ -64,3 +64,16 @@ def test_a_broken_catalog_says_where(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match=message):
         load_catalog(path)
+
+
+def test_a_month_on_month_rate_does_not_map_to_a_yoy_series(catalog):
+    assert catalog.match("规模以上工业增加值比上月增长", "", "%", date(2025, 10, 1), date(2025, 10, 31)) is None
+    assert catalog.match("规模以上工业增加值环比增长", "", "%", date(2025, 10, 1), date(2025, 10, 31)) is None
+    assert catalog.match("规模以上工业增加值同比增长", "", "%", date(2025, 10, 1), date(2025, 10, 31)).id == (
+        "industrial_va_growth"
+    )
+
+
+@pytest.mark.parametrize("indicator", ["十种常用有色金属产量(预计)", "预计全年十种有色金属产量", "十种有色金属产量目标"])
+def test_forecasts_and_targets_never_map_to_a_series_of_actuals(catalog, indicator):
+    assert catalog.match(indicator, "全国", "t", date(2025, 1, 1), date(2025, 12, 31)) is None

@@ -1,0 +1,278 @@
+"""The page: header, a grid of KPI tiles and chart cards, footer with sources and version.
+
+The whole page is ONE Plotly figure (paper coordinates for text and cards, one domain per chart),
+exported once by one browser: crisp vector text, one font family, deterministic output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard import charts
+from dashboard.briefing.embed import Page, embed
+from dashboard.briefing.gather import FAR_FUTURE, Gathered
+from dashboard.briefing.panels import ChartPanel, Tile, chart_panel, kpi_tile
+from dashboard.briefing.template import BriefingError, Panel
+
+MARGIN, GAP, HEADER, FOOTER = 36, 18, 124, 92
+KPI_HEIGHT, CHART_HEIGHT, TABLE_HEIGHT, MIN_CHART = 158, 400, 320, 220
+INK, MUTED, FAINT, CARD_LINE = "#1b2631", "#5d6d7e", "#8a96a3", "#dde3ea"
+BACKGROUND, BAND, BAND_TEXT, ACCENT = "#f3f5f8", "#0b2d5b", "#c9d6e8", charts.PALETTE[0]
+RED, GREEN = "#cf2e2e", "#1e8e4e"
+TEXT: dict[str, tuple[str, str]] = {
+    "as_of": ("数据截至 {date}", "Data as of {date}"),
+    "latest": ("(最新)", " (latest)"),
+    "warehouse": ("数据仓库 v{n} · 发布于 {at}", "Warehouse v{n} · published {at}"),
+    "sources": ("来源:", "Sources: "),
+    "hosts": ("参考来源 {hosts}{more}", "reference sources {hosts}{more}"),
+    "more": (" 等 {n} 个网站", " and {n} more sites"),
+    "plant_logs": ("工厂日志 {n} 个文件", "{n} plant log files"),
+    "views": ("视图 {views}", "views {views}"),
+    "simulated": ("模拟数据 · 仅供演示", "SIMULATED DATA · demo only"),
+    "no_sources": ("无", "none"),
+    "made_by": ("Pulse 有色金属指标 · 同比为公布值,标注“计算”者由 Pulse 按日历期间计算",
+                "Pulse nonferrous metrics · YoY as published unless marked computed (same period a year earlier)"),
+}
+
+
+def text(key: str, lang: str, **kwargs: object) -> str:
+    zh, en = TEXT[key]
+    return (en if lang == "en" else zh).format(**kwargs)
+
+
+def text_width(s: str, size: float) -> float:
+    """Rough rendered width in px (CJK full width, Latin ~0.56 em): enough to truncate safely."""
+    return sum(size if ord(c) >= 0x2E80 else size * 0.6 for c in s)
+
+
+def fit(s: str, px: float, size: float) -> str:
+    if text_width(s, size) <= px:
+        return s
+    while s and text_width(s + "…", size) > px:
+        s = s[:-1]
+    return s + "…"
+
+
+def date_text(d: date, lang: str) -> str:
+    return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+@dataclass
+class Cell:
+    panel: Panel
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+
+def grid(panels: tuple[Panel, ...], width: int, columns: int, height: int | None) -> tuple[list[Cell], int]:
+    """Flow panels left to right in `columns` columns; a panel that does not fit starts a new row.
+
+    Returns the cells (pixel boxes) and the page height. A fixed `height` stretches chart rows.
+    """
+    col_w = (width - 2 * MARGIN - (columns - 1) * GAP) / columns
+    rows: list[list[Panel]] = [[]]
+    used = 0
+    for panel in panels:
+        if used + panel.span > columns and rows[-1]:
+            rows.append([])
+            used = 0
+        rows[-1].append(panel)
+        used += panel.span
+    heights = [max(_natural_height(p) for p in row) for row in rows]
+    natural = HEADER + GAP + sum(heights) + GAP * (len(rows) - 1) + GAP + FOOTER
+    if height is not None and height != natural:
+        stretchy = [i for i, row in enumerate(rows) if any(p.type == "chart" and p.height is None for p in row)]
+        extra = (height - natural) / max(1, len(stretchy))
+        if not stretchy or min(heights[i] for i in stretchy) + extra < MIN_CHART:
+            raise BriefingError(f"height {height} px is too small for the template's panels "
+                                f"(needs at least {natural - sum(heights[i] - MIN_CHART for i in stretchy)} px); "
+                                "raise 'height' or remove it.")
+        heights = [h + extra if i in stretchy else h for i, h in enumerate(heights)]
+    cells: list[Cell] = []
+    top = HEADER + GAP
+    for row, row_h in zip(rows, heights, strict=True):
+        left = MARGIN
+        for panel in row:
+            right = left + panel.span * col_w + (panel.span - 1) * GAP
+            cells.append(Cell(panel, left, top, right, top + row_h))
+            left = right + GAP
+        top += row_h + GAP
+    return cells, int(height if height is not None else round(natural))
+
+
+def _natural_height(panel: Panel) -> int:
+    if panel.height is not None:
+        return panel.height
+    if panel.type == "kpi":
+        return KPI_HEIGHT
+    return TABLE_HEIGHT if panel.chart == "table" else CHART_HEIGHT
+
+
+def compose(g: Gathered, lang: str, width: int, height: int | None = None, max_points: int = 2000) -> go.Figure:
+    """The whole briefing as one figure of `width` x (natural or given) height layout pixels."""
+    cells, page_h = grid(g.template.panels, width, g.template.columns, height)
+    page = Page(width, page_h)
+    _header(page, g, lang)
+    for cell in cells:
+        _card(page, cell)
+        if cell.panel.type == "kpi":
+            _tile(page, cell, kpi_tile(cell.panel, g, lang), lang)
+        else:
+            plot_h = int(cell.bottom - cell.top)
+            _chart(page, cell, chart_panel(cell.panel, g, lang, plot_h, max_points))
+    _footer(page, g, lang)
+    return page.figure(
+        width=width, height=page_h, margin={"l": 0, "r": 0, "t": 0, "b": 0, "pad": 0, "autoexpand": False}, autosize=False,
+        template="plotly_white", paper_bgcolor=BACKGROUND, plot_bgcolor="#ffffff", showlegend=True,
+        font={"family": charts.FONT_FAMILY, "size": 12, "color": INK}, hovermode=False,
+    )
+
+
+def _note(page: Page, x: float, y: float, s: str, size: float, color: str = INK, anchor: str = "left",
+          valign: str = "top", bold: bool = False) -> None:
+    page.annotations.append({
+        "xref": "paper", "yref": "paper", "x": page.px_x(x), "y": page.px_y(y), "text": f"<b>{s}</b>" if bold else s,
+        "showarrow": False, "xanchor": anchor, "yanchor": valign, "align": anchor,
+        "font": {"family": charts.FONT_FAMILY, "size": size, "color": color},
+    })
+
+
+def _rect(page: Page, left: float, top: float, right: float, bottom: float, fill: str, line: str | None = None,
+          radius: float = 0) -> None:
+    shape: dict[str, Any] = {"xref": "paper", "yref": "paper", "fillcolor": fill, "layer": "below",
+                             "line": {"color": line or fill, "width": 1 if line else 0}}
+    if radius:
+        x0, x1, y0, y1 = (page.px_x(left), page.px_x(right), page.px_y(top), page.px_y(bottom))
+        rx, ry = radius / page.width, radius / page.height
+        shape["type"] = "path"
+        shape["path"] = (f"M {x0 + rx},{y0} L {x1 - rx},{y0} Q {x1},{y0} {x1},{y0 - ry} L {x1},{y1 + ry} "
+                         f"Q {x1},{y1} {x1 - rx},{y1} L {x0 + rx},{y1} Q {x0},{y1} {x0},{y1 + ry} "
+                         f"L {x0},{y0 - ry} Q {x0},{y0} {x0 + rx},{y0} Z")
+    else:
+        shape.update(type="rect", x0=page.px_x(left), x1=page.px_x(right), y0=page.px_y(bottom), y1=page.px_y(top))
+    page.shapes.append(shape)
+
+
+def _header(page: Page, g: Gathered, lang: str) -> None:
+    tpl, w = g.template, page.width
+    _rect(page, 0, 0, w, HEADER, BAND)
+    _rect(page, 0, HEADER - 4, w, HEADER, charts.PALETTE[1])
+    right_w = 380
+    _note(page, MARGIN, 28, fit(tpl.text("title", lang), w - 2 * MARGIN - right_w, 32), 32, "#ffffff", bold=True)
+    subtitle = tpl.text("subtitle", lang)
+    if subtitle:
+        _note(page, MARGIN, 78, fit(subtitle, w - 2 * MARGIN - right_w, 16), 16, BAND_TEXT)
+    if g.as_of != FAR_FUTURE:
+        as_of = text("as_of", lang, date=date_text(g.as_of, lang)) + ("" if g.requested else text("latest", lang))
+        _note(page, w - MARGIN, 30, as_of, 20, "#ffffff", anchor="right", bold=True)
+    _note(page, w - MARGIN, 64, text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:10]), 14, BAND_TEXT,
+          anchor="right")
+    if g.simulated:
+        label = text("simulated", lang)
+        label_w = text_width(label, 13) + 24
+        _rect(page, w - MARGIN - label_w, 88, w - MARGIN, 110, "#f6c445", radius=4)
+        _note(page, w - MARGIN - label_w / 2, 99, f"<b>{label}</b>", 13, BAND, anchor="center", valign="middle")
+
+
+def _card(page: Page, cell: Cell) -> None:
+    _rect(page, cell.left, cell.top, cell.right, cell.bottom, "#ffffff", CARD_LINE, radius=6)
+
+
+def _colors(lang: str) -> tuple[str, str]:
+    """(up, down): red for up, green for down in Chinese convention; the reverse in English."""
+    return (RED, GREEN) if lang == "zh" else (GREEN, RED)
+
+
+def _tile(page: Page, cell: Cell, tile: Tile, lang: str) -> None:
+    x, w = cell.left + 20, cell.right - cell.left - 40
+    _rect(page, cell.left, cell.top + 14, cell.left + 4, cell.bottom - 14, ACCENT)
+    _note(page, x, cell.top + 16, fit(tile.label, w, 15), 15, MUTED)
+    spark = tile.spark is not None and not tile.missing and w > 260
+    number_w = w * (0.62 if spark else 1)
+    unit = f"<span style='font-size:15px;color:{MUTED}'> {tile.unit}</span>" if tile.unit else ""
+    size = 34 if text_width(tile.number, 34) + text_width(tile.unit, 15) < number_w else 26
+    _note(page, x, cell.top + 44, f"<b>{tile.number}</b>{unit}", size, INK)
+    if tile.missing:
+        _note(page, x, cell.top + 96, fit(tile.missing.replace("\n", ":"), w, 13), 13, FAINT)
+    elif tile.change:
+        up, down = _colors(lang)
+        color = up if tile.direction > 0 else down if tile.direction < 0 else MUTED
+        _note(page, x, cell.top + 94, f"<b>{tile.change}</b>  <span style='color:{MUTED}'>{tile.change_note}</span>",
+              15, color)
+    if tile.period:
+        _note(page, x, cell.bottom - 14, tile.period, 12, FAINT, valign="bottom")
+    if spark and tile.spark is not None:
+        box = page.box(cell.left + 20 + number_w + 8, cell.top + 48, cell.right - 18, cell.bottom - 40)
+        embed(page, charts.sparkline(tile.spark, color=ACCENT), box, legend=None)
+
+
+def _chart(page: Page, cell: Cell, content: ChartPanel) -> None:
+    left, top, right, bottom = cell.left, cell.top, cell.right, cell.bottom
+    title_w = (right - left) - 40 - (text_width(content.subtitle, 13) + 16 if content.subtitle else 0)
+    _note(page, left + 20, top + 16, fit(content.title, title_w, 18), 18, INK, bold=True)
+    if content.subtitle:
+        _note(page, right - 20, top + 19, content.subtitle, 13, MUTED, anchor="right")
+    if content.note:
+        _note(page, left + 20, bottom - 12, fit(content.note, right - left - 40, 12), 12, FAINT, valign="bottom")
+    if content.figure is None:
+        headline, _, detail = (content.missing or "—").partition("\n")
+        middle = (top + 56 + bottom - 20) / 2
+        _rect(page, left + 20, top + 56, right - 20, bottom - 20, "#f7f9fc", "#e5e9f0", radius=4)
+        _note(page, (left + right) / 2, middle - 4, headline, 18, MUTED, anchor="center", valign="bottom", bold=True)
+        _note(page, (left + right) / 2, middle + 6, fit(detail, right - left - 100, 14), 14, FAINT, anchor="center")
+        return
+    fig = content.figure
+    is_table = any(getattr(t, "type", "") == "table" for t in fig.data)
+    if is_table:
+        embed(page, fig, page.box(left + 20, top + 54, right - 20, bottom - 16), legend=None)
+        return
+    second_axis = "yaxis2" in fig.layout and fig.layout.yaxis2.overlaying is not None
+    named = [t for t in fig.data if getattr(t, "name", None) and getattr(t, "showlegend", None) is not False]
+    legend_h = 30 if named else 0
+    note_h = 18 if content.note else 0
+    plot = page.box(left + 74, top + 60, right - (78 if second_axis else 26), bottom - 40 - legend_h - note_h)
+    _fit_legend(fig, named, (plot.x1 - plot.x0) * page.width)
+    legend = {"orientation": "h", "x": plot.x0, "xanchor": "left", "y": page.px_y(bottom - 14 - note_h),
+              "yanchor": "bottom", "font": {"size": 12, "color": MUTED}, "bgcolor": "rgba(0,0,0,0)"}
+    embed(page, fig, plot, legend=legend if named else None)
+
+
+def _fit_legend(fig: go.Figure, named: list[Any], width_px: float) -> None:
+    """Shorten legend names so one row of entries fits the card (Plotly would run past its edge)."""
+    entry = 44  # symbol and spacing per entry, px
+    if sum(text_width(t.name, 12) + entry for t in named) <= width_px:
+        return
+    budget = max(40.0, width_px / max(1, len(named)) - entry)
+    for trace in named:
+        trace.name = fit(trace.name, budget, 12)
+
+
+def _footer(page: Page, g: Gathered, lang: str) -> None:
+    w, h = page.width, page.height
+    top = h - FOOTER + 10
+    _rect(page, MARGIN, top, w - MARGIN, top + 1, CARD_LINE)
+    parts = list(g.documents)
+    if g.hosts:
+        shown = g.hosts[:5]
+        more = text("more", lang, n=len(g.hosts)) if len(g.hosts) > len(shown) else ""
+        parts.append(text("hosts", lang, hosts="、".join(shown) if lang == "zh" else ", ".join(shown), more=more))
+    if g.plant_logs:
+        parts.append(text("plant_logs", lang, n=g.plant_logs))
+    if g.views:
+        parts.append(text("views", lang, views=", ".join(g.views)))
+    sources = text("sources", lang) + ("; ".join(parts) if parts else text("no_sources", lang))
+    _note(page, MARGIN, top + 14, fit(sources, w - 2 * MARGIN, 13), 13, MUTED)
+    line2 = [text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:16].replace("T", " "))]
+    note = g.template.text("note", lang)
+    if note:
+        line2.append(note)
+    _note(page, MARGIN, top + 38, fit(" · ".join(line2), w - 2 * MARGIN - 200, 13), 13, MUTED)
+    _note(page, MARGIN, top + 60, fit(text("made_by", lang), w - 2 * MARGIN, 12), 12, FAINT)
+    if g.simulated:
+        _note(page, w - MARGIN, top + 38, f"<b>{text('simulated', lang)}</b>", 13, "#b7791f", anchor="right")

@@ -1,0 +1,330 @@
+"""What each panel shows: KPI tile contents and chart figures, from the gathered data (pure).
+
+Charts come from dashboard.charts (the same builders as the app); a panel whose data is missing
+gets a message instead of a figure, so one empty series never breaks the page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import charts, transforms
+from dashboard.briefing.gather import Gathered
+from dashboard.briefing.template import Panel
+from dashboard.i18n import format_number, format_period, series_name, t, unit_label
+
+RATE_UNITS = ("%", "pp", "个百分点")
+TEXT: dict[str, tuple[str, str]] = {
+    "no_data": ("暂无数据\n截至 {as_of} 尚无观测值:{what}", "No data yet\nNothing as of {as_of} for {what}"),
+    "not_loaded": ("数据尚未加载\n数据仓库中还没有视图 {view}", "Not loaded yet\nThe warehouse has no view {view} yet"),
+    "unknown_series": ("不在指标目录中:{what}", "Not in the series catalog: {what}"),
+    "partial": ("暂无数据:{what}", "No data yet: {what}"),
+    "vs_prev": ("较上期", "vs previous"),
+    "vs_target": ("较目标 {target}", "vs target {target}"),
+    "computed": ("计算", "computed"),
+}
+
+
+def text(key: str, lang: str, **kwargs: object) -> str:
+    zh, en = TEXT[key]
+    return (en if lang == "en" else zh).format(**kwargs)
+
+
+@dataclass
+class Tile:
+    label: str
+    number: str = "—"
+    unit: str = ""
+    period: str = ""
+    change: str = ""  # "▲ +3.0%"
+    change_note: str = ""  # "同比" / "较目标 99.9%"
+    direction: int = 0  # +1 up, -1 down, 0 flat/none
+    spark: pl.DataFrame | None = None
+    missing: str | None = None
+
+
+@dataclass
+class ChartPanel:
+    title: str
+    subtitle: str = ""
+    figure: go.Figure | None = None
+    missing: str | None = None  # shown instead of the figure
+    note: str = ""  # a line under the chart (partly missing series, caveats)
+
+
+def _date_text(d: date, lang: str) -> str:
+    return d.isoformat() if lang == "en" else f"{d.year}年{d.month}月{d.day}日"
+
+
+def _labelled(obs: pl.DataFrame, ids: tuple[str, ...], lang: str) -> pl.DataFrame:
+    if obs.is_empty():
+        return obs
+    part = obs.filter(pl.col("series_id").is_in(list(ids)))
+    names = [series_name(z, e, lang) for z, e in zip(part.get_column("name_zh").to_list(),
+                                                   part.get_column("name_en").to_list(), strict=True)]
+    return part.with_columns(label=pl.Series(names, dtype=pl.Utf8))
+
+
+def _names(g: Gathered, ids: list[str] | tuple[str, ...], lang: str) -> str:
+    names = [(g.known_series[s][1] if lang == "en" else g.known_series[s][0]) if s in g.known_series else s
+             for s in ids]
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def _absent(g: Gathered, ids: tuple[str, ...], shown: pl.DataFrame, lang: str) -> str:
+    present = set(shown.get_column("series_id").to_list()) if shown.height else set()
+    unknown = [s for s in ids if s not in g.known_series]
+    if unknown:
+        return text("unknown_series", lang, what=", ".join(unknown))
+    empty = [s for s in ids if s not in present]
+    return text("partial", lang, what=_names(g, empty, lang)) if empty else ""
+
+
+def _change(value: float, before: float | None, unit: str) -> tuple[float | None, str]:
+    if before is None or (isinstance(before, float) and math.isnan(before)):
+        return None, "%"
+    if unit in RATE_UNITS:
+        return value - before, "pp"
+    return ((value / before - 1) * 100 if before else None), "%"
+
+
+def _number(value: float, unit: str, lang: str, decimals: int | None) -> str:
+    """The tile's number: the template's decimals, whole numbers for counts, else the app's rule."""
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    if unit in ("", "count") and float(value).is_integer():
+        return f"{int(value):,}"
+    return format_number(value, unit, lang, with_unit=False)
+
+
+def _change_text(change: float, unit: str, lang: str, decimals: int | None) -> str:
+    places = decimals if decimals is not None else (1 if unit == "%" else 2)
+    change = round(change, places)
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
+    if unit == "%":
+        return f"{arrow} {change:+.{places}f}%"
+    if unit == "pp":
+        return f"{arrow} {change:+.{places}f} {'pp' if lang == 'en' else '个百分点'}"
+    return f"{arrow} {format_number(change, unit, lang, with_unit=False)} {unit_label(unit, lang)}".rstrip()
+
+
+def _fill_change(tile: Tile, change: float | None, unit: str, note: str, lang: str,
+                 decimals: int | None = None) -> None:
+    if change is None or math.isnan(change):
+        return
+    tile.change = _change_text(change, unit, lang, decimals)
+    tile.change_note = note
+    places = decimals if decimals is not None else (1 if unit == "%" else 2)
+    shown = round(change, places)
+    tile.direction = (shown > 0) - (shown < 0)
+
+
+def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
+    if panel.query:
+        return _query_tile(panel, g, lang)
+    sid = panel.series[0]
+    part = _labelled(g.observations, panel.series, lang)
+    label = panel.text("label", lang) or (part.get_column("label")[0] if part.height else sid)
+    tile = Tile(label=label)
+    if part.is_empty():
+        tile.missing = _absent(g, panel.series, part, lang) or text("partial", lang, what=_names(g, [sid], lang))
+        return tile
+    part = transforms.select_span(part, None if panel.period == "auto" else panel.period)
+    if part.is_empty():
+        tile.missing = text("partial", lang, what=_names(g, [sid], lang))
+        return tile
+    part = part.sort("period_end", "period_start")
+    row = part.row(-1, named=True)
+    unit = row["unit"] or panel.unit
+    tile.number = _number(row["value"], unit, lang, panel.decimals)
+    tile.unit = "%" if unit == "%" else unit_label(unit, lang)
+    tile.period = format_period(row["period_start"], row["period_end"], lang)
+    if panel.change == "yoy":
+        yoy = transforms.yoy(part).filter(pl.col("period_end") == row["period_end"])
+        if yoy.height:
+            y = yoy.row(-1, named=True)
+            note = t("yoy", lang) + (f"({text('computed', lang)})" if y["derived"] else "")
+            _fill_change(tile, y["value"], y["unit"], note, lang)
+    elif panel.change == "prev" and part.height > 1:
+        change, cunit = _change(row["value"], part.row(-2, named=True)["value"], unit)
+        _fill_change(tile, change, cunit, text("vs_prev", lang), lang)
+    elif panel.change == "target" and panel.target is not None:
+        _fill_change(tile, row["value"] - panel.target, "pp" if unit in RATE_UNITS else unit,
+                     _target_note(panel, unit, lang), lang, panel.decimals)
+    if panel.sparkline and part.height > 2:
+        tile.spark = part.select("period_end", "value").tail(24)
+    return tile
+
+
+def _target_note(panel: Panel, unit: str, lang: str) -> str:
+    label = panel.text("target_label", lang)
+    return label or text("vs_target", lang, target=format_number(panel.target, unit, lang))
+
+
+def _query_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
+    tile = Tile(label=panel.text("label", lang) or panel.query or "")
+    result = g.queries[panel.query or ""]
+    if result.missing:
+        tile.missing = text("not_loaded", lang, view=result.missing)
+        return tile
+    frame = result.frame
+    if frame.is_empty() or panel.value not in frame.columns or frame.get_column(panel.value).drop_nulls().is_empty():
+        tile.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=panel.query)
+        return tile
+    date_col = g.template.queries[panel.query or ""].date
+    if date_col and date_col in frame.columns:
+        frame = frame.sort(date_col)
+        last = frame.get_column(date_col)[-1]
+        day = last.date() if isinstance(last, datetime) else last
+        tile.period = format_period(day, day, lang) if isinstance(day, date) else str(day)
+    values = frame.get_column(panel.value).drop_nulls().cast(pl.Float64)
+    value = float(values[-1])
+    tile.number = _number(value, panel.unit, lang, panel.decimals)
+    tile.unit = "%" if panel.unit == "%" else "" if panel.unit == "count" else unit_label(panel.unit, lang)
+    if panel.change == "target" and panel.target is not None:
+        _fill_change(tile, value - panel.target, "pp" if panel.unit in RATE_UNITS else panel.unit,
+                     _target_note(panel, panel.unit, lang), lang, panel.decimals)
+    elif panel.change == "prev" and values.len() > 1:
+        change, cunit = _change(value, float(values[-2]), panel.unit)
+        _fill_change(tile, change, cunit, text("vs_prev", lang), lang)
+    if panel.sparkline and date_col and values.len() > 2:
+        tile.spark = frame.select(pl.col(date_col).alias("period_end"), pl.col(panel.value).alias("value")).tail(30)
+    return tile
+
+
+def chart_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points: int = 2000) -> ChartPanel:
+    out = ChartPanel(title=panel.text("title", lang), note=panel.text("note", lang))
+    if panel.chart == "series":
+        return _series_panel(panel, g, lang, height, max_points, out)
+    result = g.queries[panel.query or ""]
+    if result.missing:
+        out.missing = text("not_loaded", lang, view=result.missing)
+        return out
+    frame = result.frame
+    if frame.is_empty():
+        out.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=panel.query)
+        return out
+    if panel.chart == "pchart":
+        out.figure = _zh_dates(charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points,
+                                             height=height), lang)
+    elif panel.chart == "ichart":
+        out.figure = _zh_dates(charts.ichart(frame, lang, published_pct=panel.target, max_points=max_points,
+                                             height=height), lang)
+    elif panel.chart == "pareto":
+        out.figure = charts.pareto(frame, lang, category=panel.category, count=panel.count, height=height)
+    else:
+        out.figure = table_figure(frame, panel, lang, height)
+    return out
+
+
+def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points: int, out: ChartPanel) -> ChartPanel:
+    part = _labelled(g.observations, panel.series, lang)
+    absent = _absent(g, panel.series, part, lang)
+    if part.height:
+        part = transforms.select_span(part, None if panel.period == "auto" else panel.period)
+        part = transforms.in_range(part, panel.start, None)
+        part, _ = transforms.apply_transform(part, panel.transform, panel.base)
+    if part.is_empty():
+        out.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=_names(g, panel.series, lang))
+        return out
+    common = _strip_common(part)
+    if common:
+        part = part.with_columns(label=pl.col("label").str.replace(common, "", literal=True))
+    out.figure = _align_periods(charts.series_chart(part, lang, title=None, max_points=max_points, height=height), part)
+    units = list(dict.fromkeys(unit_label(u, lang) for u in part.get_column("unit").to_list() if u))
+    first, last = part.get_column("period_end").min(), part.get_column("period_end").max()
+    years = f"{first.year}–{last.year}" if first.year != last.year else str(last.year)  # type: ignore[union-attr]
+    bits = [" / ".join(units)] if units else []
+    if common:
+        bits.insert(0, re.sub(r"^[\s(（]+|[)）\s]+$", "", common))
+    if panel.transform != "level":
+        bits.append(t(f"t_{panel.transform}", lang))
+    out.subtitle = " · ".join([*bits, years])
+    out.note = " ".join(x for x in (out.note, absent) if x)
+    return out
+
+
+def _zh_dates(fig: go.Figure, lang: str) -> go.Figure:
+    """Chinese date ticks (10月5日, the year under the first) instead of Plotly's English month names."""
+    if lang == "zh":
+        fig.update_xaxes(tickformat="%-m月%-d日", tickformatstops=[
+            {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
+            {"dtickrange": [86_400_000 * 27, None], "value": "%Y年%-m月"}])
+    return fig
+
+
+def _strip_common(part: pl.DataFrame) -> str:
+    """A bracketed suffix every label shares, e.g. "(2015=100)", said once in the subtitle instead."""
+    labels = part.get_column("label").unique().to_list()
+    if len(labels) < 2:
+        return ""
+    for opener in ("(", "（", " ("):
+        tails = {lab[lab.rfind(opener):] if opener in lab else "" for lab in labels}
+        if len(tails) == 1 and (tail := tails.pop()) and all(len(lab) > len(tail) for lab in labels):
+            return tail
+    return ""
+
+
+_PERIODS = {"A": "M12", "Q": "M3", "M": "M1"}
+
+
+def _align_periods(fig: go.Figure, part: pl.DataFrame) -> go.Figure:
+    """Annual/quarterly/monthly points drawn in the middle of their period, under a label naming it
+    (a 2025 total sits above "2025", not at the 2026 tick its period end would give)."""
+    ends = part.get_column("period_end").unique()
+    if ends.len() == 1:  # one period only (e.g. companies' year to date): a readable axis around it
+        end = ends[0]
+        fig.update_xaxes(range=[end - timedelta(days=200), end + timedelta(days=200)], dtick="M3",
+                         tickformat="%Y-%m")
+        return fig
+    span = transforms.dominant_span(part)
+    period = _PERIODS.get(span or "")
+    if period is None:
+        return fig
+    fig.update_traces(xperiod=period, xperiod0="2000-01-01", xperiodalignment="middle")
+    fig.update_xaxes(ticklabelmode="period", dtick=period if span == "A" and _years(part) <= 12 else None)
+    return fig
+
+
+def _years(part: pl.DataFrame) -> int:
+    ends = part.get_column("period_end")
+    return int(ends.max().year - ends.min().year + 1)  # type: ignore[union-attr]
+
+
+def _cell(value: object, lang: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def table_figure(frame: pl.DataFrame, panel: Panel, lang: str, height: int) -> go.Figure:
+    """A compact table (e.g. the latest control-chart alerts): the panel's columns, newest rows first."""
+    columns = [c for c in (panel.columns or tuple(frame.columns)) if c in frame.columns]
+    headers = list(panel.headers_en if lang == "en" and panel.headers_en else panel.headers) or columns
+    headers = (headers + columns[len(headers):])[: len(columns)]
+    rows = frame.select(columns).head(panel.max_rows)
+    cells = [[_cell(v, lang) for v in rows.get_column(c).to_list()] for c in columns]
+    widths = [max([len(h) * 2 if not h.isascii() else len(h), *(len(v) for v in col)]) for h, col in zip(headers, cells, strict=True)]
+    fig = go.Figure(go.Table(
+        columnwidth=[min(max(w, 6), 40) for w in widths],
+        header={"values": [f"<b>{h}</b>" for h in headers], "fill": {"color": "#e8eef6"}, "align": "left",
+                "font": {"family": charts.FONT_FAMILY, "size": 13, "color": "#1b2631"}, "height": 30,
+                "line": {"color": "#d5dde8"}},
+        cells={"values": cells, "align": "left", "height": 28, "line": {"color": "#e5e9f0"},
+               "font": {"family": charts.FONT_FAMILY, "size": 12, "color": "#1b2631"},
+               "fill": {"color": [["#ffffff", "#f7f9fc"] * (rows.height // 2 + 1)]}},
+    ))
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, font={"family": charts.FONT_FAMILY})
+    return fig

@@ -1,0 +1,291 @@
+"""Pure chart builders shared by the Streamlit pages and the PNG briefings.
+
+Frame in, Plotly figure out: no `st.*`, no SQL, no I/O. Every builder
+  - takes polars frames (column contracts in each docstring) and `lang` ("zh" default, or "en"),
+  - sets an explicit CJK-capable font family (FONT_FAMILY) so Chinese renders in PNG exports too,
+  - bounds every trace to `max_points` points (MinMaxLTTB, extremes kept; see dashboard.downsample),
+  - shows gaps as gaps (`connectgaps=False`, None at missing periods).
+
+Public API (stable; the briefing exporter relies on it):
+    series_chart(frame, lang="zh", title=None, max_points=2000, height=420) -> go.Figure
+    sparkline(frame, color=None, max_points=2000, height=64) -> go.Figure
+    pchart(frame, lang="zh", target_pct=99.9, title=None, max_points=2000, height=360) -> go.Figure
+    ichart(frame, lang="zh", published_pct=84.6, title=None, max_points=2000, height=360) -> go.Figure
+    small_multiples(frame, lang="zh", facet="robot", x="day", y="first_pass_yield_pct", target=None,
+                    columns=4, title=None, max_points=2000) -> go.Figure
+    pareto(frame, lang="zh", category="defect_code", count="welds", title=None, height=360) -> go.Figure
+    histogram(frame, column, lang="zh", unit="", bins=40, title=None, height=320) -> go.Figure
+    percentile_lines(frame, lang="zh", x="day", columns=("vdrop_p50_mv", ...), unit="mV", ...) -> go.Figure
+    figure_bytes(fig) -> int            # size of the figure's JSON as sent to the browser
+    FONT_FAMILY, PALETTE
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard.downsample import DEFAULT_MAX_POINTS, downsample_frame
+from dashboard.i18n import format_number, format_period, t, unit_label
+from dashboard.transforms import insert_gaps
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+PALETTE = ("#1f5fa8", "#d9541e", "#2a9d5c", "#8e44ad", "#c0392b", "#16a2b8", "#b8860b", "#5d6d7e")
+ALERT_COLOR = "#d62728"
+LIMIT_COLOR = "#7f8c8d"
+TARGET_COLOR = "#2a9d5c"
+
+
+def _layout(fig: go.Figure, title: str | None, height: int, **extra: object) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        font={"family": FONT_FAMILY, "size": 13, "color": "#1b2631"},
+        height=height,
+        margin={"l": 56, "r": 24, "t": 48 if title else 16, "b": 40},
+        template="plotly_white",
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        **extra,
+    )
+    return fig
+
+
+def _wrap(text: str | None, width: int = 40, limit: int = 160) -> str:
+    if not text:
+        return ""
+    text = " ".join(str(text).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _col(frame: pl.DataFrame, name: str) -> list:
+    return frame.get_column(name).to_list() if name in frame.columns else [None] * frame.height
+
+
+def _hover_rows(part: pl.DataFrame, lang: str) -> list[list[str]]:
+    rows = []
+    starts, ends = _col(part, "period_start"), _col(part, "period_end")
+    values, units = _col(part, "value"), _col(part, "unit")
+    docs, quotes, derived = _col(part, "document"), _col(part, "quote"), _col(part, "derived")
+    for start, end, value, unit, doc, quote, der in zip(starts, ends, values, units, docs, quotes, derived, strict=True):
+        period = format_period(start, end, lang)
+        if der:
+            period += f" ({t('derived', lang)})"
+        source = f"{t('col_source', lang)}: {doc}" if doc else ""
+        rows.append([format_number(value, unit, lang), period, source, _wrap(quote)])
+    return rows
+
+
+def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None,
+                 max_points: int = DEFAULT_MAX_POINTS, height: int = 420) -> go.Figure:
+    """Several series on one time axis; a second y-axis when units differ.
+
+    frame: series_id, label, period_start, period_end (Date), value (display unit), unit;
+    optional document, quote, derived. Missing months/quarters/years break the line.
+    """
+    fig = go.Figure()
+    if frame.is_empty():
+        return _layout(fig, title, height)
+    frame = insert_gaps(frame)
+    units = list(dict.fromkeys(u for u in frame.get_column("unit").to_list() if u is not None)) or [""]
+    for i, (_, part) in enumerate(frame.group_by("series_id", maintain_order=True)):
+        part = downsample_frame(part, "period_end", "value", max_points)
+        unit = part.get_column("unit").drop_nulls()[0] if part.get_column("unit").drop_nulls().len() else ""
+        secondary = len(units) > 1 and unit != units[0]
+        points = part.get_column("value").drop_nulls().len()
+        fig.add_trace(go.Scatter(
+            x=part.get_column("period_end").to_list(),
+            y=part.get_column("value").to_numpy(),
+            name=str(part.get_column("label")[0]),
+            mode="lines+markers" if points <= 60 else "lines",
+            line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+            marker={"size": 6 if points > 1 else 10},
+            connectgaps=False,
+            yaxis="y2" if secondary else "y",
+            customdata=_hover_rows(part, lang),
+            hovertemplate="<b>%{fullData.name}</b><br>%{customdata[0]}<br>%{customdata[1]}"
+                          "<br>%{customdata[2]}<br><i>%{customdata[3]}</i><extra></extra>",
+        ))
+    extra: dict[str, object] = {
+        "yaxis": {"title": {"text": unit_label(units[0], lang)}, "rangemode": "normal"},
+        "hovermode": "closest",
+        "xaxis": {"type": "date"},
+    }
+    if len(units) > 1:
+        extra["yaxis2"] = {"title": {"text": " / ".join(unit_label(u, lang) for u in units[1:])},
+                           "overlaying": "y", "side": "right", "showgrid": False}
+        extra["margin"] = {"l": 56, "r": 64, "t": 48 if title else 16, "b": 40}
+    fig = _layout(fig, title, height)
+    fig.update_layout(**extra)
+    return fig
+
+
+def sparkline(frame: pl.DataFrame, color: str | None = None, max_points: int = DEFAULT_MAX_POINTS,
+              height: int = 64) -> go.Figure:
+    """A tiny line without axes. frame: period_end, value."""
+    fig = go.Figure()
+    if not frame.is_empty():
+        part = downsample_frame(frame.select("period_end", "value"), "period_end", "value", max_points)
+        fig.add_trace(go.Scatter(
+            x=part.get_column("period_end").to_list(), y=part.get_column("value").to_numpy(),
+            mode="lines+markers" if part.height <= 24 else "lines", connectgaps=False,
+            line={"color": color or PALETTE[0], "width": 2}, marker={"size": 3}, hoverinfo="skip",
+        ))
+    fig.update_layout(
+        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
+        xaxis={"visible": False}, yaxis={"visible": False}, template="plotly_white",
+        font={"family": FONT_FAMILY}, plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
+    )
+    return fig
+
+
+def _hline(fig: go.Figure, y: float | None, text: str, color: str, dash: str = "dash", **kw: object) -> None:
+    if y is None or (isinstance(y, float) and math.isnan(y)):
+        return
+    fig.add_hline(y=y, line={"color": color, "dash": dash, "width": 1.5},
+                  annotation_text=text, annotation_position="top left",
+                  annotation_font={"family": FONT_FAMILY, "size": 11, "color": color}, **kw)
+
+
+def _control_chart(frame: pl.DataFrame, x: str, y: str, lang: str, reference: float | None,
+                   reference_text: str, title: str | None, max_points: int, height: int,
+                   value_name: str) -> go.Figure:
+    fig = go.Figure()
+    if frame.is_empty():
+        return _layout(fig, title, height)
+    frame = frame.sort(x)
+    shown = downsample_frame(frame, x, y, max_points)
+    xs = shown.get_column(x).to_list()
+    for col, name, dash in (("ucl_pct", "UCL", "dot"), ("lcl_pct", "LCL", "dot"), ("center_pct", t("center", lang), "solid")):
+        if col in shown.columns:
+            fig.add_trace(go.Scatter(x=xs, y=shown.get_column(col).to_numpy(), name=name, mode="lines",
+                                     line={"color": LIMIT_COLOR, "dash": dash, "width": 1, "shape": "hv"},
+                                     hoverinfo="skip", connectgaps=False))
+    fig.add_trace(go.Scatter(x=xs, y=shown.get_column(y).to_numpy(), name=value_name, mode="lines+markers",
+                             line={"color": PALETTE[0], "width": 1.5}, marker={"size": 4}, connectgaps=False,
+                             hovertemplate="%{x}<br>%{y:.2f}%<extra></extra>"))
+    if "out_of_control" in frame.columns:
+        bad = frame.filter(pl.col("out_of_control").fill_null(False)).head(max_points)
+        if bad.height:
+            fig.add_trace(go.Scatter(x=bad.get_column(x).to_list(), y=bad.get_column(y).to_numpy(),
+                                     name=t("out_of_control", lang), mode="markers",
+                                     marker={"color": ALERT_COLOR, "size": 9, "symbol": "x"},
+                                     hovertemplate="%{x}<br>%{y:.2f}%<extra></extra>"))
+    _hline(fig, reference, reference_text, TARGET_COLOR)
+    fig = _layout(fig, title, height)
+    fig.update_layout(yaxis={"title": {"text": "%"}}, hovermode="closest")
+    return fig
+
+
+def pchart(frame: pl.DataFrame, lang: str = "zh", target_pct: float | None = 99.9, title: str | None = None,
+           max_points: int = DEFAULT_MAX_POINTS, height: int = 360) -> go.Figure:
+    """Weld first-pass yield p-chart for one subject. frame: day, p_pct, center_pct, lcl_pct, ucl_pct,
+    out_of_control (v_weld_pchart rows for one line or robot). Target drawn as a dashed line."""
+    text = f"{t('target', lang)} {target_pct}%" if target_pct is not None else ""
+    return _control_chart(frame, "day", "p_pct", lang, target_pct, text, title, max_points, height,
+                          t("weld_yield", lang))
+
+
+def ichart(frame: pl.DataFrame, lang: str = "zh", published_pct: float | None = 84.6, title: str | None = None,
+           max_points: int = DEFAULT_MAX_POINTS, height: int = 360) -> go.Figure:
+    """Gallium recovery individuals chart. frame: started_at, recovery_pct, center_pct, lcl_pct, ucl_pct,
+    out_of_control (v_gallium_ichart rows). The published recovery is drawn as a dashed line."""
+    text = f"{t('published_recovery', lang)} {published_pct}%" if published_pct is not None else ""
+    return _control_chart(frame, "started_at", "recovery_pct", lang, published_pct, text, title, max_points,
+                          height, t("gallium_recovery", lang))
+
+
+def small_multiples(frame: pl.DataFrame, lang: str = "zh", facet: str = "robot", x: str = "day",
+                    y: str = "first_pass_yield_pct", target: float | None = None, columns: int = 4,
+                    title: str | None = None, max_points: int = DEFAULT_MAX_POINTS) -> go.Figure:
+    """One small panel per `facet` value (e.g. per robot), shared y-axis."""
+    if frame.is_empty():
+        return _layout(go.Figure(), title, 200)
+    names = sorted(str(v) for v in frame.get_column(facet).unique().drop_nulls().to_list())
+    rows = max(1, math.ceil(len(names) / columns))
+    fig = make_subplots(rows=rows, cols=min(columns, len(names)), shared_yaxes=True, subplot_titles=names,
+                        vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.03)
+    for i, name in enumerate(names):
+        part = downsample_frame(frame.filter(pl.col(facet).cast(pl.Utf8) == name), x, y, max_points)
+        fig.add_trace(go.Scatter(x=part.get_column(x).to_list(), y=part.get_column(y).to_numpy(), name=name,
+                                 mode="lines", line={"color": PALETTE[0], "width": 1.2}, connectgaps=False,
+                                 hovertemplate=f"{name}<br>%{{x}}<br>%{{y:.2f}}%<extra></extra>"),
+                      row=i // columns + 1, col=i % columns + 1)
+        if target is not None:
+            fig.add_hline(y=target, line={"color": TARGET_COLOR, "dash": "dash", "width": 1},
+                          row=i // columns + 1, col=i % columns + 1)
+    for annotation in fig.layout.annotations:
+        annotation.font = {"family": FONT_FAMILY, "size": 12}
+    fig = _layout(fig, title, 150 * rows + 60)
+    fig.update_layout(showlegend=False)
+    fig.update_xaxes(showticklabels=False)
+    return fig
+
+
+def pareto(frame: pl.DataFrame, lang: str = "zh", category: str = "defect_code", count: str = "welds",
+           title: str | None = None, height: int = 360) -> go.Figure:
+    """Bars sorted by count with the cumulative share on a second axis. frame: category, count."""
+    fig = go.Figure()
+    if frame.is_empty():
+        return _layout(fig, title, height)
+    totals = frame.group_by(category).agg(pl.col(count).sum()).sort(count, descending=True)
+    cats = [str(c) for c in totals.get_column(category).to_list()]
+    counts = totals.get_column(count).to_numpy().astype(float)
+    cumulative = np.cumsum(counts) / counts.sum() * 100 if counts.sum() else np.zeros_like(counts)
+    fig.add_trace(go.Bar(x=cats, y=counts, name=t("count", lang), marker={"color": PALETTE[0]},
+                         hovertemplate="%{x}: %{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=cats, y=cumulative, name=t("cumulative_pct", lang), yaxis="y2",
+                             mode="lines+markers", line={"color": PALETTE[1]},
+                             hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    fig = _layout(fig, title, height)
+    fig.update_layout(yaxis={"title": {"text": t("count", lang)}},
+                      yaxis2={"overlaying": "y", "side": "right", "range": [0, 105], "ticksuffix": "%",
+                              "showgrid": False},
+                      xaxis={"type": "category"})
+    return fig
+
+
+def histogram(frame: pl.DataFrame, column: str, lang: str = "zh", unit: str = "", bins: int = 40,
+              title: str | None = None, height: int = 320) -> go.Figure:
+    """Distribution of `column`, binned server-side (bars), so the browser never gets raw rows."""
+    fig = go.Figure()
+    values = frame.get_column(column).drop_nulls().cast(pl.Float64).to_numpy() if column in frame.columns else []
+    if len(values):
+        counts, edges = np.histogram(values, bins=bins)
+        centers = (edges[:-1] + edges[1:]) / 2
+        fig.add_trace(go.Bar(x=centers, y=counts, width=np.diff(edges), marker={"color": PALETTE[0]},
+                             name=t("count", lang),
+                             hovertemplate=f"%{{x:.1f}} {unit}: %{{y:,}}<extra></extra>"))
+    fig = _layout(fig, title, height)
+    fig.update_layout(xaxis={"title": {"text": unit}}, yaxis={"title": {"text": t("count", lang)}},
+                      bargap=0.02, showlegend=False)
+    return fig
+
+
+def percentile_lines(frame: pl.DataFrame, lang: str = "zh", x: str = "day",
+                     columns: Sequence[str] = ("vdrop_p50_mv", "vdrop_p95_mv", "vdrop_p99_mv"),
+                     unit: str = "mV", title: str | None = None, max_points: int = DEFAULT_MAX_POINTS,
+                     height: int = 320) -> go.Figure:
+    """Percentile lines over time (e.g. daily voltage-drop p50/p95/p99)."""
+    fig = go.Figure()
+    for i, col in enumerate(c for c in columns if c in frame.columns):
+        part = downsample_frame(frame.select(x, col), x, col, max_points)
+        label = col.rsplit("_", 2)[-2] if col.count("_") >= 2 else col
+        fig.add_trace(go.Scatter(x=part.get_column(x).to_list(), y=part.get_column(col).to_numpy(),
+                                 name=label.upper(), mode="lines", connectgaps=False,
+                                 line={"color": PALETTE[i % len(PALETTE)], "width": 1.5},
+                                 hovertemplate=f"{label.upper()} %{{x}}: %{{y:.1f}} {unit}<extra></extra>"))
+    fig = _layout(fig, title, height)
+    fig.update_layout(yaxis={"title": {"text": unit}}, hovermode="x unified")
+    return fig
+
+
+def figure_bytes(fig: go.Figure) -> int:
+    """Bytes of the figure's JSON, i.e. what one chart sends to the browser."""
+    return len(fig.to_json().encode("utf-8"))

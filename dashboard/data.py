@@ -1,0 +1,156 @@
+"""The app's data access: short-lived read-only queries returning polars frames.
+
+Every cached function takes the warehouse `version` (etl.read.warehouse_version) as an argument,
+so a publish by `pulse load` invalidates the caches on the next interaction. No connection is
+held between calls: each query attaches the published file READ_ONLY and closes it at once,
+so the loader is never blocked.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from dashboard import transforms
+from etl.read import connect_readonly, warehouse_version
+from etl.read import frame as read_frame
+from etl.settings import Settings, load_settings
+
+__all__ = ["warehouse_version"]
+
+PLANT_VIEWS = ("v_weld_daily", "v_weld_pchart", "v_weld_defects", "v_gallium_ichart", "v_gallium_batches",
+               "v_spc_alerts", "v_weld_shift")
+
+
+def settings() -> Settings:
+    """Settings for this app process; `pulse serve --db` passes the warehouse as PULSE_DB."""
+    return load_settings(db=os.environ.get("PULSE_DB") or None)
+
+
+def db_path() -> Path:
+    return settings().db
+
+
+def _query(db: Path, sql: str, params: list | None = None) -> pl.DataFrame:
+    con = connect_readonly(db)
+    try:
+        return read_frame(con, sql, params)
+    finally:
+        con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def relations(db: Path, version: str) -> frozenset[str]:
+    """Names of the tables and views in the published warehouse."""
+    frame = _query(db, "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'pulse'")
+    return frozenset(frame.get_column("table_name").to_list())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def info(db: Path, version: str) -> dict[str, str]:
+    """warehouse_info as a dict (version = publish counter, published_at = ISO timestamp)."""
+    frame = _query(db, "SELECT key, value FROM warehouse_info")
+    return dict(frame.iter_rows())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def series_list(db: Path, version: str) -> pl.DataFrame:
+    """Every series with observations: ids, names, category, unit, how many points, first/last period."""
+    return _query(db, """
+        SELECT s.series_id, s.name_zh, s.name_en, s.subject, s.category, s.kind, s.cumulative,
+               coalesce(s.display_unit, '') AS display_unit, count(*) AS points,
+               min(o.period_end) AS first_end, max(o.period_end) AS last_end
+        FROM v_observations o JOIN series s USING (series_id)
+        GROUP BY ALL ORDER BY s.category, s.series_id""")
+
+
+_OBS_COLUMNS = """series_id, name_zh, name_en, subject, category, kind, cumulative, period_start, period_end,
+    display_value AS value, coalesce(display_unit, '') AS unit, change_pct, change_kind, derived,
+    document, quote, simulated"""
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def observations(db: Path, version: str, series_ids: tuple[str, ...]) -> pl.DataFrame:
+    """Current-vintage observations of the given series (display units), ordered by period."""
+    if not series_ids:
+        return pl.DataFrame()
+    return _query(db, f"SELECT {_OBS_COLUMNS} FROM v_observations WHERE series_id IN (SELECT unnest(?)) "
+                      "ORDER BY series_id, period_end, period_start", [list(series_ids)])
+
+
+def _latest_per_series(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each series' latest observation within its dominant period shape, with YoY and a sparkline."""
+    kept = transforms.select_span(frame, "auto").sort("series_id", "period_end")
+    changes = transforms.yoy(kept.with_columns(label=pl.col("series_id"))).select(
+        "series_id", "period_end", pl.col("value").alias("change"), pl.col("unit").alias("change_unit"),
+        pl.col("derived").alias("change_computed"))
+    spark = kept.group_by("series_id").agg(pl.col("value").tail(24).alias("spark"),
+                                           pl.col("period_end").tail(24).alias("spark_x"))
+    latest = kept.group_by("series_id").agg(pl.all().sort_by("period_end").last())
+    return (latest.join(changes, on=["series_id", "period_end"], how="left")
+            .join(spark, on="series_id", how="left"))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def overview_cards(db: Path, version: str) -> pl.DataFrame:
+    """One row per series: latest value, YoY (published preferred, else computed on calendar keys),
+    as-of period, last 24 values for the sparkline, and the number of observations."""
+    # The cards need the recent past only (latest value, a year earlier, 24 sparkline points):
+    # the last three years of each series, with the full count kept for ordering.
+    frame = _query(db, f"""SELECT {_OBS_COLUMNS}, count(*) OVER (PARTITION BY series_id) AS points
+        FROM v_observations
+        QUALIFY period_end >= max(period_end) OVER (PARTITION BY series_id) - INTERVAL 3 YEAR""")
+    if frame.is_empty():
+        return frame
+    points = frame.group_by("series_id").agg(pl.col("points").first())
+    frame = frame.drop("points")
+    # Headline order within a category: single-period series before year-to-date twins, then the
+    # series with the most history.
+    return _latest_per_series(frame).join(points, on="series_id").sort(
+        "category", "cumulative", "points", "series_id", descending=[False, False, True, False])
+
+
+# ---- plant ---------------------------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def plant_view(db: Path, version: str, view: str, where: str = "", params: tuple = ()) -> pl.DataFrame:
+    """All rows of one plant view (empty frame when the view is absent)."""
+    if view not in PLANT_VIEWS or view not in relations(db, version):
+        return pl.DataFrame()
+    return _query(db, f"SELECT * FROM {view} {where}", list(params))
+
+
+def weld_rows(db: Path, day, line: str | None = None, robot: str | None = None) -> pl.DataFrame | None:
+    """Raw weld telemetry of one day (None when the plant module offers no drill-down)."""
+    try:
+        from etl.plant.telemetry import weld_rows as plant_weld_rows  # the plant helper's module
+    except ImportError:
+        return None
+    con = connect_readonly(db)
+    try:
+        return plant_weld_rows(con, day, line=line, robot=robot)
+    finally:
+        con.close()
+
+
+# ---- sources -------------------------------------------------------------------------------
+
+_SOURCE_QUERIES = {
+    "documents": """SELECT file_name, kind, title, published, size_bytes, simulated, load_id, path,
+                           (SELECT count(*) FROM observations o WHERE o.document_id = d.document_id) AS observations
+                    FROM documents d ORDER BY load_id DESC, file_name""",
+    "loads": "SELECT * FROM loads ORDER BY started_at DESC",
+    "rejects": "SELECT at, file_path, row_number, reason, quarantined_to FROM rejects ORDER BY at DESC",
+    "unmapped": """SELECT o.subject, o.indicator, o.period_label, o.period_start, o.period_end, o.value_as_written,
+                          o.unit_as_written, o.change_pct, d.file_name AS document, o.quote
+                   FROM observations o JOIN documents d USING (document_id)
+                   WHERE o.series_id IS NULL ORDER BY d.file_name, o.obs_id""",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def source_table(db: Path, version: str, name: str) -> pl.DataFrame:
+    return _query(db, _SOURCE_QUERIES[name])

@@ -1,0 +1,245 @@
+"""Chinese by default, English on request: labels, numbers formatted for their unit, periods.
+
+Pure functions, no Streamlit: the pages, the chart builders and the PNG briefings share them.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+TEXT: dict[str, tuple[str, str]] = {
+    # navigation and shell
+    "app_title": ("Pulse 有色金属指标", "Pulse nonferrous metrics"),
+    "page_overview": ("总览", "Overview"),
+    "page_explore": ("趋势", "Explore"),
+    "page_plant": ("工厂", "Plant"),
+    "page_sources": ("数据", "Sources"),
+    "page_sql": ("SQL 查询", "SQL"),
+    "page_briefing": ("简报", "Briefing"),
+    "language": ("语言 Language", "Language 语言"),
+    "data_as_of": ("数据版本 {number} · 发布于 {published}", "Warehouse v{number} · published {published}"),
+    "no_warehouse": (
+        "还没有数据仓库 ({path})。请先运行 `pulse load`,或在「数据」页上传文件并加载。",
+        "No warehouse yet ({path}). Run `pulse load`, or upload files and load them on the Sources page.",
+    ),
+    "warehouse_unreadable": ("无法读取数据仓库:{error}", "Cannot read the warehouse: {error}"),
+    "empty_warehouse": ("数据仓库中还没有观测值。请在「数据」页加载文件。", "The warehouse holds no observations yet. Load files on the Sources page."),
+    # overview
+    "overview_title": ("核心指标总览", "Headline indicators"),
+    "as_of": ("截至 {period}", "as of {period}"),
+    "yoy": ("同比", "YoY"),
+    "yoy_published": ("公布", "published"),
+    "yoy_computed": ("计算", "computed"),
+    "no_yoy": ("无同比", "no YoY"),
+    "open_in_explore": ("查看趋势", "Open in Explore"),
+    "plant_alerts": ("工厂控制图报警", "Plant control-chart alerts"),
+    "no_alerts": ("当前没有控制图报警。", "No control-chart alerts."),
+    "n_series": ("{n} 个指标", "{n} series"),
+    # explore
+    "explore_title": ("指标趋势", "Explore series"),
+    "search": ("搜索指标(中文或英文)", "Search series (Chinese or English)"),
+    "choose_series": ("选择指标", "Series"),
+    "pick_series_hint": ("请选择一个或多个指标。", "Pick one or more series."),
+    "transform": ("变换", "Transformation"),
+    "t_level": ("水平值", "Level"),
+    "t_yoy": ("同比 %", "YoY %"),
+    "t_index": ("指数(基期=100)", "Index (base = 100)"),
+    "t_single": ("累计值拆分为单期", "Cumulative → single period"),
+    "t_share": ("占比 %", "Share %"),
+    "base_period": ("基期", "Base period"),
+    "period_range": ("期间范围", "Period range"),
+    "granularity": ("期间类型", "Period type"),
+    "span_auto": ("自动", "Auto"),
+    "span_M": ("月度", "Monthly"),
+    "span_Q": ("季度", "Quarterly"),
+    "span_A": ("年度", "Annual"),
+    "span_YTD": ("年初至今累计", "Year-to-date"),
+    "span_P": ("时点", "Point in time"),
+    "span_D": ("日度", "Daily"),
+    "span_X": ("其他", "Other"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "missing_series": ("链接中的指标不存在:{ids}。", "Series in the link not found: {ids}."),
+    "one_point": ("所选数据只有一个观测值,图表仅显示一个点。", "The selection has a single observation; the chart shows one point."),
+    "no_data_in_range": ("所选期间内没有数据。", "No data in the chosen period range."),
+    "derived_note": ("标注“推算”的数值由累计值相减得出。", "Values marked “derived” are computed from cumulative figures."),
+    "share_note": ("占比 = 各指标 ÷ 所选指标之和。", "Share = each series ÷ the sum of the selected series."),
+    "single_not_flow": ("仅对累计流量指标拆分;其余保持不变:{names}", "Only cumulative flows are split; left as is: {names}"),
+    "compare_companies": ("按公司对比", "Companies side by side"),
+    "companies": ("公司", "Companies"),
+    "compare": ("对比", "Compare"),
+    "copy_link": ("此页面地址即包含当前视图,可直接分享。", "This page's URL holds the current view; share it as is."),
+    # table columns
+    "col_series": ("指标", "Series"),
+    "col_period": ("期间", "Period"),
+    "col_value": ("数值", "Value"),
+    "col_unit": ("单位", "Unit"),
+    "col_source": ("来源", "Source"),
+    "col_quote": ("原文", "Quote"),
+    "derived": ("推算", "derived"),
+    # plant
+    "plant_title": ("工厂质量", "Plant quality"),
+    "no_plant": ("还没有加载工厂数据。", "No plant data loaded yet."),
+    "simulated_note": ("注意:以下工厂数据为模拟数据,仅用于演示。", "Note: the plant data below is simulated, for demonstration only."),
+    "weld_yield": ("焊接一次合格率", "Weld first-pass yield"),
+    "per_robot": ("各机器人合格率", "Yield per robot"),
+    "defect_pareto": ("缺陷帕累托图", "Defect Pareto"),
+    "vdrop": ("压降分布", "Voltage-drop distribution"),
+    "gallium_recovery": ("镓回收率(按批次)", "Gallium recovery per batch"),
+    "line": ("产线", "Line"),
+    "plant": ("工厂", "Plant"),
+    "drill_day": ("查看某日原始数据", "Raw telemetry for a day"),
+    "drill_rows": ("{n} 条焊接记录", "{n} weld records"),
+    "no_drill": ("原始数据查询不可用。", "Raw telemetry drill-down is not available."),
+    "target": ("目标", "target"),
+    "published_recovery": ("公布值", "published"),
+    "center": ("中心线", "centre"),
+    "limits": ("控制限", "limits"),
+    "out_of_control": ("失控点", "out of control"),
+    "welds": ("焊点数", "welds"),
+    "cumulative_pct": ("累计 %", "cumulative %"),
+    "count": ("数量", "count"),
+    "days": ("天数", "days"),
+    "kpi_yield_latest": ("最近一日合格率", "Latest daily yield"),
+    "kpi_recovery_latest": ("最近批次回收率", "Latest batch recovery"),
+    "kpi_alerts": ("报警数", "Alerts"),
+    # sources
+    "sources_title": ("数据来源与加载", "Sources and loads"),
+    "upload": ("上传文件(公告、表格、工厂日志)", "Upload files (bulletins, tables, plant logs)"),
+    "saved_to_inbox": ("已保存到收件箱:{files}", "Saved to the inbox: {files}"),
+    "run_load": ("运行加载", "Run load"),
+    "loading": ("正在加载……", "Loading…"),
+    "load_done": ("加载完成。", "Load finished."),
+    "load_failed": ("加载失败:{error}", "Load failed: {error}"),
+    "warehouse_version": ("数据仓库版本", "Warehouse version"),
+    "published_at": ("发布时间", "Published"),
+    "age": ("距今", "Age"),
+    "documents": ("已加载文档", "Documents loaded"),
+    "loads_log": ("加载记录", "Loads log"),
+    "rejects": ("被拒绝的文件和行", "Rejected files and rows"),
+    "unmapped": ("公告中未映射的统计数据", "Unmapped statistics from bulletins"),
+    "dictionary": ("数据字典", "Data dictionary"),
+    "none": ("无", "None"),
+    "no_dictionary": ("没有找到数据字典 (docs/data-dictionary.md)。", "No data dictionary found (docs/data-dictionary.md)."),
+}
+
+CATEGORY_NAMES: dict[str, tuple[str, str]] = {
+    "output": ("产量", "Output"),
+    "price": ("价格", "Prices"),
+    "credit": ("信贷", "Credit"),
+    "innovation": ("创新", "Innovation"),
+    "industry": ("工业增长", "Industry"),
+    "finance": ("行业效益", "Industry finance"),
+    "company": ("企业", "Companies"),
+    "plant": ("工厂", "Plant"),
+}
+CATEGORY_ORDER = ("output", "price", "credit", "innovation", "industry", "finance", "company", "plant")
+
+UNIT_EN = {
+    "万吨": "10k t", "吨": "t", "亿元": "100m CNY", "万亿元": "tn CNY", "万元": "10k CNY", "元": "CNY",
+    "元/吨": "CNY/t", "元/克": "CNY/g", "%": "%", "pp": "pp", "index": "index", "": "",
+    "亿千瓦时": "100m kWh", "个百分点": "pp", "kg": "kg", "mV": "mV",
+}
+UNIT_ZH = {"index": "指数", "pp": "个百分点", "t": "吨", "CNY": "元", "CNY/t": "元/吨", "CNY/g": "元/克"}
+
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_QUARTERS_ZH = ("一", "二", "三", "四")
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+    """The text for `key` in `lang`, with {placeholders} filled in."""
+    zh, en = TEXT.get(key, (key, key))
+    text = en if lang == "en" else zh
+    return text.format(**kwargs) if kwargs else text
+
+
+def category_name(category: str | None, lang: str = DEFAULT_LANG) -> str:
+    zh, en = CATEGORY_NAMES.get(category or "", (category or "—", category or "—"))
+    return en if lang == "en" else zh
+
+
+def unit_label(unit: str | None, lang: str = DEFAULT_LANG) -> str:
+    unit = unit or ""
+    if lang == "en":
+        return UNIT_EN.get(unit, unit)
+    return UNIT_ZH.get(unit, unit)
+
+
+def series_name(name_zh: str | None, name_en: str | None, lang: str = DEFAULT_LANG) -> str:
+    return (name_en or name_zh or "") if lang == "en" else (name_zh or name_en or "")
+
+
+def decimals_for(value: float, unit: str | None = None) -> int:
+    if unit in ("%", "pp", "个百分点"):
+        return 1
+    magnitude = abs(value)
+    if magnitude >= 10_000:
+        return 0
+    if magnitude >= 100:
+        return 1
+    return 2
+
+
+def format_number(value: float | None, unit: str | None = None, lang: str = DEFAULT_LANG,
+                  with_unit: bool = True) -> str:
+    """6124.9 万吨 / 6,124.9 10k t; 79,850 元/吨; 3.0%. None or NaN -> '—'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.{decimals_for(value, unit)}f}"
+    label = unit_label(unit, lang)
+    if not with_unit or not label or label == "指数":
+        return text
+    if label == "%":
+        return text + "%"
+    return f"{text} {label}"
+
+
+def format_change(change: float | None, unit: str = "%", arrow: bool = True) -> str:
+    """▲ +3.0% / ▼ -1.2 pp (without the arrow: +3.0%)."""
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return "—"
+    suffix = "%" if unit == "%" else " pp"
+    text = f"{change:+.1f}{suffix}"
+    if not arrow:
+        return text
+    return ("▲ " if change > 0 else "▼ " if change < 0 else "■ ") + text
+
+
+def _is_month_end(d: date) -> bool:
+    return (d + timedelta(days=1)).day == 1
+
+
+def format_period(start: date | None, end: date | None, lang: str = DEFAULT_LANG) -> str:
+    """2025年9月 / Sep 2025; 2025年三季度 / Q3 2025; 2025年1-9月 / Jan–Sep 2025; 2025年 / 2025."""
+    if end is None:
+        return "—"
+    start = start or end
+    zh = lang != "en"
+    if start == end:
+        if _is_month_end(end):
+            return f"{end.year}年{end.month}月末" if zh else f"end-{_MONTHS_EN[end.month - 1]} {end.year}"
+        return f"{end.year}年{end.month}月{end.day}日" if zh else f"{end.day} {_MONTHS_EN[end.month - 1]} {end.year}"
+    if start.day == 1 and _is_month_end(end) and start.year == end.year:
+        months = end.month - start.month + 1
+        if months == 12:
+            return f"{end.year}年" if zh else f"{end.year}"
+        if months == 1:
+            return f"{end.year}年{end.month}月" if zh else f"{_MONTHS_EN[end.month - 1]} {end.year}"
+        if months == 3 and start.month % 3 == 1:
+            q = (start.month - 1) // 3
+            return f"{end.year}年{_QUARTERS_ZH[q]}季度" if zh else f"Q{q + 1} {end.year}"
+        if zh:
+            return f"{end.year}年{start.month}-{end.month}月"
+        return f"{_MONTHS_EN[start.month - 1]}–{_MONTHS_EN[end.month - 1]} {end.year}"
+    if zh:
+        return f"{start.isoformat()} 至 {end.isoformat()}"
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
+def format_month(d: date | None, lang: str = DEFAULT_LANG) -> str:
+    if d is None:
+        return "—"
+    return f"{d.year}年{d.month}月" if lang != "en" else f"{_MONTHS_EN[d.month - 1]} {d.year}"

@@ -1,0 +1,132 @@
+"""趋势 Explore: several series, transformations, period range; the whole view lives in the URL."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, transforms, ui
+from dashboard.explore_state import SPAN_CHOICES, ExploreState, company_metric, from_query, snap, to_query
+from dashboard.i18n import format_number, format_period, series_name, t
+
+lang = ui.lang()
+st.title(t("explore_title", lang))
+db, version = ui.warehouse(lang)
+catalog = data.series_list(db, version)
+if catalog.is_empty():
+    st.info(t("empty_warehouse", lang))
+    st.stop()
+
+names = {r["series_id"]: series_name(r["name_zh"], r["name_en"], lang) for r in catalog.iter_rows(named=True)}
+both_names = {r["series_id"]: f"{r['name_zh']} · {r['name_en']}" for r in catalog.iter_rows(named=True)}
+
+# Seed the widgets from the URL whenever the URL differs from what this page last wrote.
+url = dict(st.query_params)
+if st.session_state.get("ex_url") != url:
+    state = from_query(url, names)
+    st.session_state.update(ex_series=list(state.series), ex_transform=state.transform, ex_span=state.span,
+                            ex_start=state.start, ex_end=state.end, ex_base=state.base, ex_missing=state.missing)
+if st.session_state.get("ex_missing"):
+    st.warning(t("missing_series", lang, ids=", ".join(st.session_state["ex_missing"])))
+
+
+def apply_companies() -> None:
+    metric, subjects = st.session_state.get("ex_metric"), st.session_state.get("ex_companies") or []
+    chosen = [r["series_id"] for r in companies.iter_rows(named=True)
+              if r["metric"] == metric and r["subject"] in subjects]
+    st.session_state["ex_series"] = chosen
+
+
+query = st.text_input(t("search", lang), key="ex_search", placeholder="铜 / copper / 产量 / output")
+selected = st.session_state.get("ex_series", [])
+options = [sid for sid in names if sid in selected or not query
+           or query.lower() in both_names[sid].lower() or query.lower() in sid.lower()]
+st.multiselect(t("choose_series", lang), options, key="ex_series",
+               format_func=lambda sid: f"{both_names[sid]}" if lang == "zh" else names[sid])
+
+companies = catalog.filter(pl.col("category") == "company").with_columns(
+    metric=pl.struct("name_zh", "subject").map_elements(lambda r: company_metric(r["name_zh"], r["subject"]),
+                                                         return_dtype=pl.Utf8))
+if not companies.is_empty():
+    with st.expander(t("compare_companies", lang)):
+        c1, c2 = st.columns([1, 2])
+        c1.selectbox(t("col_series", lang), sorted(set(companies.get_column("metric").to_list())), key="ex_metric")
+        c2.multiselect(t("companies", lang),
+                       sorted(set(companies.get_column("subject").to_list())), key="ex_companies")
+        st.button(t("compare", lang), on_click=apply_companies, key="ex_compare")
+
+left, middle, right = st.columns([2, 1, 1])
+left.radio(t("transform", lang), transforms.TRANSFORMS, key="ex_transform", horizontal=True,
+           format_func=lambda k: t(f"t_{k}", lang))
+middle.selectbox(t("granularity", lang), SPAN_CHOICES, key="ex_span",
+                 format_func=lambda k: t(f"span_{k}", lang))
+
+series = tuple(st.session_state.get("ex_series") or ())
+if not series:
+    st.info(t("pick_series_hint", lang))
+    st.query_params.from_dict(to_query(ExploreState(), lang))
+    st.session_state["ex_url"] = dict(st.query_params)
+    st.stop()
+
+with ui.friendly_errors(lang):
+    raw = data.observations(db, version, series)
+    frame = raw.with_columns(label=pl.col("series_id").replace_strict(names, default=pl.col("series_id")))
+    transform = st.session_state["ex_transform"]
+    untouched: list[str] = []
+    if transform == "single":  # split year-to-date figures first, then pick the period shape
+        frame, untouched = transforms.single_period(frame)
+    frame = transforms.select_span(frame, st.session_state["ex_span"])
+    periods = sorted(set(frame.get_column("period_end").to_list())) if not frame.is_empty() else []
+    base = None
+    if st.session_state["ex_transform"] == "index" and periods:
+        st.session_state["ex_base"] = snap(st.session_state.get("ex_base"), periods)
+        right.selectbox(t("base_period", lang), periods, key="ex_base",
+                        format_func=lambda d: format_period(d.replace(day=1), d, lang) if d else "—")
+        base = st.session_state["ex_base"]
+    shaped = frame if transform == "single" else transforms.apply_transform(frame, transform, base)[0]
+    if len(periods) > 1:
+        start = snap(st.session_state.get("ex_start"), periods)
+        end = snap(st.session_state.get("ex_end"), periods, last=True)
+        st.session_state["ex_start"], st.session_state["ex_end"] = start, end
+        picked = st.select_slider(t("period_range", lang), options=periods, value=(start, end),
+                                  format_func=lambda d: format_period(d, d, lang).replace("末", ""))
+        st.session_state["ex_start"], st.session_state["ex_end"] = picked
+        shaped = transforms.in_range(shaped, *picked)
+
+    state = ExploreState(series=series, transform=st.session_state["ex_transform"], span=st.session_state["ex_span"],
+                         start=st.session_state.get("ex_start"), end=st.session_state.get("ex_end"), base=base)
+    st.query_params.from_dict(to_query(state, lang))
+    st.session_state["ex_url"] = dict(st.query_params)
+
+    if shaped.is_empty():
+        st.info(t("no_data_in_range", lang))
+        st.stop()
+    if shaped.get_column("value").drop_nulls().len() == 1:
+        st.info(t("one_point", lang))
+    if untouched and st.session_state["ex_transform"] == "single":
+        st.caption(t("single_not_flow", lang, names=", ".join(untouched)))
+    if st.session_state["ex_transform"] == "share":
+        st.caption(t("share_note", lang))
+
+    ui.chart(charts.series_chart(shaped, lang=lang, max_points=data.settings().max_points), key="ex_chart")
+    if "derived" in shaped.columns and shaped.get_column("derived").fill_null(False).any():
+        st.caption(t("derived_note", lang))
+
+    table = shaped.sort("series_id", "period_end").select(
+        pl.col("label").alias(t("col_series", lang)),
+        pl.struct("period_start", "period_end").map_elements(
+            lambda r: format_period(r["period_start"], r["period_end"], lang), return_dtype=pl.Utf8
+        ).alias(t("col_period", lang)),
+        pl.col("value").alias(t("col_value", lang)),
+        pl.col("unit").alias(t("col_unit", lang)),
+        pl.col("derived").fill_null(False).alias(t("derived", lang)),
+        pl.col("document").alias(t("col_source", lang)),
+        pl.col("quote").alias(t("col_quote", lang)),
+    )
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={t("col_value", lang): st.column_config.NumberColumn(format="%.2f")})
+    latest = shaped.drop_nulls("value").sort("period_end").tail(1).row(0, named=True)
+    st.caption(f"{latest['label']}: {format_number(latest['value'], latest['unit'], lang)} "
+               f"({format_period(latest['period_start'], latest['period_end'], lang)}) · {t('copy_link', lang)}")
+    st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8-sig"),
+                       file_name="pulse-explore.csv", mime="text/csv", key="ex_csv")

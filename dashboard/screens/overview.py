@@ -1,0 +1,87 @@
+"""总览 Overview: headline KPI cards by category, plant alerts. Layout only."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.i18n import (
+    CATEGORY_ORDER,
+    category_name,
+    format_change,
+    format_number,
+    format_period,
+    series_name,
+    t,
+)
+
+CARDS_PER_CATEGORY = 8
+COLUMNS = 4
+
+lang = ui.lang()
+st.title(t("overview_title", lang))
+db, version = ui.warehouse(lang)
+
+
+def card(row: dict) -> None:
+    with st.container(border=True):
+        change = row.get("change")
+        delta = None
+        if change is not None:
+            kind = t("yoy_computed" if row.get("change_computed") else "yoy_published", lang)
+            delta = f"{format_change(change, row['change_unit'], arrow=False)} {t('yoy', lang)} ({kind})"
+        spark = [v for v in (row.get("spark") or []) if v is not None]
+        st.metric(
+            series_name(row["name_zh"], row["name_en"], lang),
+            format_number(row["value"], row["unit"], lang),
+            delta=delta,
+            # Chinese convention: red for up, green for down.
+            delta_color="inverse" if lang == "zh" else "normal",
+            chart_data=spark if len(spark) > 1 else None,
+            help=row["series_id"],
+        )
+        st.caption(t("as_of", lang, period=format_period(row["period_start"], row["period_end"], lang)))
+        st.page_link("screens/explore.py", label=t("open_in_explore", lang), icon=":material/show_chart:",
+                     query_params={"s": row["series_id"], "lang": lang})
+
+
+def more_table(group: pl.DataFrame) -> None:
+    rows = [{
+        t("col_series", lang): series_name(r["name_zh"], r["name_en"], lang),
+        t("col_value", lang): format_number(r["value"], r["unit"], lang),
+        t("yoy", lang): format_change(r.get("change"), r.get("change_unit") or "%"),
+        t("col_period", lang): format_period(r["period_start"], r["period_end"], lang),
+        "id": r["series_id"],
+    } for r in group.iter_rows(named=True)]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def plant_alerts() -> None:
+    st.subheader(t("plant_alerts", lang))
+    alerts = data.plant_view(db, version, "v_spc_alerts", "ORDER BY period_end DESC LIMIT 50")
+    if alerts.is_empty():
+        st.caption(t("no_alerts", lang) if "v_spc_alerts" in data.relations(db, version) else t("no_plant", lang))
+        return
+    st.dataframe(alerts, hide_index=True, width="stretch")
+    st.page_link("screens/plant.py", label=t("page_plant", lang), icon=":material/factory:")
+
+
+with ui.friendly_errors(lang):
+    cards = data.overview_cards(db, version)
+    if cards.is_empty():
+        st.info(t("empty_warehouse", lang))
+        st.stop()
+    categories = [c for c in CATEGORY_ORDER if c in set(cards.get_column("category").to_list())]
+    categories += sorted({c for c in cards.get_column("category").to_list() if c and c not in categories})
+    for category in categories:
+        group = cards.filter(pl.col("category") == category)
+        st.subheader(f"{category_name(category, lang)} · {t('n_series', lang, n=group.height)}")
+        columns = st.columns(COLUMNS)
+        for i, row in enumerate(group.head(CARDS_PER_CATEGORY).iter_rows(named=True)):
+            with columns[i % COLUMNS]:
+                card(row)
+        if group.height > CARDS_PER_CATEGORY:
+            with st.expander(f"+{group.height - CARDS_PER_CATEGORY}"):
+                more_table(group.slice(CARDS_PER_CATEGORY))
+    plant_alerts()

@@ -1,0 +1,101 @@
+"""工厂 Plant: weld yield p-chart, per-robot panels, defect Pareto, voltage drop, gallium recovery."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, data, ui
+from dashboard.i18n import format_number, t
+
+WELD_TARGET_PCT = 99.9
+GALLIUM_PUBLISHED_PCT = 84.6
+
+lang = ui.lang()
+st.title(t("plant_title", lang))
+db, version = ui.warehouse(lang)
+max_points = data.settings().max_points
+
+
+def simulated(frame: pl.DataFrame) -> bool:
+    return "simulated" in frame.columns and bool(frame.get_column("simulated").fill_null(False).any())
+
+
+def weld_section(daily: pl.DataFrame) -> None:
+    lines = sorted(daily.get_column("line").unique().drop_nulls().to_list())
+    line = st.selectbox(t("line", lang), lines, key="pl_line")
+    line_daily = daily.filter(pl.col("line") == line)
+    pchart = data.plant_view(db, version, "v_weld_pchart", "WHERE line = ? AND robot IS NULL ORDER BY day", (line,))
+    alerts = pchart.filter(pl.col("out_of_control").fill_null(False)).height if not pchart.is_empty() else 0
+    k1, k2, k3 = st.columns(3)
+    if not pchart.is_empty():
+        k1.metric(t("kpi_yield_latest", lang), format_number(pchart.get_column("p_pct")[-1], "%", lang),
+                  delta=f"{pchart.get_column('p_pct')[-1] - WELD_TARGET_PCT:+.2f} pp {t('target', lang)}",
+                  delta_color="normal")
+    k2.metric(t("welds", lang), f"{int(line_daily.get_column('welds').sum()):,}")
+    k3.metric(t("kpi_alerts", lang), alerts)
+    ui.chart(charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
+                                  max_points=max_points), key="pl_pchart")
+    ui.chart(charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
+                                           title=t("per_robot", lang), max_points=max_points), key="pl_robots")
+    left, right = st.columns(2)
+    defects = data.plant_view(db, version, "v_weld_defects", "WHERE line = ?", (line,))
+    with left:
+        ui.chart(charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto")
+    with right:
+        robots = sorted(line_daily.get_column("robot").unique().drop_nulls().to_list())
+        robot = st.selectbox("Robot", robots, key="pl_robot")
+        per_day = line_daily.filter(pl.col("robot") == robot).sort("day")
+        ui.chart(charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
+                                                max_points=max_points), key="pl_vdrop")
+    drill_down(line, daily)
+
+
+def drill_down(line: str, daily: pl.DataFrame) -> None:
+    with st.expander(t("drill_day", lang)):
+        days = daily.get_column("day")
+        day = st.date_input(t("drill_day", lang), value=days.max(), min_value=days.min(), max_value=days.max(),
+                            key="pl_day")
+        rows = data.weld_rows(db, day, line=line)
+        if rows is None:
+            st.caption(t("no_drill", lang))
+            return
+        st.caption(t("drill_rows", lang, n=f"{rows.height:,}"))
+        vdrop = next((c for c in rows.columns if "vdrop" in c or "voltage" in c), None)
+        if vdrop:
+            ui.chart(charts.histogram(rows, vdrop, lang, unit="mV", title=t("vdrop", lang)), key="pl_hist")
+        st.dataframe(rows.head(1000), hide_index=True, width="stretch")
+
+
+def gallium_section() -> None:
+    ichart = data.plant_view(db, version, "v_gallium_ichart", "ORDER BY started_at")
+    if ichart.is_empty():
+        return
+    st.subheader(t("gallium_recovery", lang))
+    c1, c2 = st.columns(2)
+    c1.metric(t("kpi_recovery_latest", lang), format_number(ichart.get_column("recovery_pct")[-1], "%", lang),
+              delta=f"{ichart.get_column('recovery_pct')[-1] - GALLIUM_PUBLISHED_PCT:+.2f} pp "
+                    f"{t('published_recovery', lang)}")
+    c2.metric(t("kpi_alerts", lang), ichart.filter(pl.col("out_of_control").fill_null(False)).height)
+    ui.chart(charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart")
+
+
+with ui.friendly_errors(lang):
+    present = data.relations(db, version)
+    if not {"v_weld_daily", "v_gallium_ichart"} & present:
+        st.info(t("no_plant", lang))
+        st.stop()
+    daily = data.plant_view(db, version, "v_weld_daily", "ORDER BY day")
+    batches = data.plant_view(db, version, "v_gallium_batches")
+    if simulated(daily) or simulated(batches):
+        st.warning(t("simulated_note", lang), icon=":material/warning:")
+    if not daily.is_empty():
+        st.subheader(t("weld_yield", lang))
+        weld_section(daily)
+    gallium_section()
+    alerts = data.plant_view(db, version, "v_spc_alerts", "ORDER BY period_end DESC")
+    st.subheader(t("plant_alerts", lang))
+    if alerts.is_empty():
+        st.caption(t("no_alerts", lang))
+    else:
+        st.dataframe(alerts, hide_index=True, width="stretch")

@@ -1,0 +1,73 @@
+"""数据 Sources: upload into the inbox, run a load, and see what the warehouse holds and rejected."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, loading, ui
+from dashboard.i18n import t
+
+lang = ui.lang()
+st.title(t("sources_title", lang))
+settings = data.settings()
+
+
+def version_header() -> None:
+    version = data.warehouse_version(settings.db)
+    c1, c2, c3 = st.columns(3)
+    if version is None:
+        st.info(t("no_warehouse", lang, path=settings.db))
+        return
+    meta = data.info(settings.db, version)
+    c1.metric(t("warehouse_version", lang), meta.get("version", "?"))
+    c2.metric(t("published_at", lang), (meta.get("published_at") or "—")[:19].replace("T", " "))
+    c3.metric(t("age", lang), ui.age_text(meta.get("published_at"), lang))
+    st.caption(str(settings.db))
+
+
+def upload_and_load() -> None:
+    files = st.file_uploader(t("upload", lang), accept_multiple_files=True, key="src_upload",
+                             type=list(loading.UPLOAD_TYPES))
+    if files:
+        saved = loading.save_uploads(settings, [(f.name, f.getvalue()) for f in files])
+        st.success(t("saved_to_inbox", lang, files=", ".join(p.name for p in saved)))
+    if st.button(t("run_load", lang), type="primary", key="src_load"):
+        bar = st.progress(0.0, text=t("loading", lang))
+        try:
+            result = loading.run(settings, lambda message, done, total: bar.progress(
+                min(1.0, done / total) if total else 0.0, text=f"{t('loading', lang)} {message}"))
+        except Exception as exc:  # noqa: BLE001 - the user gets one sentence, the log the traceback
+            loading.log.exception("load from the Sources page failed")
+            st.error(t("load_failed", lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            return
+        bar.progress(1.0, text=t("load_done", lang))
+        st.success(loading.summary(result, lang))
+        outcomes = loading.outcomes(result)
+        if outcomes:
+            st.dataframe(outcomes, hide_index=True, width="stretch")
+
+
+def tables() -> None:
+    version = data.warehouse_version(settings.db)
+    tabs = st.tabs([t("documents", lang), t("loads_log", lang), t("rejects", lang), t("unmapped", lang),
+                    t("dictionary", lang)])
+    for tab, name in zip(tabs[:4], ("documents", "loads", "rejects", "unmapped"), strict=True):
+        with tab:
+            if version is None:
+                st.caption(t("none", lang))
+                continue
+            frame = data.source_table(settings.db, version, name)
+            if frame.is_empty():
+                st.caption(t("none", lang))
+            else:
+                st.caption(f"{frame.height:,}")
+                st.dataframe(frame, hide_index=True, width="stretch")
+    with tabs[4]:
+        dictionary = loading.data_dictionary()
+        st.markdown(dictionary) if dictionary else st.caption(t("no_dictionary", lang))
+
+
+with ui.friendly_errors(lang):
+    version_header()
+    upload_and_load()
+    tables()

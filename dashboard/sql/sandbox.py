@@ -1,0 +1,203 @@
+"""Run one ad hoc query against the published warehouse, safely.
+
+Every query gets its own DuckDB instance from `etl.read.connect_readonly` (an in-memory database
+that ATTACHes the published file READ_ONLY and makes it the default); the sandbox then detaches
+`memory`, allows only the warehouse's telemetry directory,
+turns external access off and locks the configuration. Then the query runs with a time limit
+enforced by `interrupt()` from a timer thread, and at most max_rows + 1 rows are fetched (the extra
+row tells us the result was cut).
+
+Why not `duckdb.connect(path, read_only=True)`: DuckDB's Python client caches one instance per
+file, so a second connection with a different configuration in the same process (the dashboard's
+own read-only connection) fails with "different configuration", and a cached instance keeps
+reading the old file after `pulse load` has published a new one. A fresh instance per query costs
+~30 ms, always sees the current published file, and never shares state between browser sessions.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+from dashboard.sql.checks import (
+    EXTENSIONS,
+    FILES,
+    MAX_QUERY_CHARS,
+    SETTINGS,
+    WRITES,
+    Checked,
+    check_sql,
+    first_line,
+)
+from dashboard.sql.errors import SqlError, SqlRefused
+from etl.read import connect_readonly
+from etl.settings import Settings
+
+_BATCH_ROWS = 2048
+
+
+@dataclass(frozen=True)
+class SandboxLimits:
+    """How long, how many rows and how much memory one query may use."""
+
+    timeout_s: float = 1.0
+    max_rows: int = 1000
+    memory_limit: str = "1GB"
+    threads: int = field(default_factory=lambda: max(1, min(2, os.cpu_count() or 1)))
+    max_query_chars: int = MAX_QUERY_CHARS
+
+    @classmethod
+    def for_app(cls, settings: Settings) -> SandboxLimits:
+        return cls(settings.sql_timeout_app, settings.sql_max_rows, settings.sql_memory_limit)
+
+    @classmethod
+    def for_download(cls, settings: Settings) -> SandboxLimits:
+        return cls(settings.sql_timeout_app, settings.sql_max_download_rows, settings.sql_memory_limit)
+
+    @classmethod
+    def for_cli(cls, settings: Settings) -> SandboxLimits:
+        return cls(settings.sql_timeout_cli, settings.sql_max_download_rows, settings.sql_memory_limit)
+
+
+@dataclass(frozen=True)
+class SqlResult:
+    """A query's rows (Arrow), their DuckDB types, and whether max_rows cut them."""
+
+    sql: str
+    columns: list[str]
+    types: list[str]
+    table: pa.Table
+    truncated: bool
+    elapsed_s: float
+    max_rows: int
+
+    @property
+    def row_count(self) -> int:
+        return self.table.num_rows
+
+    def to_polars(self) -> pl.DataFrame:
+        """The rows as polars, with duplicate column names made unique (`a`, `a_2`)."""
+        return pl.from_arrow(self.table.rename_columns(unique_names(self.columns)))  # type: ignore[return-value]
+
+
+def unique_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def format_seconds(seconds: float) -> str:
+    return f"{seconds:g} s"
+
+
+def open_sandbox(db: Path, limits: SandboxLimits) -> duckdb.DuckDBPyConnection:
+    """A locked-down connection whose default database is the published warehouse, read-only."""
+    db = Path(db).resolve()
+    con = connect_readonly(db, config={
+        "threads": limits.threads,
+        "memory_limit": limits.memory_limit,
+        "temp_directory": "",  # no spilling: the memory limit is a limit, and nothing is written
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+    })
+    try:
+        con.execute("DETACH memory")  # nothing writable is left but the temp catalog
+        telemetry = str(db.parent / "telemetry").replace("'", "''") + "/"
+        con.execute(f"SET allowed_directories = ['{telemetry}']")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def run_query(db: Path, sql: str, params: Mapping[str, Any] | None = None,
+              limits: SandboxLimits | None = None) -> SqlResult:
+    """Check, then run one query in the sandbox; SqlRefused / SqlError / WarehouseMissing on failure."""
+    limits = limits or SandboxLimits()
+    checked = check_sql(sql, limits.max_query_chars)
+    values = bind_values(checked, params or {})
+    con = open_sandbox(db, limits)
+    try:
+        return _execute(con, checked, values, limits)
+    finally:
+        con.close()
+
+
+def bind_values(checked: Checked, params: Mapping[str, Any]) -> dict[str, Any]:
+    missing = [name for name in checked.params if name not in params]
+    if missing:
+        raise SqlError(f"the query needs a value for :{missing[0]}")
+    return {name: params[name] for name in checked.params}
+
+
+def _execute(con: duckdb.DuckDBPyConnection, checked: Checked, values: dict[str, Any],
+             limits: SandboxLimits) -> SqlResult:
+    fired = threading.Event()
+
+    def stop() -> None:
+        fired.set()
+        con.interrupt()
+
+    timer = threading.Timer(limits.timeout_s, stop)
+    timer.daemon = True
+    started = time.perf_counter()
+    timer.start()
+    try:
+        relation = con.sql(checked.sql, params=values or None)
+        table, truncated = _fetch(relation, limits.max_rows)
+    except duckdb.Error as exc:
+        raise translate_error(exc, limits, timed_out=fired.is_set()) from exc
+    finally:
+        timer.cancel()
+    elapsed = time.perf_counter() - started
+    columns = list(relation.columns) if relation is not None else []
+    types = [str(t) for t in relation.types] if relation is not None else []
+    return SqlResult(checked.sql, columns, types, table, truncated, elapsed, limits.max_rows)
+
+
+def _fetch(relation: duckdb.DuckDBPyRelation | None, max_rows: int) -> tuple[pa.Table, bool]:
+    """At most max_rows rows, and whether there were more (one extra row is read to know)."""
+    if relation is None:
+        return pa.table({}), False
+    reader = relation.to_arrow_reader(min(_BATCH_ROWS, max_rows + 1))
+    batches: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in reader:
+        batches.append(batch)
+        rows += batch.num_rows
+        if rows > max_rows:
+            break
+    table = pa.Table.from_batches(batches, schema=reader.schema)
+    return table.slice(0, max_rows), rows > max_rows
+
+
+def translate_error(exc: duckdb.Error, limits: SandboxLimits, timed_out: bool) -> SqlRefused | SqlError:
+    """DuckDB's error as one sentence: the engine's own refusals map to the sandbox's wording."""
+    text = str(exc)
+    if isinstance(exc, duckdb.InterruptException):
+        if timed_out:
+            return SqlRefused(f"time limit of {format_seconds(limits.timeout_s)} exceeded")
+        return SqlRefused("the query was cancelled")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return SqlRefused(f"memory limit of {limits.memory_limit} exceeded; filter or aggregate more")
+    if "read-only mode" in text or "read-only database" in text:
+        return SqlRefused(WRITES)
+    if "configuration has been locked" in text:
+        return SqlRefused(SETTINGS)
+    if isinstance(exc, duckdb.PermissionException):
+        return SqlRefused(EXTENSIONS if "xtension" in text else FILES)
+    return SqlError(first_line(exc))

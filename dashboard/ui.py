@@ -1,0 +1,97 @@
+"""Small Streamlit helpers every page shares: language, the warehouse guard, friendly errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from dashboard import data
+from dashboard.i18n import DEFAULT_LANG, LANGS, t
+from etl.errors import PulseError
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    """The interface language: the sidebar switch, first seeded from ?lang= in the URL."""
+    if LANG_KEY not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANG)
+        st.session_state[LANG_KEY] = wanted if wanted in LANGS else DEFAULT_LANG
+    return st.session_state[LANG_KEY]
+
+
+def language_switch() -> str:
+    current = lang()
+    st.sidebar.segmented_control(
+        t("language", current), LANGS, key=LANG_KEY, required=True,
+        format_func=lambda code: "中文" if code == "zh" else "English",
+    )
+    return st.session_state[LANG_KEY]
+
+
+def warehouse(lang_code: str) -> tuple[Path, str]:
+    """(db, version) of the published warehouse, or a friendly message and the page stops."""
+    db = data.db_path()
+    version = data.warehouse_version(db)
+    if version is None:
+        st.info(t("no_warehouse", lang_code, path=db))
+        st.stop()
+    return db, version
+
+
+def age_text(published_at: str | None, lang_code: str) -> str:
+    if not published_at:
+        return "—"
+    try:
+        then = datetime.fromisoformat(published_at)
+    except ValueError:
+        return published_at
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=UTC)
+    seconds = max(0, int((datetime.now(UTC) - then).total_seconds()))
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if lang_code == "en":
+        return f"{days} d ago" if days else f"{hours} h ago" if hours else f"{minutes} min ago"
+    return f"{days} 天前" if days else f"{hours} 小时前" if hours else f"{minutes} 分钟前"
+
+
+def version_caption(lang_code: str) -> None:
+    """The warehouse version and its age, in the sidebar."""
+    db = data.db_path()
+    version = data.warehouse_version(db)
+    if version is None:
+        return
+    try:
+        meta = data.info(db, version)
+    except (PulseError, duckdb.Error):
+        return
+    published = meta.get("published_at", "")
+    st.sidebar.caption(t("data_as_of", lang_code, number=meta.get("version", "?"),
+                         published=f"{published[:16].replace('T', ' ')} ({age_text(published, lang_code)})"))
+
+
+@contextmanager
+def friendly_errors(lang_code: str) -> Iterator[None]:
+    """A warehouse that vanished or cannot be read becomes one sentence, not a traceback."""
+    try:
+        yield
+    except (PulseError, duckdb.Error, OSError) as exc:
+        st.warning(t("warehouse_unreadable", lang_code, error=str(exc).splitlines()[0]))
+
+
+def chart(fig, key: str, config: dict | None = None) -> None:
+    """A chart, and under it a PNG download of exactly that figure (rendered only when clicked,
+    on the briefings' warm Chromium, so no page pays for an image nobody asked for)."""
+    from dashboard.briefing.export import figure_png_later
+
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, **(config or {})})
+    height = int(fig.layout.height or 480)
+    st.download_button(
+        "PNG", data=figure_png_later(fig, width=1200, height=height, scale=2), file_name=f"{key}.png",
+        mime="image/png", key=f"{key}_png", icon=":material/download:", type="tertiary",
+    )

@@ -1,0 +1,8 @@
+-- title: 序列历史 / History of one series
+-- description: Every current-vintage observation of a series, newest first, with its source document and quote.
+-- param series_id: 序列 ID / series id = nf10_output
+SELECT period_start, period_end, period_label, value, unit, display_value, display_unit,
+       change_pct, change_kind, vintages, document, quote
+FROM v_observations
+WHERE series_id = :series_id
+ORDER BY period_end DESC, period_start

@@ -1,0 +1,112 @@
+"""Which period a statistic belongs to, from the mentions around it.
+
+The nearest mention wins, searched outward: the statistic's own clause, its sentence, its
+paragraph. Statements that are tied to a period by their wording — a year-on-year change, a
+balance (余额), a streak ("连续31个月") — also look back through earlier paragraphs of the same
+article ("国家统计局发布的前三季度数据…\\n\\n新能源汽车产量同比增长29.7%"); other statements (a
+weld strength "提升30%") do not borrow a date from a distant narrative ("2024年，…联合研发…").
+"目前" dates nothing; "报告期内" means the period of the report named before; an event's days
+("11月5日至10日") date facts about the event (今年 / 去年 shift them by a year).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import replace
+from datetime import date
+
+from etl.bulletin.periods import Mention, resolve
+from etl.bulletin.segment import Segments
+
+Period = tuple[date | None, date | None]
+
+
+class PeriodContext:
+    def __init__(self, s: str, mentions: list[Mention], seg: Segments, doc_year: int | None):
+        self.s = s
+        self.seg = seg
+        self.doc_year = doc_year
+        self.mentions = [m for m in mentions if m.kind != "event"]
+        self.starts = [m.start for m in self.mentions]
+        self.events = [m for m in mentions if m.kind == "event"]
+        self.event_starts = [m.start for m in self.events]
+        self.years = self._article_years()
+
+    def _article_years(self) -> list[int | None]:
+        """For each mention, the last explicit year at or before it in its article."""
+        out: list[int | None] = []
+        last, article = None, -1
+        for m in self.mentions:
+            a = self.seg.article_start(m.start)
+            if a != article:
+                last, article = None, a
+            if m.year is not None:
+                last = m.year
+            out.append(last)
+        return out
+
+    def _local(self, m: Mention) -> bool:
+        """'去年3496家': a mention directly before a number dates that number only."""
+        nxt = self.s[m.end : m.end + 2]
+        return nxt[:1].isdigit() or (nxt[:1] in "的为达" and nxt[1:2].isdigit())
+
+    def _last(self, lo: int, hi: int, qstart: int) -> int | None:
+        """Index of the last usable mention starting in [lo, hi)."""
+        k = bisect.bisect_left(self.starts, hi) - 1
+        while k >= 0 and self.starts[k] >= lo:
+            m = self.mentions[k]
+            if not self._local(m) or 0 <= qstart - m.end <= 2:
+                return k
+            k -= 1
+        return None
+
+    def period_for(self, qstart: int, bound: bool) -> tuple[Period | None, str]:
+        """(period, label as written) of the statistic whose quantity starts at qstart."""
+        cs, _ = self.seg.clause(qstart)
+        ss, _ = self.seg.sentence(qstart)
+        ps = self.seg.paragraph_start(qstart)
+        art = self.seg.article_start(qstart)
+        ranges = [(cs, qstart), (ss, cs), (ps, ss)] + ([(art, ps)] if bound else [])
+        for lo, hi in ranges:
+            if lo >= hi:
+                continue
+            k = self._last(max(lo, art), hi, qstart)
+            if k is not None:
+                return self._resolve(k, art, qstart)
+        event = self._event(qstart, art, 0)
+        return (event[0], event[1]) if event else None, (event[2] if event else "")
+
+    def _resolve(self, k: int, art: int, qstart: int) -> tuple[Period | None, str]:
+        m = self.mentions[k]
+        if m.kind == "now":
+            return None, m.label
+        if m.kind in ("report", "fyp"):
+            prev = self._last(art, m.start, qstart)
+            base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
+            if m.kind == "report":
+                return base, m.label
+            end = base[1] if base else None
+            return ((m.dates[0] if m.dates else None), end), m.label
+        if m.rel is not None and m.label in ("今年", "本年", "去年", "上年", "前年"):
+            event = self._event(qstart, art, m.rel)
+            if event is not None:
+                return (event[0], event[1]), m.label
+        period = resolve(replace(m), self.doc_year, self.years[k])
+        return period, m.label
+
+    def _event(self, qstart: int, art: int, shift: int) -> tuple[date, date, str] | None:
+        """The dates of the event the article is about: the last before, else the first in the paragraph."""
+        k = bisect.bisect_left(self.event_starts, qstart) - 1
+        event = self.events[k] if k >= 0 and self.events[k].start >= art else None
+        if event is None:
+            ps = self.seg.paragraph_start(qstart)
+            nxt = bisect.bisect_left(self.event_starts, qstart)
+            if nxt < len(self.events) and self.seg.paragraph_start(self.events[nxt].start) == ps:
+                event = self.events[nxt]
+        if event is None or event.dates is None or None in event.dates:
+            return None
+        start, end = event.dates
+        assert start is not None and end is not None
+        if shift:
+            start, end = start.replace(year=start.year + shift), end.replace(year=end.year + shift)
+        return start, end, event.label

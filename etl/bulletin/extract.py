@@ -1,0 +1,221 @@
+"""Bulletin prose -> statistics: find quantities, read them, date them, join levels and changes.
+
+    text -> clean (compact, half-width) -> segments -> quantities -> readings -> records
+         -> lists ("分别增长59.9%和25.1%") -> changes joined to levels -> periods -> subjects
+         -> duplicates (a headline restating the body) and narrative counts dropped
+
+Every step is a rule about how Chinese statistical prose is written; see rules.py and context.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from etl.bulletin import post
+from etl.bulletin.context import PeriodContext
+from etl.bulletin.normalize import Clean, clean_text
+from etl.bulletin.numbers import BARE, TRUNCATED, Quantity, find_quantities, protect_thousands
+from etl.bulletin.periods import Mention, find_mentions
+from etl.bulletin.record import Record
+from etl.bulletin.rules import (
+    INDEX_CUE,
+    STOCK,
+    STREAK_YEARS,
+    Reading,
+    is_attribute,
+    is_denominator,
+    read_quantity,
+)
+from etl.bulletin.segment import Segments, segment
+
+_LIST_SEP = ("、", "和", "及", "与", "、和", "以及")
+_LEAD = re.compile(r"^(?:其中|同时|此外|另外|而|但|并|且|和|及|与|、|\(|从[^,，]{0,8}看|[\"“”'])+")
+_TRAIL = re.compile(r"(?:为|达|达到|是|共|约|近|超过|超|逾|突破|接近|将达|有望接近|有望|实现了?|高达|累计|\(|\")+$")
+_COMPARE = re.compile(r"[比较与同]$")
+SUBJECT_WINDOW = 1500
+
+
+class Extraction:
+    """The state of one text's extraction; `run` returns the records."""
+
+    def __init__(self, raw: str, doc_year: int | None, subjects: Iterable[str] = ()):
+        self.clean: Clean = clean_text(raw)
+        self.s = protect_thousands(self.clean.s)
+        self.seg: Segments = segment(self.s, self.clean.para_starts)
+        self.doc_year = doc_year
+        self.mentions = [m for m in find_mentions(self.s, doc_year) if self._is_period_mention(m)]
+        self.subject_re = _subject_pattern(subjects)
+
+    def _is_period_mention(self, m: Mention) -> bool:
+        if self.seg.is_blocked(m.start):
+            return False
+        # "比上年增长", "比去年同期": a comparison base, not the statistic's period.
+        if m.rel is not None and (_COMPARE.search(self.s[max(0, m.start - 1) : m.start])
+                                  or self.s.startswith("同期", m.end)):
+            return False
+        return True
+
+    def run(self) -> list[Record]:
+        quantities = self._quantities()
+        records = self._read(quantities)
+        post.join_lists(records, self.s)
+        post.attach_changes(records, self.s, self.seg)
+        records = [r for r in records if r.reading.kind != "attached"]
+        ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year)
+        for r in records:
+            self._finish(r, ctx)
+        records = post.drop_duplicates(records)
+        return post.drop_narrative(records, self.seg)
+
+    # -- quantities ---------------------------------------------------------------------------
+    def _quantities(self) -> list[Quantity]:
+        s, seg = self.s, self.seg
+        qs = [q for q in find_quantities(s) if not seg.is_blocked(q.start)]
+        taken = {q.start for q in qs}
+        qs += self._streak_years(taken) + self._index_values(qs) + self._truncated(taken)
+        qs.sort(key=lambda q: q.start)
+        return qs
+
+    def _streak_years(self, taken: set[int]) -> list[Quantity]:
+        out = []
+        for m in STREAK_YEARS.finditer(self.s):
+            if m.start("num") not in taken and not self.seg.is_blocked(m.start()):
+                out.append(Quantity(m.start("num"), m.end(), m.group("num"), "年", "年", kind="streak"))
+        return out
+
+    def _index_values(self, qs: list[Quantity]) -> list[Quantity]:
+        """'中国创新指数为174.2', '…指数分别为186.0、162.6和132.4': values of an index, no unit."""
+        spans = {q.start for q in qs}
+        out: list[Quantity] = []
+        for m in BARE.finditer(self.s):
+            if m.start() in spans or self.seg.is_blocked(m.start()) or self.s[m.end() : m.end() + 1] in "年月日号%.":
+                continue
+            cs, _ = self.seg.clause(m.start())
+            pre = self.s[cs : m.start()]
+            follows_index = out and out[-1].end >= m.start() - 2 and self.s[out[-1].end : m.start()] in _LIST_SEP
+            if follows_index or (INDEX_CUE.search(pre) and "指数" in pre):
+                out.append(Quantity(m.start(), m.end(), m.group("num"), "", "", kind="index"))
+        return out
+
+    def _truncated(self, taken: set[int]) -> list[Quantity]:
+        """'前三季度增加6.35万' + a column break: the unit was cut off; it is completed later."""
+        out = []
+        for m in TRUNCATED.finditer(self.s):
+            if m.start() not in taken and m.end() in self.clean.breaks and not self.seg.is_blocked(m.start()):
+                out.append(Quantity(m.start(), m.end(), m.group("num"), m.group("mag"), "", kind="truncated"))
+        return out
+
+    # -- readings -----------------------------------------------------------------------------
+    def _read(self, qs: list[Quantity]) -> list[Record]:
+        s, seg = self.s, self.seg
+        records: list[Record] = []
+        prev_end = {}  # clause start -> end of the previous quantity in that clause
+        for i, q in enumerate(qs):
+            cs, ce = seg.clause(q.start)
+            seg_start = max(cs, prev_end.get(cs, cs))
+            prev_end[cs] = q.end
+            pre, post_text = s[seg_start : q.start], s[q.end : min(ce, q.end + 24)]
+            head = self._list_head(records, q)
+            if head is not None:
+                reading = records[head].reading
+            elif q.kind == "index":
+                reading = Reading("level")
+            elif q.kind == "streak":
+                reading = Reading("streak")
+            else:
+                nxt = next((p.start for p in qs[i + 1 : i + 8] if p.base == q.base), None)
+                if is_attribute(q, pre, post_text) or (q.base and is_denominator(s, q, s[cs : q.start], nxt)):
+                    continue
+                if _after_streak(s[cs : q.start]):
+                    continue
+                reading = read_quantity(q, s[cs : q.start] if q.base in ("%", "个百分点") else pre)
+                if reading is None:
+                    continue
+            unit = q.unit if q.kind != "truncated" else self._complete_unit(records, q)
+            if unit is None:
+                continue
+            rec = Record(q.start, q.end, seg_start, q.end, q.value, unit, q.base or unit, reading, list_head=head)
+            rec.indicator = _indicator(pre, post_text, q)
+            records.append(rec)
+        return records
+
+    def _list_head(self, records: list[Record], q: Quantity) -> int | None:
+        if not records:
+            return None
+        last = records[-1]
+        if self.s[last.qend : q.start] in _LIST_SEP and last.unit == q.unit:
+            return last.list_head if last.list_head is not None else len(records) - 1
+        return None
+
+    def _complete_unit(self, records: list[Record], q: Quantity) -> str | None:
+        ps = self.seg.paragraph_start(q.start)
+        for r in reversed(records):
+            if r.qstart < ps:
+                break
+            if r.unit.startswith(q.unit) and len(r.unit) > len(q.unit):
+                return r.unit
+        return None
+
+    # -- periods and subjects -----------------------------------------------------------------
+    def _finish(self, r: Record, ctx: PeriodContext) -> None:
+        clause_text = self.s[self.seg.clause(r.qstart)[0] : r.qstart]
+        bound = (r.change_pct is not None or r.reading.kind == "streak" or bool(STOCK.search(r.indicator))
+                 or bool(re.search(r"同比|比上年|比去年|较上年|环比", clause_text)))
+        period, label = ctx.period_for(r.qstart, bound)
+        if period is not None:
+            if r.reading.kind == "streak":
+                period = (None, period[1])
+            elif STOCK.search(r.indicator) and period[1] is not None:
+                period = (period[1], period[1])
+        r.period, r.period_label = period, label
+        r.subject = self._subject(r)
+
+    def _subject(self, r: Record) -> str:
+        if self.subject_re is None:
+            return ""
+        # The nearest name before the number, within its article (a bounded look-back keeps 10 MB fast).
+        art = max(self.seg.article_start(r.qstart), r.qstart - SUBJECT_WINDOW)
+        found = ""
+        for m in self.subject_re.finditer(self.s, art, r.qstart):
+            found = m.group()
+        return found
+
+
+def _after_streak(clause_pre: str) -> bool:
+    """'已连续31个月超过30%': the second number is the streak's threshold."""
+    return bool(re.search(r"连续\d+(?:个月|年|天|周|季度?)[^,，;；。]{0,6}$", clause_pre))
+
+
+def _indicator(pre: str, post_text: str, q: Quantity) -> str:
+    text = _TRAIL.sub("", _LEAD.sub("", pre)).strip("、,，:")
+    if len(text) >= 2 or q.kind == "index":
+        return text
+    return re.split(r"[,，;；。、]", post_text)[0][:24]
+
+
+def _subject_pattern(subjects: Iterable[str]) -> re.Pattern[str] | None:
+    names = sorted({s for s in subjects if len(s) >= 2}, key=len, reverse=True)
+    generic = r"[\u4e00-\u9fff]{2,6}?(?:股份|集团|分公司)"
+    alt = "|".join([re.escape(n) for n in names] + [generic])
+    return re.compile(alt)
+
+
+def extract_records(raw: str, doc_year: int | None, subjects: Iterable[str] = ()) -> tuple[Extraction, list[Record]]:
+    ex = Extraction(raw, doc_year, subjects)
+    return ex, ex.run()
+
+
+_MASTHEAD = re.compile(r"(?P<y>20\d{2}|19\d{2})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d>[0-3]?\d)\s*日)?")
+
+
+def masthead_date(raw: str) -> date | None:
+    """A date in the document's first lines ('2025年11月', '2025年11月8日'): its publication date."""
+    m = _MASTHEAD.search(raw[:3000])
+    if not m:
+        return None
+    try:
+        return date(int(m.group("y")), int(m.group("m")), int(m.group("d") or 1))
+    except ValueError:
+        return None

@@ -1,0 +1,203 @@
+"""Record-level rules: lists, levels joined to their changes, duplicates, narrative counts."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from datetime import date
+
+from etl.bulletin.periods import EVENT
+from etl.bulletin.record import Record
+from etl.bulletin.rules import _DEC, _INC, ATTACH, RATE_VERB, Reading
+from etl.bulletin.segment import Segments
+
+# A count, share or rank with no period and no change is a statistic only among other statistics:
+# "新增矿产地150处" in a report, not "累计入户480人次…党员参与率达100%" in a village story.
+NARRATIVE_WINDOW = 600
+# A headline restates a figure of the article below it.
+DUPLICATE_WINDOW = 3000
+_LEVEL_KINDS = ("level",)
+
+
+def _groups(records: list[Record]) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {}
+    for i, r in enumerate(records):
+        if r.list_head is not None:
+            groups.setdefault(r.list_head, [r.list_head]).append(i)
+    return groups
+
+
+def join_lists(records: list[Record], s: str) -> None:
+    """'采矿业、电力…供应业分别增长5.8%、2.0%': each value gets its own item of the list as indicator."""
+    for head, members in _groups(records).items():
+        text = records[head].indicator
+        names = text.split("分别")[0] if "分别" in text else text
+        items = [p for p in names.split("、") if p]
+        if len(items) == len(members) - 1:
+            last = re.split(r"和|及|与", items[-1], maxsplit=1)
+            items = items[:-1] + [p for p in last if p]
+        if len(items) != len(members):
+            continue
+        for name, i in zip(items, members, strict=True):
+            records[i].indicator = name if len(members) > 1 else records[i].indicator
+            records[i].start = records[head].start
+
+
+def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
+    """'余额270.39万亿元，同比增长6.6%': a change right after a level, in the same sentence, is the level's."""
+    groups = _groups(records)
+    open_levels: list[int] = []
+    sentence = None
+    for i, r in enumerate(records):
+        here = seg.sentence(r.qstart)
+        if here != sentence:
+            open_levels, sentence = [], here
+        if r.reading.kind in _LEVEL_KINDS and r.list_head is None and r.base not in ("%", "‰"):
+            open_levels.append(i)
+            continue
+        if r.reading.kind in _LEVEL_KINDS and r.list_head is not None:
+            open_levels.append(i)
+            continue
+        if r.reading.kind != "rate" or r.list_head is not None or not open_levels:
+            continue
+        cs, _ = seg.clause(r.qstart)
+        if cs <= records[open_levels[-1]].qstart:
+            continue  # the rate shares the level's clause: "…增长5%，达100亿元" reads the other way
+        pre = s[cs : r.qstart]
+        m = RATE_VERB.search(pre)
+        if m is None or not ATTACH.match(pre[: m.start()]):
+            continue
+        members = groups.get(i, [i])
+        if len(members) > 1 and len(open_levels) < len(members):
+            continue
+        targets = open_levels[-len(members) :]
+        for level_i, rate_i in zip(targets, members, strict=True):
+            level, rate = records[level_i], records[rate_i]
+            level.change_pct = float(rate.signed_value)
+            level.change_kind = rate.reading.change_kind or "yoy"
+            level.end = max(level.end, records[members[-1]].qend)
+            rate.reading = Reading("attached")
+        open_levels = [k for k in open_levels if k not in targets]
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+_NOT_NAME = re.compile(r"同比|环比|比上年|比去年|比上月|较上年|实际|分别|累计|实现|" + _INC + "|" + _DEC)
+
+
+def similar(a: str, b: str) -> bool:
+    """Two indicators name the same thing: their words, less verbs and comparisons, mostly agree."""
+    ba, bb = _bigrams(_NOT_NAME.sub("", a)), _bigrams(_NOT_NAME.sub("", b))
+    if not ba or not bb:
+        return True
+    return len(ba & bb) / min(len(ba), len(bb)) >= 0.5
+
+
+def _rank(r: Record) -> tuple[bool, bool, int]:
+    return (r.change_pct is not None, r.period is not None, r.qstart)
+
+
+def drop_duplicates(records: list[Record]) -> list[Record]:
+    """A figure stated twice (a headline and its article) is kept once, at its fullest mention."""
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for i, r in enumerate(records):
+        by_key.setdefault((r.signed_value, r.unit), []).append(i)
+    dropped: set[int] = set()
+    for members in by_key.values():
+        for x, a in enumerate(members):
+            for b in members[x + 1 :]:
+                ra, rb = records[a], records[b]
+                if rb.qstart - ra.qstart > DUPLICATE_WINDOW:
+                    break
+                if a in dropped or b in dropped:
+                    continue
+                if not _same_fact(ra, rb):
+                    continue
+                dropped.add(a if _rank(ra) < _rank(rb) else b)
+    changes = sorted((r.qstart, r.change_pct) for r in records if r.change_pct is not None)
+    for i, r in enumerate(records):
+        if r.reading.kind == "rate" and r.base == "%" and _restates_change(r, changes):
+            dropped.add(i)
+    return [r for i, r in enumerate(records) if i not in dropped]
+
+
+def _same_fact(a: Record, b: Record) -> bool:
+    if a.period_end and b.period_end and a.period_end != b.period_end:
+        return False
+    if a.change_pct is not None and b.change_pct is not None and a.change_pct != b.change_pct:
+        return False
+    return similar(a.indicator, b.indicator)
+
+
+def _restates_change(r: Record, changes: list[tuple[int, float | None]]) -> bool:
+    """'银星能源前三季度归母净利润同比增长24.63%' above '…净利润2.37亿元，同比增长24.63%'."""
+    value = float(r.signed_value)
+    lo = bisect.bisect_left(changes, (r.qstart - DUPLICATE_WINDOW // 2, float("-inf")))
+    for pos, change in changes[lo:]:
+        if pos > r.qstart + DUPLICATE_WINDOW // 2:
+            break
+        if change == value and pos != r.qstart:
+            return True
+    return False
+
+
+_COUNTS = frozenset(("家", "个", "项", "处", "种", "件", "台", "套", "座", "辆", "艘", "架", "所", "批", "人次",
+                     "人", "户", "名", "个月", "年", "平方米", "平方公里", "公顷", "亩", "公里", "位"))
+
+
+def _strong(r: Record) -> bool:
+    """A statistic on its own: a change, a rate, or a dated amount (money, mass, energy, price)."""
+    if r.change_pct is not None or r.reading.kind in ("rate", "pp", "delta", "multiple"):
+        return True
+    dated = r.period is not None or r.period_label != ""  # "上半年" in an undated text is still a period
+    if not dated or r.reading.kind in ("rank", "streak", "ratio"):
+        return False
+    if EVENT.fullmatch(r.period_label):
+        return True  # a fact dated by its event's days ("第八届进博会…11月5日至10日")
+    # Counts in 万/亿 ("30.3万家", "104.5万件") are national statistics, not a story's "46人".
+    return r.base not in _COUNTS or r.unit != r.base
+
+
+def drop_narrative(records: list[Record], seg: Segments) -> list[Record]:
+    """Keep a weak statistic only with two strong ones near it in the same article."""
+    strong: dict[int, list[int]] = {}
+    for r in records:
+        if _strong(r):
+            strong.setdefault(seg.article_start(r.qstart), []).append(r.qstart)
+    out = []
+    for r in records:
+        if _strong(r):
+            out.append(r)
+            continue
+        near = strong.get(seg.article_start(r.qstart), [])
+        lo = bisect.bisect_left(near, r.qstart - NARRATIVE_WINDOW)
+        hi = bisect.bisect_right(near, r.qstart + NARRATIVE_WINDOW)
+        if hi - lo >= 2:
+            out.append(r)
+    return out
+
+
+# Future tense in Chinese statistical prose: what a forecast or a target sounds like.
+_FORECAST_IN_SENTENCE = re.compile(r"预计|预期|预测")
+_FORECAST_IN_CLAUSE = re.compile(r"将(?:达|突破|超|增长|实现|接近|保持|提升|提高|下降)|有望|力争|目标|计划")
+
+
+def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date | None) -> None:
+    """A value stated in the future tense is a forecast: its indicator says so ('(预计)').
+
+    A cue in the value's own clause (将达, 有望) is enough. 预计 earlier in the sentence also
+    governs later clauses, unless the value's period had already ended when the document was
+    published: PDF column breaks can run a forecast sentence into the next paragraph's actuals.
+    """
+    for r in records:
+        if "预计" in r.indicator:
+            continue
+        clause_start, _ = seg.clause(r.qstart)
+        sentence_start, _ = seg.sentence(r.qstart)
+        ended = published is not None and r.period_end is not None and r.period_end < published
+        if _FORECAST_IN_CLAUSE.search(s[clause_start : r.qstart]) or (
+            not ended and _FORECAST_IN_SENTENCE.search(s[sentence_start : r.qstart])
+        ):
+            r.indicator = f"{r.indicator}(预计)"

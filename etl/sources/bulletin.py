@@ -1,0 +1,31 @@
+"""Bulletins: Chinese statistical prose in .txt / .md / .html (UTF-8 or GBK/GB18030).
+
+Every statistic becomes a RawObservation with its indicator and subject as written, its period,
+and its quote; series are mapped by the normalize stage (unmapped ones are kept).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.bulletin import extract_document, to_raw
+from etl.bulletin.documents import HTML_SUFFIXES, TEXT_SUFFIXES, read_document
+from etl.sources.base import Extracted, SourceContext
+
+KIND = "bulletin"
+PRIORITY = 50  # after the table kinds, which look at columns
+
+
+def detect(path: Path, head: bytes) -> bool:
+    return path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+
+
+def extract(path: Path, ctx: SourceContext) -> Extracted:
+    return extract_text_file(path, read_document(path), ctx)
+
+
+def extract_text_file(path: Path, text: str, ctx: SourceContext) -> Extracted:
+    doc = extract_document(path.name, text, ctx.published, ctx.catalog)
+    observations = [to_raw(doc, r) for r in doc.records]
+    return Extracted(title=doc.title or path.stem, published=doc.published, observations=observations,
+                     strict_series=False)
