@@ -185,10 +185,10 @@ def _control_chart(frame: pl.DataFrame, x: str, y: str, lang: str, reference: fl
 
 def pchart(frame: pl.DataFrame, lang: str = "zh", target_pct: float | None = 99.9, title: str | None = None,
            max_points: int = DEFAULT_MAX_POINTS, height: int = 360) -> go.Figure:
-    """Weld first-pass yield p-chart for one subject. frame: day, p_pct, center_pct, lcl_pct, ucl_pct,
-    out_of_control (v_weld_pchart rows for one line or robot). Target drawn as a dashed line."""
+    """Weld first-pass yield p-chart for one subject. frame: day, yield_pct, center_pct, lcl_pct, ucl_pct,
+    out_of_control (v_weld_yield_chart rows for one line or robot). Target drawn as a dashed line."""
     text = f"{t('target', lang)} {target_pct}%" if target_pct is not None else ""
-    return _control_chart(frame, "day", "p_pct", lang, target_pct, text, title, max_points, height,
+    return _control_chart(frame, "day", "yield_pct", lang, target_pct, text, title, max_points, height,
                           t("weld_yield", lang))
 
 

@@ -21,7 +21,7 @@ from etl.settings import Settings, load_settings
 
 __all__ = ["warehouse_version"]
 
-PLANT_VIEWS = ("v_weld_daily", "v_weld_pchart", "v_weld_defects", "v_gallium_ichart", "v_gallium_batches",
+PLANT_VIEWS = ("v_weld_daily", "v_weld_pchart", "v_weld_yield_chart", "v_weld_defects", "v_gallium_ichart", "v_gallium_batches",
                "v_spc_alerts", "v_weld_shift")
 
 

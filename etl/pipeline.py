@@ -198,7 +198,8 @@ def _store(
     warehouse.insert_rows(con, "observations", OBSERVATION_COLUMNS, values)
     for reject in extracted.row_rejects:
         _record_reject(con, load_id, path, reject.row, reject.reason)
-    return len(values), len(extracted.row_rejects)
+    # telemetry rows go to Parquet, not observations; the source counts them
+    return len(values) + int(extracted.extra.get("rows_loaded", 0)), len(extracted.row_rejects)
 
 
 def _record_reject(con: duckdb.DuckDBPyConnection, load_id: str, path: Path, row: int | None, reason: str) -> None:

@@ -40,3 +40,9 @@ SELECT b.batch_id, b.started_at, b.recovery_pct, c.center_pct,
            AS out_of_control,
        b.plant, b.line, b.ended_at, c.mr_bar, c.mr_bar / 1.128 AS sigma_pct
 FROM b JOIN c USING (plant, line);
+
+-- The same p-chart in yield terms (what managers read): yield = 100 - failed %, limits swapped.
+CREATE OR REPLACE VIEW v_weld_yield_chart AS
+SELECT day, plant, line, robot, n, 100 - p_pct AS yield_pct, 100 - center_pct AS center_pct,
+       100 - ucl_pct AS lcl_pct, 100 - lcl_pct AS ucl_pct, out_of_control
+FROM v_weld_pchart;

@@ -12,6 +12,7 @@ from dashboard.briefing import build, load_template
 from dashboard.briefing.gather import gather
 from etl.pipeline import run_load
 from etl.settings import Settings, load_settings
+from tests.conftest import ROOT
 
 
 def texts(fig) -> str:
@@ -38,12 +39,20 @@ def test_as_of_shows_the_data_as_it_stood(warehouse: Settings) -> None:
     assert "No data yet" in shown  # the companies panel says so instead of breaking
 
 
-def test_missing_plant_views_say_so(warehouse: Settings) -> None:
+def test_plant_panels_without_plant_data_say_so(warehouse: Settings) -> None:
     fig, g = build(warehouse.db, load_template("plant_quality"))
-    assert g.queries["weld_pchart"].missing == "v_weld_pchart"
-    assert g.queries["alerts_latest"].missing == "v_spc_alerts"
+    assert g.queries["weld_pchart"].missing is None and g.queries["weld_pchart"].frame.is_empty()
     shown = texts(fig)
-    assert shown.count("数据尚未加载") >= 4 and "v_gallium_ichart" in shown
+    assert shown.count("暂无数据") >= 4
+
+
+def test_a_query_naming_a_view_the_warehouse_lacks_says_so(warehouse: Settings, tmp_path: Path) -> None:
+    source = (ROOT / "data" / "briefings" / "plant_quality.toml").read_text(encoding="utf-8")
+    custom = tmp_path / "custom.toml"
+    custom.write_text(source.replace("FROM v_spc_alerts", "FROM v_spc_alerts_next_year"), encoding="utf-8")
+    fig, g = build(warehouse.db, load_template(str(custom)))
+    assert g.queries["alerts_latest"].missing == "v_spc_alerts_next_year"
+    assert "数据尚未加载" in texts(fig) and "v_spc_alerts_next_year" in texts(fig)
 
 
 def _vintage(inbox: Path, name: str, value: str) -> None:

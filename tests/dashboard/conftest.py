@@ -6,7 +6,6 @@ import shutil
 
 import pytest
 
-from bench import synthetic
 from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
 
@@ -37,8 +36,14 @@ def loaded(settings):
 
 @pytest.fixture
 def with_plant(loaded):
-    """The reference subset plus 60 days of simulated plant KPIs shaped like the plant views."""
-    synthetic.build(loaded.db, loaded.catalog, plant_days=60)
+    """The reference subset plus 45 days of simulated plant logs, loaded through the pipeline."""
+    from datetime import date
+
+    from etl.plant.simulate import SimConfig, simulate
+
+    simulate(SimConfig(date(2025, 7, 1), 45, seed=7, weld_interval_s=120.0, group="month"),
+             loaded.inbox / "plant")
+    assert run_load(loaded).exit_code == 0
     return loaded
 
 

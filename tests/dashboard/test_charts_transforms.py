@@ -110,7 +110,7 @@ def test_formatting():
 
 def test_plant_builders_accept_contract_frames():
     days = pl.date_range(date(2025, 1, 1), date(2025, 3, 1), eager=True)
-    p = pl.DataFrame({"day": days, "p_pct": 99.8, "center_pct": 99.85, "lcl_pct": 99.6, "ucl_pct": 100.0,
+    p = pl.DataFrame({"day": days, "yield_pct": 99.8, "center_pct": 99.85, "lcl_pct": 99.6, "ucl_pct": 100.0,
                       "out_of_control": [i == 5 for i in range(len(days))]})
     fig = charts.pchart(p, "en")
     assert any(tr.name == "out of control" for tr in fig.data)

@@ -153,16 +153,16 @@ def test_kpi_views_work_with_external_access_off(settings):
     shutil.rmtree(settings.telemetry_dir)
 
 
-def test_every_plant_view_is_in_the_plant_data_dictionary(bare):
+def test_every_plant_view_and_column_is_in_the_data_dictionary(bare):
     import re
 
     from tests.conftest import ROOT
 
     views = {r[0] for r in bare.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     plant_views = {v for v in views if v.startswith(("v_weld", "v_gallium", "v_spc"))}
-    text = (ROOT / "docs" / "data-dictionary-plant.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^## (v_\w+)", text, flags=re.M))
-    assert plant_views == documented
+    assert plant_views <= documented
     for view in plant_views:
         section = text.split(f"## {view}\n", 1)[1].split("\n## ", 1)[0]
         columns = {r[0] for r in bare.execute(f"DESCRIBE {view}").fetchall()}
