@@ -1,15 +1,13 @@
 """Synthetic warehouse content for benchmarks and dashboard tests.
 
 - `add_series`: N monthly series over Y years, written as observations of one synthetic document.
-- `add_plant`: plant KPI tables shaped like the plant issue's view contract (v_weld_daily,
-  v_weld_pchart, v_weld_defects, v_gallium_batches, v_gallium_ichart, v_spc_alerts), marked
-  simulated. They stand in for the plant helper's views until those are merged; tables, not views,
-  so they survive `publish` (which recreates only etl/views).
+- `add_plant`: simulated plant logs loaded through `pulse load`'s pipeline (real plant views).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import tempfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -61,67 +59,21 @@ def add_series(con: duckdb.DuckDBPyConnection, n_series: int, years: int, seed: 
     con.unregister("synthetic_obs")
 
 
-def add_plant(con: duckdb.DuckDBPyConnection, days: int, lines: int = 2, robots: int = 4, batches_per_day: int = 3,
-              seed: int = 11) -> None:
-    rng = np.random.default_rng(seed)
-    first = date(2025, 10, 31) - timedelta(days=days - 1)
-    daily = []
-    for d in range(days):
-        day = first + timedelta(days=d)
-        for li in range(lines):
-            for r in range(robots):
-                welds = int(rng.integers(800, 1200))
-                failed = int(rng.binomial(welds, 0.0015 + (0.004 if (d % 97 == 13 and r == 0) else 0)))
-                p50 = float(rng.normal(12, 0.5))
-                daily.append((day, "P1", f"L{li + 1}", f"L{li + 1}-R{r + 1}", welds, welds - failed,
-                              (welds - failed) / welds * 100, p50, p50 + 3, p50 + 5, True))
-    weld = pl.DataFrame(daily, orient="row", schema=["day", "plant", "line", "robot", "welds", "passed",
-                                                     "first_pass_yield_pct", "vdrop_p50_mv", "vdrop_p95_mv",
-                                                     "vdrop_p99_mv", "simulated"])
-    con.register("weld", weld.to_arrow())
-    con.execute("CREATE OR REPLACE TABLE v_weld_daily AS SELECT * FROM weld")
-    con.execute("""CREATE OR REPLACE TABLE v_weld_pchart AS
-        WITH per_line AS (SELECT day, plant, line, NULL::VARCHAR AS robot, sum(welds) AS n,
-                                 sum(passed) * 100.0 / sum(welds) AS p_pct FROM weld GROUP BY ALL),
-             centre AS (SELECT line, sum(p_pct * n) / sum(n) AS c FROM per_line GROUP BY line)
-        SELECT day, plant, line, robot, n, p_pct, c AS center_pct,
-               c - 3 * sqrt(c * (100 - c) / n) AS lcl_pct, least(100, c + 3 * sqrt(c * (100 - c) / n)) AS ucl_pct,
-               p_pct < c - 3 * sqrt(c * (100 - c) / n) AS out_of_control
-        FROM per_line JOIN centre USING (line)""")
-    con.execute("""CREATE OR REPLACE TABLE v_weld_defects AS
-        SELECT day, plant, line, robot, code AS defect_code, greatest(1, ((welds - passed) * share)::BIGINT) AS welds
-        FROM weld, (VALUES ('crack', 0.5), ('porosity', 0.3), ('misalign', 0.15), ('spatter', 0.05)) c(code, share)
-        WHERE welds > passed""")
-    con.unregister("weld")
-    n = days * batches_per_day
-    started = [datetime.combine(first, datetime.min.time()) + timedelta(hours=8 * i) for i in range(n)]
-    gallium_in = rng.normal(50, 3, n)
-    recovery = np.clip(rng.normal(84.6, 0.8, n), 70, 99)
-    recovery[n // 2] = 80.0
-    batches = pl.DataFrame({"batch_id": [f"B{i:05d}" for i in range(n)], "plant": "P1", "line": "Ga1",
-                            "started_at": started, "ended_at": [s + timedelta(hours=7) for s in started],
-                            "day": [s.date() for s in started], "liquor_m3": rng.normal(300, 10, n),
-                            "gallium_in_kg": gallium_in, "gallium_recovered_kg": gallium_in * recovery / 100,
-                            "recovery_pct": recovery, "simulated": True})
-    con.register("batches", batches.to_arrow())
-    con.execute("CREATE OR REPLACE TABLE v_gallium_batches AS SELECT * FROM batches")
-    con.unregister("batches")
-    con.execute("""CREATE OR REPLACE TABLE v_gallium_ichart AS
-        WITH b AS (SELECT batch_id, started_at, recovery_pct,
-                          abs(recovery_pct - lag(recovery_pct) OVER (ORDER BY started_at)) AS mr FROM v_gallium_batches),
-             s AS (SELECT avg(recovery_pct) AS c, avg(mr) AS mrbar FROM b)
-        SELECT batch_id, started_at, recovery_pct, c AS center_pct, c - 2.66 * mrbar AS lcl_pct,
-               c + 2.66 * mrbar AS ucl_pct, mr, 3.267 * mrbar AS mr_ucl,
-               recovery_pct NOT BETWEEN c - 2.66 * mrbar AND c + 2.66 * mrbar AS out_of_control
-        FROM b, s""")
-    con.execute("""CREATE OR REPLACE TABLE v_spc_alerts AS
-        SELECT 'plant.gallium.recovery' AS series_id, 'I' AS chart, 'beyond limits' AS rule,
-               started_at::DATE AS period_start, started_at::DATE AS period_end, batch_id AS subject,
-               recovery_pct AS value, lcl_pct AS "limit", center_pct AS center, 'recovery outside limits' AS detail
-        FROM v_gallium_ichart WHERE out_of_control
-        UNION ALL
-        SELECT 'plant.weld.fpy', 'p', 'beyond limits', day, day, line, p_pct, lcl_pct, center_pct, 'yield below LCL'
-        FROM v_weld_pchart WHERE out_of_control""")
+def add_plant(db: Path, catalog: Path, days: int, weld_interval_s: float = 120.0) -> None:
+    """Simulated plant logs for `days` days, loaded through the real pipeline (so the plant views,
+    KPIs and control charts are the real ones). A sparse weld rate keeps it quick."""
+    from etl.pipeline import run_load
+    from etl.plant.simulate import SimConfig, simulate
+    from etl.settings import load_settings
+
+    with tempfile.TemporaryDirectory(prefix="pulse-synthetic-plant-") as tmp:
+        inbox = Path(tmp) / "inbox"
+        simulate(SimConfig(date(2025, 1, 1), days, seed=11, weld_interval_s=weld_interval_s, group="month",
+                           fmt="parquet"), inbox)
+        settings = load_settings(db=db, catalog=catalog, inbox=inbox, quarantine=Path(tmp) / "quarantine")
+        result = run_load(settings)
+        if result.exit_code:
+            raise RuntimeError(f"synthetic plant logs were rejected: {[f.error for f in result.files]}")
 
 
 def build(db: Path, catalog: Path, n_series: int = 0, years: int = 15, plant_days: int = 0) -> None:
@@ -132,12 +84,12 @@ def build(db: Path, catalog: Path, n_series: int = 0, years: int = 15, plant_day
             warehouse.refresh_catalog(con, load_catalog(catalog))
             if n_series:
                 add_series(con, n_series, years)
-            if plant_days:
-                add_plant(con, plant_days)
             warehouse.publish(con, db)
         except BaseException:
             warehouse.discard_staging(con, db)
             raise
+    if plant_days:
+        add_plant(db, catalog, plant_days)
 
 
 def build_for(settings: Settings, **kwargs: int) -> None:
