@@ -20,7 +20,7 @@ def test_the_shipped_templates_load() -> None:
     assert sum(p.type == "chart" for p in monthly.panels) >= 6
     plant = load_template("plant_quality")
     views = " ".join(q.sql for q in plant.queries.values())
-    for view in ("v_weld_daily", "v_weld_pchart", "v_gallium_batches", "v_gallium_ichart", "v_spc_alerts"):
+    for view in ("v_weld_daily", "v_weld_yield_chart", "v_gallium_batches", "v_gallium_ichart", "v_spc_alerts"):
         assert view in views
 
 
