@@ -32,3 +32,13 @@ def test_the_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in readme and "make test" in ci
+
+
+def test_etl_never_imports_dashboard():
+    """The layering of the design: dashboard/ imports etl/, never the reverse."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "etl").rglob("*.py")
+        if re.search(r"^\s*(from|import)\s+dashboard\b", path.read_text(encoding="utf-8"), flags=re.M)
+    ]
+    assert not offenders
