@@ -174,7 +174,8 @@ def series_name(name_zh: str | None, name_en: str | None, lang: str = DEFAULT_LA
 
 def decimals_for(value: float, unit: str | None = None) -> int:
     if unit in ("%", "pp", "个百分点"):
-        return 1
+        # yields sit just under 100 % (target 99.9 %): one decimal would round 99.95 to 100.0
+        return 2 if unit == "%" and abs(value) >= 99 else 1
     magnitude = abs(value)
     if magnitude >= 10_000:
         return 0

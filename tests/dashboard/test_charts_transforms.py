@@ -117,3 +117,10 @@ def test_plant_builders_accept_contract_frames():
     assert charts.pareto(pl.DataFrame({"defect_code": ["a", "b", "a"], "welds": [5, 3, 2]})).data[0].x == ("a", "b")
     hist = charts.histogram(pl.DataFrame({"v": np.random.default_rng(1).normal(12, 1, 100_000)}), "v", bins=40)
     assert len(hist.data[0].x) == 40
+
+
+def test_yields_near_100_percent_keep_their_second_decimal():
+    from dashboard.i18n import format_number
+
+    assert format_number(99.953, "%") == "99.95%"
+    assert format_number(84.61, "%") == "84.6%"
