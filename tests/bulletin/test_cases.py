@@ -68,3 +68,16 @@ def test_seed_quotes_keep_line_breaks_and_map_to_catalog() -> None:
     assert ten[0]["value_canonical"] == 61249000.0 and ten[0]["change_pct"] == 3.0
     assert "\n" in next(r["quote"] for r in records if r["value"] == "73980.1")
     assert any(r["series_id"] is None for r in records)  # unmapped statistics are kept
+
+
+def test_held_out_bulletins_meet_the_seed_thresholds() -> None:
+    """Bulletins written independently of the extractor: recall >= 0.95, precision >= 0.90."""
+    from datetime import date
+
+    heldout = CASES / "heldout"
+    records = []
+    for path in sorted(heldout.glob("*.txt")):
+        doc = extract_document(path.name, read_document(path), date(2025, 11, 14), None)
+        records += [to_dict(doc, r, None) for r in doc.records]
+    result = evaluate(records, read_gold(heldout / "gold.csv"))
+    assert result.recall >= 0.95 and result.precision >= 0.90, (result.recall, result.precision)
