@@ -7,7 +7,8 @@ Frame in, Plotly figure out: no `st.*`, no SQL, no I/O. Every builder
   - shows gaps as gaps (`connectgaps=False`, None at missing periods).
 
 Public API (stable; the briefing exporter relies on it):
-    series_chart(frame, lang="zh", title=None, max_points=2000, height=420) -> go.Figure
+    series_chart(frame, lang="zh", title=None, max_points=2000, height=420) -> go.Figure  (periods centred, zh date ticks)
+    zh_date_ticks(fig, lang), align_periods(fig, frame)   # applied by the builders; public for other figures
     sparkline(frame, color=None, max_points=2000, height=64) -> go.Figure
     pchart(frame, lang="zh", target_pct=99.9, title=None, max_points=2000, height=360) -> go.Figure
     ichart(frame, lang="zh", published_pct=84.6, title=None, max_points=2000, height=360) -> go.Figure
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import timedelta
 
 import numpy as np
 import plotly.graph_objects as go
@@ -32,7 +34,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.downsample import DEFAULT_MAX_POINTS, downsample_frame
 from dashboard.i18n import format_number, format_period, t, unit_label
-from dashboard.transforms import insert_gaps
+from dashboard.transforms import dominant_span, insert_gaps
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ("#1f5fa8", "#d9541e", "#2a9d5c", "#8e44ad", "#c0392b", "#16a2b8", "#b8860b", "#5d6d7e")
@@ -123,7 +125,7 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
         extra["margin"] = {"l": 56, "r": 64, "t": 48 if title else 16, "b": 40}
     fig = _layout(fig, title, height)
     fig.update_layout(**extra)
-    return fig
+    return zh_date_ticks(align_periods(fig, frame), lang)
 
 
 def sparkline(frame: pl.DataFrame, color: str | None = None, max_points: int = DEFAULT_MAX_POINTS,
@@ -180,7 +182,7 @@ def _control_chart(frame: pl.DataFrame, x: str, y: str, lang: str, reference: fl
     _hline(fig, reference, reference_text, TARGET_COLOR)
     fig = _layout(fig, title, height)
     fig.update_layout(yaxis={"title": {"text": "%"}}, hovermode="closest")
-    return fig
+    return zh_date_ticks(fig, lang)
 
 
 def pchart(frame: pl.DataFrame, lang: str = "zh", target_pct: float | None = 99.9, title: str | None = None,
@@ -225,7 +227,7 @@ def small_multiples(frame: pl.DataFrame, lang: str = "zh", facet: str = "robot",
     fig = _layout(fig, title, 150 * rows + 60)
     fig.update_layout(showlegend=False)
     fig.update_xaxes(showticklabels=False)
-    return fig
+    return zh_date_ticks(fig, lang)
 
 
 def pareto(frame: pl.DataFrame, lang: str = "zh", category: str = "defect_code", count: str = "welds",
@@ -283,9 +285,47 @@ def percentile_lines(frame: pl.DataFrame, lang: str = "zh", x: str = "day",
                                  hovertemplate=f"{label.upper()} %{{x}}: %{{y:.1f}} {unit}<extra></extra>"))
     fig = _layout(fig, title, height)
     fig.update_layout(yaxis={"title": {"text": unit}}, hovermode="x unified")
-    return fig
+    return zh_date_ticks(fig, lang)
 
 
 def figure_bytes(fig: go.Figure) -> int:
     """Bytes of the figure's JSON, i.e. what one chart sends to the browser."""
     return len(fig.to_json().encode("utf-8"))
+
+
+# ---- date axes ------------------------------------------------------------------------------
+
+def zh_date_ticks(fig: go.Figure, lang: str) -> go.Figure:
+    """Chinese date ticks (10月5日, the year under the first) instead of Plotly's English month names."""
+    if lang == "zh":
+        fig.update_xaxes(tickformat="%-m月%-d日", tickformatstops=[
+            {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
+            {"dtickrange": [86_400_000 * 27, "M11"], "value": "%Y年%-m月"},
+            {"dtickrange": ["M12", None], "value": "%Y年"}])
+    return fig
+
+
+_PERIODS = {"A": "M12", "Q": "M3", "M": "M1"}
+
+
+def align_periods(fig: go.Figure, part: pl.DataFrame) -> go.Figure:
+    """Annual/quarterly/monthly points drawn in the middle of their period, under a label naming it
+    (a 2025 total sits above "2025", not at the 2026 tick its period end would give)."""
+    ends = part.get_column("period_end").unique()
+    if ends.len() == 1:  # one period only (e.g. companies' year to date): a readable axis around it
+        end = ends[0]
+        fig.update_xaxes(range=[end - timedelta(days=200), end + timedelta(days=200)], dtick="M3",
+                         tickformat="%Y-%m")
+        return fig
+    span = dominant_span(part)
+    period = _PERIODS.get(span or "")
+    if period is None:
+        return fig
+    fig.update_traces(xperiod=period, xperiod0="2000-01-01", xperiodalignment="middle")
+    fig.update_xaxes(ticklabelmode="period", dtick=period if span == "A" and _years(part) <= 12 else None)
+    return fig
+
+
+def _years(part: pl.DataFrame) -> int:
+    ends = part.get_column("period_end")
+    return int(ends.max().year - ends.min().year + 1)  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import plotly.graph_objects as go
 import polars as pl
@@ -211,11 +211,9 @@ def chart_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points: i
         out.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=panel.query)
         return out
     if panel.chart == "pchart":
-        out.figure = _zh_dates(charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points,
-                                             height=height), lang)
+        out.figure = charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points, height=height)
     elif panel.chart == "ichart":
-        out.figure = _zh_dates(charts.ichart(frame, lang, published_pct=panel.target, max_points=max_points,
-                                             height=height), lang)
+        out.figure = charts.ichart(frame, lang, published_pct=panel.target, max_points=max_points, height=height)
     elif panel.chart == "pareto":
         out.figure = charts.pareto(frame, lang, category=panel.category, count=panel.count, height=height)
     else:
@@ -236,7 +234,7 @@ def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points:
     common = _strip_common(part)
     if common:
         part = part.with_columns(label=pl.col("label").str.replace(common, "", literal=True))
-    out.figure = _align_periods(charts.series_chart(part, lang, title=None, max_points=max_points, height=height), part)
+    out.figure = charts.series_chart(part, lang, title=None, max_points=max_points, height=height)
     units = list(dict.fromkeys(unit_label(u, lang) for u in part.get_column("unit").to_list() if u))
     first, last = part.get_column("period_end").min(), part.get_column("period_end").max()
     years = f"{first.year}–{last.year}" if first.year != last.year else str(last.year)  # type: ignore[union-attr]
@@ -250,15 +248,6 @@ def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points:
     return out
 
 
-def _zh_dates(fig: go.Figure, lang: str) -> go.Figure:
-    """Chinese date ticks (10月5日, the year under the first) instead of Plotly's English month names."""
-    if lang == "zh":
-        fig.update_xaxes(tickformat="%-m月%-d日", tickformatstops=[
-            {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
-            {"dtickrange": [86_400_000 * 27, None], "value": "%Y年%-m月"}])
-    return fig
-
-
 def _strip_common(part: pl.DataFrame) -> str:
     """A bracketed suffix every label shares, e.g. "(2015=100)", said once in the subtitle instead."""
     labels = part.get_column("label").unique().to_list()
@@ -269,32 +258,6 @@ def _strip_common(part: pl.DataFrame) -> str:
         if len(tails) == 1 and (tail := tails.pop()) and all(len(lab) > len(tail) for lab in labels):
             return tail
     return ""
-
-
-_PERIODS = {"A": "M12", "Q": "M3", "M": "M1"}
-
-
-def _align_periods(fig: go.Figure, part: pl.DataFrame) -> go.Figure:
-    """Annual/quarterly/monthly points drawn in the middle of their period, under a label naming it
-    (a 2025 total sits above "2025", not at the 2026 tick its period end would give)."""
-    ends = part.get_column("period_end").unique()
-    if ends.len() == 1:  # one period only (e.g. companies' year to date): a readable axis around it
-        end = ends[0]
-        fig.update_xaxes(range=[end - timedelta(days=200), end + timedelta(days=200)], dtick="M3",
-                         tickformat="%Y-%m")
-        return fig
-    span = transforms.dominant_span(part)
-    period = _PERIODS.get(span or "")
-    if period is None:
-        return fig
-    fig.update_traces(xperiod=period, xperiod0="2000-01-01", xperiodalignment="middle")
-    fig.update_xaxes(ticklabelmode="period", dtick=period if span == "A" and _years(part) <= 12 else None)
-    return fig
-
-
-def _years(part: pl.DataFrame) -> int:
-    ends = part.get_column("period_end")
-    return int(ends.max().year - ends.min().year + 1)  # type: ignore[union-attr]
 
 
 def _cell(value: object, lang: str) -> str:

@@ -124,3 +124,19 @@ def test_yields_near_100_percent_keep_their_second_decimal():
 
     assert format_number(99.953, "%") == "99.95%"
     assert format_number(84.61, "%") == "84.6%"
+
+
+def test_annual_points_sit_in_their_year_and_chinese_ticks_name_it():
+    from datetime import date
+
+    from dashboard import charts
+
+    frame = pl.DataFrame({
+        "series_id": ["a"] * 3, "label": ["产量"] * 3, "unit": ["万吨"] * 3, "value": [1.0, 2.0, 3.0],
+        "period_start": [date(y, 1, 1) for y in (2023, 2024, 2025)],
+        "period_end": [date(y, 12, 31) for y in (2023, 2024, 2025)],
+    })
+    zh = charts.series_chart(frame, lang="zh")
+    assert zh.data[0].xperiodalignment == "middle" and zh.data[0].xperiod == "M12"
+    assert [s.value for s in zh.layout.xaxis.tickformatstops][-1] == "%Y年"
+    assert not charts.series_chart(frame, lang="en").layout.xaxis.tickformatstops
