@@ -10,21 +10,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import time
 from pathlib import Path
 
+from bench import best_of
 from etl.bulletin.extract import extract_records
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "inbox" / "bulletins" / "000_0bd2a604021fabf6.txt"
-
-
-def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main(mb: float = 2.0, repeat: int = 3) -> str:
@@ -34,9 +25,9 @@ def main(mb: float = 2.0, repeat: int = 3) -> str:
     kb = len(text.encode("utf-8")) / 1024
     seed_kb = len(seed.encode("utf-8")) / 1024
     number = re.compile(r"\d+(?:\.\d+)?")
-    base = _best(lambda: sum(1 for _ in number.finditer(text)), repeat)
-    seed_t = _best(lambda: extract_records(seed, 2025), repeat * 3)
-    big = _best(lambda: extract_records(text, 2025), 1)
+    base = best_of(repeat, lambda: sum(1 for _ in number.finditer(text)))
+    seed_t = best_of(repeat * 3, lambda: extract_records(seed, 2025))
+    big = best_of(1, lambda: extract_records(text, 2025))
     return (
         "## Bulletin extraction (`bench/bench_extract.py`)\n\n"
         "One core. The baseline is a bare `re.finditer` over the numbers of the same text: the floor any\n"

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
 
+from bench import best_of
 from etl.pipeline import run_load
 from etl.settings import load_settings
 
@@ -30,15 +30,6 @@ def make_inbox(inbox: Path, files: int, rows: int) -> int:
         ]
         (inbox / f"long_{f:03d}.csv").write_text(HEADER + "".join(lines), encoding="utf-8")
     return files * rows
-
-
-def best_of(runs: int, fn) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> str:

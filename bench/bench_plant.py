@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from bench import best_of
 from etl import warehouse
 from etl.plant import kpi
 from etl.plant.schema import WELD
@@ -118,15 +119,6 @@ def _year(days: int) -> tuple[Path, Path]:
     return tdir, flat
 
 
-def _best(runs: int, fn) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
 def bench_drill_and_refresh(days: int) -> list[str]:
     tdir, flat = _year(days)
     db = tdir.parent / "pulse.duckdb"
@@ -135,19 +127,19 @@ def bench_drill_and_refresh(days: int) -> list[str]:
     target = START + timedelta(days=days // 2)
     rows = con.execute(f"SELECT count(*) FROM '{flat}'").fetchall()[0][0]
 
-    partitioned = _best(5, lambda: weld_rows(con, target, line="W1", robot="R3"))
+    partitioned = best_of(5, lambda: weld_rows(con, target, line="W1", robot="R3"))
     nxt = target + timedelta(days=1)
     flat_sql = (f"SELECT * FROM '{flat}' WHERE ts >= TIMESTAMP '{target}' AND ts < TIMESTAMP '{nxt}' "
                 "AND line = 'W1' AND robot = 'R3' ORDER BY ts")
     flat_cast_sql = f"SELECT * FROM '{flat}' WHERE CAST(ts AS DATE) = DATE '{target}' AND robot = 'R3' ORDER BY ts"
-    unpart = _best(5, lambda: con.sql(flat_sql).pl())
-    unpart_cast = _best(3, lambda: con.sql(flat_cast_sql).pl())
+    unpart = best_of(5, lambda: con.sql(flat_sql).pl())
+    unpart_cast = best_of(3, lambda: con.sql(flat_cast_sql).pl())
     assert weld_rows(con, target, robot="R3").height == con.sql(flat_sql).pl().height
 
     parts = [("smelter1", START + timedelta(days=i)) for i in range(days)]
-    year_t = _best(1, lambda: kpi.refresh(con, WELD, parts, tdir, "bench", "bench-load"))
-    day_t = _best(3, lambda: kpi.refresh(con, WELD, [("smelter1", target)], tdir, "bench", "bench-load"))
-    month_t = _best(1, lambda: kpi.refresh(con, WELD, parts[:30], tdir, "bench", "bench-load"))
+    year_t = best_of(1, lambda: kpi.refresh(con, WELD, parts, tdir, "bench", "bench-load"))
+    day_t = best_of(3, lambda: kpi.refresh(con, WELD, [("smelter1", target)], tdir, "bench", "bench-load"))
+    month_t = best_of(1, lambda: kpi.refresh(con, WELD, parts[:30], tdir, "bench", "bench-load"))
     con.close()
     shutil.rmtree(OUT / "year")
     return [
