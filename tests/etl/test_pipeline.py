@@ -110,3 +110,31 @@ def test_cli_exit_codes_and_one_line_errors(settings):
     status = run_pulse("status", env=env)
     assert status.returncode == 0 and "version 2" in status.stdout
     assert warehouse_info(settings.db).number == 2
+
+
+def test_a_statistic_whose_unit_was_unknown_is_scaled_and_mapped_once_both_are_known(settings, tmp_path):
+    """Kept with value null (unit unknown then), it gets its canonical value and series on a later load."""
+    from etl.warehouse import open_staging, publish, writer_lock
+
+    put(settings, "tables/long_utf8.csv")
+    run_load(settings)
+    with writer_lock(settings.db):  # as a lenient source stores a statistic in a unit it could not scale
+        con = open_staging(settings.db)
+        con.execute(
+            "INSERT INTO observations (series_id, subject, indicator, period_start, period_end, value, unit,"
+            " value_as_written, unit_as_written, document_id, load_id) SELECT NULL, '全国', '光伏装机',"
+            " DATE '2024-01-01', DATE '2024-12-31', NULL, NULL, '2.5', '亿千瓦', document_id, load_id FROM documents"
+        )
+        publish(con, settings.db)
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(
+        settings.catalog.read_text(encoding="utf-8")
+        + '\n[[series]]\nid = "pv_capacity"\nname_zh = "光伏装机"\nname_en = "PV capacity"\nsubject = "全国"\n'
+        'category = "output"\nunit = "kW"\ndisplay_unit = "亿千瓦"\nfrequency = "A"\nkind = "stock"\n'
+        'aliases = ["光伏装机"]\n',
+        encoding="utf-8",
+    )
+    result = run_load(Settings(**{**settings.__dict__, "catalog": catalog}))
+    assert result.remapped == 1
+    row = query(settings.db, "SELECT value, unit, display_value FROM v_observations WHERE series_id = 'pv_capacity'")
+    assert row.rows() == [(2.5e8, "kW", 2.5)]
