@@ -149,16 +149,20 @@ _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 _QUARTERS_ZH = ("一", "二", "三", "四")
 
 
-def t(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
-    """The text for `key` in `lang`, with {placeholders} filled in."""
-    zh, en = TEXT.get(key, (key, key))
+def pick(pair: tuple[str, str], lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+    """The (zh, en) pair's text in `lang`, with {placeholders} filled in; every text table uses it."""
+    zh, en = pair
     text = en if lang == "en" else zh
     return text.format(**kwargs) if kwargs else text
 
 
+def t(key: str, lang: str = DEFAULT_LANG, **kwargs: object) -> str:
+    """The text for `key` in `lang`, with {placeholders} filled in."""
+    return pick(TEXT.get(key, (key, key)), lang, **kwargs)
+
+
 def category_name(category: str | None, lang: str = DEFAULT_LANG) -> str:
-    zh, en = CATEGORY_NAMES.get(category or "", (category or "—", category or "—"))
-    return en if lang == "en" else zh
+    return pick(CATEGORY_NAMES.get(category or "", (category or "—", category or "—")), lang)
 
 
 def unit_label(unit: str | None, lang: str = DEFAULT_LANG) -> str:

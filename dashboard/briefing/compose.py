@@ -17,6 +17,7 @@ from dashboard.briefing.embed import Page, embed
 from dashboard.briefing.gather import FAR_FUTURE, Gathered
 from dashboard.briefing.panels import ChartPanel, Tile, chart_panel, kpi_tile
 from dashboard.briefing.template import BriefingError, Panel
+from dashboard.i18n import pick
 
 MARGIN, GAP, HEADER, FOOTER = 36, 18, 124, 92
 KPI_HEIGHT, CHART_HEIGHT, TABLE_HEIGHT, MIN_CHART = 158, 400, 320, 220
@@ -40,8 +41,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: str, **kwargs: object) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**kwargs)
+    return pick(TEXT[key], lang, **kwargs)
 
 
 def text_width(s: str, size: float) -> float:

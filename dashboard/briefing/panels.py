@@ -17,7 +17,7 @@ import polars as pl
 from dashboard import charts, transforms
 from dashboard.briefing.gather import Gathered
 from dashboard.briefing.template import Panel
-from dashboard.i18n import format_number, format_period, series_name, t, unit_label
+from dashboard.i18n import format_number, format_period, pick, series_name, t, unit_label
 
 RATE_UNITS = ("%", "pp", "个百分点")
 TEXT: dict[str, tuple[str, str]] = {
@@ -32,8 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: str, **kwargs: object) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**kwargs)
+    return pick(TEXT[key], lang, **kwargs)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.briefing import available, load_template, render
 from dashboard.briefing.export import shared_renderer
+from dashboard.i18n import pick
 from etl.errors import PulseError
 
 TEXT = {
@@ -31,8 +32,7 @@ TEXT = {
 
 
 def tr(key: str, lang: str, **kwargs: object) -> str:
-    zh, en = TEXT[key]
-    return (en if lang == "en" else zh).format(**kwargs)
+    return pick(TEXT[key], lang, **kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
