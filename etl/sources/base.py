@@ -35,6 +35,11 @@ class SourceError(ValueError):
         self.row = row
 
 
+class NoTextFound(SourceError):
+    """The file holds no text to read (a scanned PDF, whitespace only): not loaded, not quarantined,
+    not recorded as a document, so a later run (e.g. after OCR) tries it again."""
+
+
 @dataclass(frozen=True)
 class RawObservation:
     """One statistic as the source states it; the normalize stage scales and maps it."""
@@ -53,6 +58,7 @@ class RawObservation:
     source_url: str | None = None
     derived: bool = False
     row: int | None = None  # 1-based line/row in the file, for error messages
+    index_base: str | None = None  # an index's stated base, normalised: "2005=100", "prev_year=100"
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,9 @@ class RowReject:
 class Extracted:
     title: str
     published: date | None = None
+    # Document-level provenance a person can follow (masthead, source line, page URL).
+    publisher: str | None = None
+    source_url: str | None = None
     observations: list[RawObservation] = field(default_factory=list)
     row_rejects: list[RowReject] = field(default_factory=list)
     simulated: bool = False
