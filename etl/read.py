@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:  # polars starts its thread pool on import; the SQL fork server must not have it
+    import polars as pl
 
 from etl.errors import WarehouseMissing
 

@@ -17,15 +17,13 @@ reading the old file after `pulse load` has published a new one. A fresh instanc
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
 import pyarrow as pa
 
 from dashboard.sql.checks import (
@@ -39,8 +37,12 @@ from dashboard.sql.checks import (
     first_line,
 )
 from dashboard.sql.errors import SqlError, SqlRefused
+from etl.errors import WarehouseMissing
 from etl.read import connect_readonly
 from etl.settings import Settings
+
+if TYPE_CHECKING:  # polars starts threads on import; the fork server (worker.py) must stay single-threaded
+    import polars as pl
 
 _BATCH_ROWS = 2048
 
@@ -86,6 +88,8 @@ class SqlResult:
 
     def to_polars(self) -> pl.DataFrame:
         """The rows as polars, with duplicate column names made unique (`a`, `a_2`)."""
+        import polars as pl
+
         return pl.from_arrow(self.table.rename_columns(unique_names(self.columns)))  # type: ignore[return-value]
 
 
@@ -102,12 +106,15 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def open_sandbox(db: Path, limits: SandboxLimits) -> duckdb.DuckDBPyConnection:
-    """A locked-down connection whose default database is the published warehouse, read-only."""
+def open_sandbox(db: Path, limits: SandboxLimits, duckdb_memory: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A locked-down connection whose default database is the published warehouse, read-only.
+
+    `duckdb_memory` overrides DuckDB's own limit (the worker sets it below its address-space cap).
+    """
     db = Path(db).resolve()
     con = connect_readonly(db, config={
         "threads": limits.threads,
-        "memory_limit": limits.memory_limit,
+        "memory_limit": duckdb_memory or limits.memory_limit,
         "temp_directory": "",  # no spilling: the memory limit is a limit, and nothing is written
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
@@ -125,16 +132,21 @@ def open_sandbox(db: Path, limits: SandboxLimits) -> duckdb.DuckDBPyConnection:
 
 
 def run_query(db: Path, sql: str, params: Mapping[str, Any] | None = None,
-              limits: SandboxLimits | None = None) -> SqlResult:
-    """Check, then run one query in the sandbox; SqlRefused / SqlError / WarehouseMissing on failure."""
+              limits: SandboxLimits | None = None, on_stats: Any = None) -> SqlResult:
+    """Check, then run one query in a worker process (dashboard.sql.worker) under hard limits.
+
+    SqlRefused / SqlError / WarehouseMissing on failure; `on_stats` receives the worker's
+    WorkerStats (pid, peak RSS, how it ended), for the tests and the benchmark.
+    """
+    from dashboard.sql.worker import run_in_worker
+
     limits = limits or SandboxLimits()
     checked = check_sql(sql, limits.max_query_chars)
     values = bind_values(checked, params or {})
-    con = open_sandbox(db, limits)
-    try:
-        return _execute(con, checked, values, limits)
-    finally:
-        con.close()
+    if not Path(db).is_file():  # the same sentence as connect_readonly, without starting a worker
+        raise WarehouseMissing(f"no warehouse at {db}; run `pulse load` first (or pass --db).")
+    table, truncated, columns, types, elapsed = run_in_worker(Path(db), checked.sql, values, limits, on_stats)
+    return SqlResult(checked.sql, columns, types, table, truncated, elapsed, limits.max_rows)
 
 
 def bind_values(checked: Checked, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -144,29 +156,34 @@ def bind_values(checked: Checked, params: Mapping[str, Any]) -> dict[str, Any]:
     return {name: params[name] for name in checked.params}
 
 
-def _execute(con: duckdb.DuckDBPyConnection, checked: Checked, values: dict[str, Any],
-             limits: SandboxLimits) -> SqlResult:
-    fired = threading.Event()
+def execute_in_sandbox(db: Path, sql: str, values: dict[str, Any], limits: SandboxLimits,
+                       duckdb_memory: str | None = None) -> tuple[pa.Table, bool, list[str], list[str], float]:
+    """Open the sandbox and run an already checked query in this process (the worker's body).
 
-    def stop() -> None:
-        fired.set()
-        con.interrupt()
-
-    timer = threading.Timer(limits.timeout_s, stop)
-    timer.daemon = True
+    No timer here: the worker's parent kills it at the deadline, which also stops functions that
+    never look at DuckDB's interrupt flag.
+    """
+    con = open_sandbox(db, limits, duckdb_memory)
     started = time.perf_counter()
-    timer.start()
     try:
-        relation = con.sql(checked.sql, params=values or None)
+        relation = con.sql(sql, params=values or None)
         table, truncated = _fetch(relation, limits.max_rows)
+        columns = list(relation.columns) if relation is not None else []
+        types = [str(t) for t in relation.types] if relation is not None else []
     except duckdb.Error as exc:
-        raise translate_error(exc, limits, timed_out=fired.is_set()) from exc
+        raise translate_error(exc, limits) from exc
     finally:
-        timer.cancel()
+        con.close()
     elapsed = time.perf_counter() - started
-    columns = list(relation.columns) if relation is not None else []
-    types = [str(t) for t in relation.types] if relation is not None else []
-    return SqlResult(checked.sql, columns, types, table, truncated, elapsed, limits.max_rows)
+    return table, truncated, columns, types, elapsed
+
+
+def time_message(limits: SandboxLimits) -> str:
+    return f"time limit of {format_seconds(limits.timeout_s)} exceeded"
+
+
+def memory_message(limits: SandboxLimits) -> str:
+    return f"memory limit of {limits.memory_limit} exceeded; filter or aggregate more"
 
 
 def _fetch(relation: duckdb.DuckDBPyRelation | None, max_rows: int) -> tuple[pa.Table, bool]:
@@ -185,15 +202,13 @@ def _fetch(relation: duckdb.DuckDBPyRelation | None, max_rows: int) -> tuple[pa.
     return table.slice(0, max_rows), rows > max_rows
 
 
-def translate_error(exc: duckdb.Error, limits: SandboxLimits, timed_out: bool) -> SqlRefused | SqlError:
+def translate_error(exc: duckdb.Error, limits: SandboxLimits) -> SqlRefused | SqlError:
     """DuckDB's error as one sentence: the engine's own refusals map to the sandbox's wording."""
     text = str(exc)
     if isinstance(exc, duckdb.InterruptException):
-        if timed_out:
-            return SqlRefused(f"time limit of {format_seconds(limits.timeout_s)} exceeded")
         return SqlRefused("the query was cancelled")
-    if isinstance(exc, duckdb.OutOfMemoryException):
-        return SqlRefused(f"memory limit of {limits.memory_limit} exceeded; filter or aggregate more")
+    if isinstance(exc, duckdb.OutOfMemoryException) or "std::bad_alloc" in text:
+        return SqlRefused(memory_message(limits))
     if "read-only mode" in text or "read-only database" in text:
         return SqlRefused(WRITES)
     if "configuration has been locked" in text:

@@ -1,0 +1,231 @@
+"""Each ad hoc query runs in its own worker process, so its memory and time are enforced from outside.
+
+DuckDB's `memory_limit` does not bound every operator (`unnest(generate_series(1, 3e9))` grew to
+24 GB under a 1 GB limit) and its `interrupt()` is not checked inside every function (a
+`regexp_replace` over 100 MB ran 14.8 s past a 1 s limit). So the query runs in a child process that
+  - caps its own address space (`RLIMIT_AS`: its size at fork + the memory limit + a margin), so an
+    allocation past the cap fails inside the child (DuckDB OutOfMemory, Python MemoryError) or
+    kills the child, never the server;
+  - runs DuckDB with the same `memory_limit` and `threads`, so most queries stop in DuckDB's own way;
+  - is SIGKILLed with its process group by the parent at the deadline, whatever it is doing.
+
+Workers are forked by `dashboard.sql.forkserver`, started once per parent process (the app, or
+`pulse sql`) on first use, with DuckDB and pyarrow imported: a query pays a fork, not a Python
+start. The child sends back a JSON header and the rows as Arrow IPC; nothing is unpickled.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from dashboard.sql.errors import SqlError, SqlRefused
+from dashboard.sql.forkserver import recv_frame, send_frame
+from etl.errors import PulseError, WarehouseMissing
+from etl.settings import PROJECT_ROOT
+
+# Address space a worker may take beyond its size at fork, as a share of the memory limit: room
+# for the result's Arrow copy and allocations outside DuckDB's buffer manager.
+AS_MARGIN = 0.15
+# DuckDB's own limit, as a share of the cap, so its buffer manager refuses before the rlimit bites.
+DUCKDB_SHARE = 0.8
+_ERRORS: dict[str, type[PulseError]] = {"SqlRefused": SqlRefused, "SqlError": SqlError,
+                                        "WarehouseMissing": WarehouseMissing, "PulseError": PulseError}
+
+
+@dataclass(frozen=True)
+class WorkerStats:
+    """What the parent learnt about one worker: its pid, peak RSS (bytes) and how it ended."""
+
+    pid: int
+    peak_rss: int
+    ended: str  # "result", "deadline" or "died"
+    status: int | None  # the wait status the fork server reported
+
+
+def memory_bytes(limit: str) -> int:
+    """DuckDB's size notation ('1GB' = 10^9, '1GiB' = 2^30, '500MB', '64MiB') as bytes."""
+    text = limit.strip().upper().replace(" ", "")
+    units = {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40,
+             "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12, "B": 1}
+    for unit, factor in units.items():
+        if text.endswith(unit):
+            return int(float(text[: -len(unit)]) * factor)
+    return int(float(text))
+
+
+class ForkServer:
+    """The per-process fork server: started on first use, replaced if it died, closed at exit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._control: socket.socket | None = None
+
+    def _start(self) -> None:
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]))
+        self._proc = subprocess.Popen([sys.executable, "-m", "dashboard.sql.forkserver", str(theirs.fileno())],
+                                      pass_fds=[theirs.fileno()], cwd=PROJECT_ROOT, env=env,
+                                      stdin=subprocess.DEVNULL, start_new_session=True)
+        theirs.close()
+        self._control = mine
+
+    def fork(self) -> tuple[int, socket.socket]:
+        """A fresh worker's pid and our end of its socket."""
+        ours, theirs = socket.socketpair()
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._start()
+            assert self._control is not None
+            socket.send_fds(self._control, [b"job"], [theirs.fileno()])
+            reply = self._control.recv(4096)
+        theirs.close()
+        if not reply:
+            raise PulseError("the SQL worker could not be started; try again")
+        return int(json.loads(reply)["pid"]), ours
+
+    def close(self) -> None:
+        with self._lock:
+            if self._control is not None:
+                self._control.close()  # the server sees EOF, kills its workers and exits
+                self._control = None
+            if self._proc is not None:
+                try:
+                    self._proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
+                self._proc = None
+
+
+SERVER = ForkServer()
+atexit.register(SERVER.close)
+
+
+def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """In the worker: run the checked query; (header, Arrow IPC bytes). Never raises."""
+    from dashboard.sql.sandbox import SandboxLimits, execute_in_sandbox
+
+    limits = SandboxLimits(**job["limits"])
+    try:
+        table, truncated, columns, types, elapsed = execute_in_sandbox(
+            Path(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"])
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        payload = sink.getvalue().to_pybytes()
+        return {"ok": True, "truncated": truncated, "columns": columns, "types": types,
+                "elapsed": elapsed}, payload
+    except PulseError as exc:
+        return {"ok": False, "kind": type(exc).__name__, "message": str(exc)}, b""
+    except MemoryError:
+        return {"ok": False, "kind": "memory", "message": ""}, b""
+
+
+def _job(db: Path, sql: str, values: dict[str, Any], limits: Any) -> dict[str, Any]:
+    cap = memory_bytes(limits.memory_limit)
+    return {"db": str(db), "sql": sql, "values": values, "limits": asdict(limits),
+            "as_bytes": int(cap * (1 + AS_MARGIN)), "duckdb_memory": f"{int(cap * DUCKDB_SHARE)}B"}
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        try:  # the worker had not made its own group yet
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def _frames_until(sock: socket.socket, deadline: float) -> list[bytes] | None:
+    """Header and payload frames, or None when the deadline passed or the worker died first."""
+    frames: list[bytes] = []
+    while len(frames) < 2:
+        left = deadline - time.perf_counter()
+        if left <= 0 or not select.select([sock], [], [], left)[0]:
+            return None
+        try:
+            frames.append(recv_frame(sock))
+        except EOFError:
+            return None
+        if len(frames) == 1 and "status" in json.loads(frames[0]):
+            return [frames[0]]  # the exit frame came first: the worker died without answering
+    return frames
+
+
+def run_in_worker(db: Path, sql: str, values: dict[str, Any], limits: Any,
+                  on_stats: Any = None) -> tuple[pa.Table, bool, list[str], list[str], float]:
+    """Run a checked query in a fresh worker under hard limits; results and refusals as in process."""
+    pid, sock = SERVER.fork()
+    deadline = time.perf_counter() + limits.timeout_s  # from the fork: starting the server is not the query's
+    try:
+        send_frame(sock, json.dumps(_job(db, sql, values, limits)).encode("utf-8"))
+        frames = _frames_until(sock, deadline)
+        ended = "result" if frames and len(frames) == 2 else ("died" if frames else "deadline")
+        if ended == "deadline":
+            _kill_group(pid)
+        exit_info = json.loads(frames[0]) if ended == "died" else _exit_frame(sock)
+    finally:
+        sock.close()
+    if on_stats is not None:
+        on_stats(WorkerStats(pid, int(exit_info.get("maxrss", 0)), ended, exit_info.get("status")))
+    if ended == "deadline":
+        raise SqlRefused(_time_message(limits))
+    if ended == "died":
+        raise _death(exit_info.get("status"), limits)
+    return _outcome(json.loads(frames[0]), frames[1], limits)
+
+
+def _death(status: int | None, limits: Any) -> PulseError:
+    """A worker that died without answering: a signal (an allocation past its cap aborts or the
+    kernel kills it) reads as the memory limit; an exit code is a worker fault, in the log."""
+    if status is not None and os.WIFEXITED(status):
+        return PulseError(f"the SQL worker failed (exit {os.WEXITSTATUS(status)}); the server log has "
+                          "the details; try again")
+    return SqlRefused(_memory_message(limits))
+
+
+def _exit_frame(sock: socket.socket) -> dict[str, Any]:
+    """The fork server's last frame (wait status, peak RSS); {} if it does not come in time."""
+    if not select.select([sock], [], [], 5.0)[0]:
+        return {}
+    try:
+        return json.loads(recv_frame(sock))
+    except (EOFError, OSError, ValueError):
+        return {}
+
+
+def _time_message(limits: Any) -> str:
+    from dashboard.sql.sandbox import time_message
+
+    return time_message(limits)
+
+
+def _memory_message(limits: Any) -> str:
+    from dashboard.sql.sandbox import memory_message
+
+    return memory_message(limits)
+
+
+def _outcome(header: dict[str, Any], payload: bytes, limits: Any) -> tuple[pa.Table, bool, list[str], list[str], float]:
+    if not header["ok"]:
+        if header["kind"] == "memory":
+            raise SqlRefused(_memory_message(limits))
+        raise _ERRORS.get(header["kind"], PulseError)(header["message"])
+    table = pa.ipc.open_stream(payload).read_all()
+    return table, header["truncated"], header["columns"], header["types"], header["elapsed"]
