@@ -43,13 +43,18 @@ class Settings:
     )
     host: str = field(default="127.0.0.1", metadata=_meta("Address `pulse serve` listens on."))
     port: int = field(default=8501, metadata=_meta("Port `pulse serve` listens on."))
-    sql_timeout_app: float = field(default=1.0, metadata=_meta("Seconds an app SQL query may run."))
+    sql_timeout_app: float = field(default=1.0, metadata=_meta("Seconds an app SQL query may run by default."))
+    sql_timeout_cap: float = field(
+        default=30.0, metadata=_meta("Most seconds a user may choose for one app SQL query.")
+    )
     sql_timeout_cli: float = field(default=30.0, metadata=_meta("Seconds a `pulse sql` query may run."))
     sql_max_rows: int = field(default=1000, metadata=_meta("Rows shown in the app's SQL page."))
     sql_max_download_rows: int = field(
         default=100_000, metadata=_meta("Rows a SQL download or `pulse sql` may return.")
     )
-    sql_memory_limit: str = field(default="1GB", metadata=_meta("DuckDB memory limit for ad hoc SQL."))
+    sql_memory_limit: str = field(
+        default="1GB", metadata=_meta("Memory one ad hoc SQL query may use (its worker process is capped).")
+    )
     max_points: int = field(
         default=2000, metadata=_meta("Most points one chart trace sends to the browser.")
     )

@@ -1,6 +1,7 @@
 """`pulse sql`: one ad hoc query through the sandbox, printed as a table, CSV or JSON.
 
-Exit 0 with the result (a truncation notice on stderr when rows were cut); exit 1 with a one-line
+The query runs in a worker process forked from this one (dashboard.sql.worker): its memory and
+time limits hold whatever the query does. Exit 0 with the result (a truncation notice on stderr when rows were cut); exit 1 with a one-line
 error when the sandbox refuses the query or DuckDB fails it.
 """
 
@@ -15,6 +16,7 @@ from rich.console import Console
 from dashboard.commands._common import db_option, settings_for
 from dashboard.sql import SandboxLimits, SqlError, run_query
 from dashboard.sql.output import summary, to_csv, to_json, to_rich_table
+from dashboard.sql.worker import use_direct_fork
 
 
 def _read_query(query: str | None, file: Path | None) -> str:
@@ -58,6 +60,7 @@ def command(query: str | None, file: Path | None, db: Path | None, fmt: str, tim
     Only SELECT / WITH / VALUES / DESCRIBE / SHOW / SUMMARIZE / EXPLAIN, one statement; no files,
     no settings, no extensions. Example: pulse sql "SELECT * FROM v_latest LIMIT 5"
     """
+    use_direct_fork()  # one query per process: forking here saves starting a fork server
     settings = settings_for(db=db)
     base = SandboxLimits.for_cli(settings)
     limits = SandboxLimits(timeout if timeout is not None else base.timeout_s,

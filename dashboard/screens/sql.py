@@ -7,12 +7,16 @@ Joins dashboard/app.py's navigation by being here (screens/sql.py); runs on its 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.sql import SandboxLimits, SqlError, SqlRefused, SqlResult, check_sql, run_query
 from dashboard.sql.output import to_csv, to_parquet, truncation_notice
 from dashboard.sql.page import CHART_KINDS, chart_columns, from_url, quick_chart, url_state
+from dashboard.sql.running import RUNNING, QueryBusy
+from dashboard.sql.sandbox import timeout_choices
 from dashboard.sql.saved import EXAMPLES, SavedQuery, load_saved
 from dashboard.sql.schema import warehouse_schema
+from dashboard.sql.worker import SERVER
 from etl.errors import PulseError
 from etl.read import warehouse_version
 from etl.settings import load_settings
@@ -20,8 +24,28 @@ from etl.settings import load_settings
 settings = load_settings()
 DB = settings.db
 APP_LIMITS = SandboxLimits.for_app(settings)
+TIMEOUTS = timeout_choices(settings)
 SAVED = {s.name: s for s in load_saved()}
 state = st.session_state
+SERVER.ensure_started()  # the fork server imports DuckDB once; the first Run need not wait for it
+
+
+def session_key() -> str:
+    """The signed-in user if there is one (all their tabs share one slot), else this browser session."""
+    try:
+        if st.user.is_logged_in:
+            return f"user:{st.user.get('email') or st.user.get('sub')}"
+    except Exception:  # noqa: BLE001 - no auth configured: st.user has nothing to say
+        pass
+    ctx = get_script_run_ctx()
+    return f"session:{ctx.session_id if ctx else 'local'}"
+
+
+def limits(download: bool = False) -> SandboxLimits:
+    """This run's limits: the time chosen in the selector, held to sql_timeout_cap server-side."""
+    chosen = state.get("sql_timeout")
+    maker = SandboxLimits.for_download if download else SandboxLimits.for_app
+    return maker(settings, float(chosen) if chosen is not None else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -60,13 +84,16 @@ def current() -> tuple[str, dict[str, str]]:
     return sql, {n: state.get(f"param_{n}", "") for n in param_names(sql)}
 
 
-def run(sql: str | None = None, params: dict[str, str] | None = None) -> None:
-    if sql is None:
-        sql, params = current()
-    state.pop("download", None)
+def run() -> None:
+    sql, params = current()
+    state.pop("from_link", None)
     try:
-        state.result, state.error = run_query(DB, sql, params or {}, APP_LIMITS), None
-        st.query_params.from_dict(url_state(sql, params or {}))
+        with RUNNING.slot(session_key()):
+            state.pop("download", None)
+            state.result, state.error = run_query(DB, sql, params, limits()), None
+        st.query_params.from_dict(url_state(sql, params))
+    except QueryBusy as exc:
+        state.busy = str(exc)
     except (SqlRefused, SqlError, PulseError) as exc:
         state.result, state.error = None, exc
 
@@ -74,23 +101,29 @@ def run(sql: str | None = None, params: dict[str, str] | None = None) -> None:
 def prepare_download() -> None:
     sql, params = current()
     try:
-        full = run_query(DB, sql, params, SandboxLimits.for_download(settings))
+        with RUNNING.slot(session_key()):
+            full = run_query(DB, sql, params, limits(download=True))
         state.download = (to_csv(full), to_parquet(full), full.row_count, full.truncated)
+    except QueryBusy as exc:
+        state.busy = str(exc)
     except PulseError as exc:
         state.error = exc
 
 
-# ---- first visit: a query in the URL is loaded and run -------------------------------------------
+# ---- first visit: a query in the URL fills the editor; it runs only when Run is clicked ----------
+# (a link must not make the server work: anyone can send one, and it would run on every open)
 if "sql_text" not in state:
     url_sql, url_params = from_url(st.query_params.to_dict())
     state.sql_text = url_sql or EXAMPLES[next(iter(EXAMPLES))]
     for key, value in url_params.items():
         state[f"param_{key}"] = value
     if url_sql:
-        run(url_sql, {n: url_params.get(n, "") for n in param_names(url_sql)})
+        state.from_link = True
+if state.get("sql_timeout") not in TIMEOUTS:
+    state.sql_timeout = APP_LIMITS.timeout_s if APP_LIMITS.timeout_s in TIMEOUTS else TIMEOUTS[0]
 
 st.title("SQL 查询 · Ad hoc SQL")
-st.caption(f"只读 read-only · 时间限制 time limit {APP_LIMITS.timeout_s:g} s · 显示 shows ≤ "
+st.caption(f"只读 read-only · 内存 memory ≤ {settings.sql_memory_limit} · 显示 shows ≤ "
            f"{APP_LIMITS.max_rows:,} 行 rows · 下载 download ≤ {settings.sql_max_download_rows:,} 行 rows · "
            "SELECT / WITH / VALUES / DESCRIBE / SHOW / SUMMARIZE / EXPLAIN")
 
@@ -110,7 +143,15 @@ with left:
     names = param_names(sql)
     for name in names:
         st.text_input(param_label(name), key=f"param_{name}")
-    st.button("运行 Run", key="run", type="primary", on_click=run)
+    b1, b2 = st.columns([1, 3])
+    b1.button("运行 Run", key="run", type="primary", on_click=run)
+    b2.selectbox("时间限制 Time limit", TIMEOUTS, key="sql_timeout", format_func=lambda s: f"{s:g} s",
+                 label_visibility="collapsed")
+    if state.get("from_link"):
+        st.info("链接中的查询已填入，点击运行 The query from the link is in the editor; click Run to run it.")
+    busy = state.pop("busy", None)
+    if busy:
+        st.warning(f"请稍候 Please wait: {busy}")
 
 error = state.get("error")
 result: SqlResult | None = state.get("result")

@@ -70,7 +70,8 @@ def _run_child(out: socket.socket) -> None:
     send_frame(out, payload)
 
 
-def _fork(out: socket.socket, keep: list[socket.socket]) -> int:
+def run_forked(out: socket.socket, keep: list[socket.socket]) -> int:
+    """Fork a worker that runs the job arriving on `out`; the child closes `keep` first."""
     pid = os.fork()
     if pid == 0:
         code = 0
@@ -122,7 +123,7 @@ def serve(control: socket.socket) -> None:
         if not message:
             break  # the parent closed the control socket: it is gone or done
         out = socket.socket(fileno=fds[0])
-        pid = _fork(out, [control, *children.values()])
+        pid = run_forked(out, [control, *children.values()])
         children[pid] = out
         control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
     for pid in list(children):

@@ -58,16 +58,29 @@ class SandboxLimits:
     max_query_chars: int = MAX_QUERY_CHARS
 
     @classmethod
-    def for_app(cls, settings: Settings) -> SandboxLimits:
-        return cls(settings.sql_timeout_app, settings.sql_max_rows, settings.sql_memory_limit)
+    def for_app(cls, settings: Settings, timeout_s: float | None = None) -> SandboxLimits:
+        """The page's limits; a chosen time limit is held to sql_timeout_cap (server-side)."""
+        return cls(app_timeout(settings, timeout_s), settings.sql_max_rows, settings.sql_memory_limit)
 
     @classmethod
-    def for_download(cls, settings: Settings) -> SandboxLimits:
-        return cls(settings.sql_timeout_app, settings.sql_max_download_rows, settings.sql_memory_limit)
+    def for_download(cls, settings: Settings, timeout_s: float | None = None) -> SandboxLimits:
+        return cls(app_timeout(settings, timeout_s), settings.sql_max_download_rows, settings.sql_memory_limit)
 
     @classmethod
     def for_cli(cls, settings: Settings) -> SandboxLimits:
         return cls(settings.sql_timeout_cli, settings.sql_max_download_rows, settings.sql_memory_limit)
+
+
+def app_timeout(settings: Settings, chosen: float | None) -> float:
+    """The chosen seconds (default sql_timeout_app), never above sql_timeout_cap."""
+    cap = max(settings.sql_timeout_cap, 0.01)
+    return min(chosen if chosen is not None and chosen > 0 else settings.sql_timeout_app, cap)
+
+
+def timeout_choices(settings: Settings) -> list[float]:
+    """The page's time-limit selector: the default and a few steps up to the cap."""
+    steps = {settings.sql_timeout_app, *(s for s in (1, 5, 10, 30, 60, 120, 300))}
+    return sorted(float(s) for s in steps if s <= settings.sql_timeout_cap) or [app_timeout(settings, None)]
 
 
 @dataclass(frozen=True)

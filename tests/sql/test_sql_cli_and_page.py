@@ -97,15 +97,17 @@ def test_page_runs_a_query_and_puts_it_in_the_url(warehouse: Warehouse, monkeypa
     assert at.button(key="prepare_download")
 
 
-def test_page_link_reruns_the_query_with_its_params(warehouse: Warehouse, monkeypatch) -> None:
+def test_page_link_fills_the_query_and_its_params_and_runs_on_click(warehouse: Warehouse, monkeypatch) -> None:
     monkeypatch.setenv("PULSE_DB", str(warehouse.db))
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.query_params["q"] = "SELECT series_id FROM v_observations WHERE series_id = :sid LIMIT 1"
     at.query_params["p_sid"] = "nf10_output"
     at.run()
     assert not at.exception and not at.error
-    assert at.dataframe[0].value["series_id"].to_list() == ["nf10_output"]
     assert at.text_input(key="param_sid").value == "nf10_output"
+    assert "result" not in at.session_state  # a link never runs by itself
+    at.button(key="run").click().run()
+    assert at.dataframe[0].value["series_id"].to_list() == ["nf10_output"]
 
 
 def test_page_saved_query_params_become_fields(warehouse: Warehouse, monkeypatch) -> None:
