@@ -34,6 +34,7 @@ from plotly.subplots import make_subplots
 
 from dashboard.downsample import DEFAULT_MAX_POINTS, downsample_frame
 from dashboard.i18n import format_number, format_period, t, unit_label
+from dashboard.safe_text import plotly_lines, plotly_text
 from dashboard.transforms import dominant_span, insert_gaps
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -45,7 +46,7 @@ TARGET_COLOR = "#2a9d5c"
 
 def _layout(fig: go.Figure, title: str | None, height: int, **extra: object) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        title={"text": plotly_text(title), "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
         font={"family": FONT_FAMILY, "size": 13, "color": "#1b2631"},
         height=height,
         margin={"l": 56, "r": 24, "t": 48 if title else 16, "b": 40},
@@ -57,13 +58,10 @@ def _layout(fig: go.Figure, title: str | None, height: int, **extra: object) -> 
     return fig
 
 
-def _wrap(text: str | None, width: int = 40, limit: int = 160) -> str:
-    if not text:
-        return ""
-    text = " ".join(str(text).split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+def _template_text(value: object) -> str:
+    """Text pasted into a hover template: escaped, and a `%{` broken up (Plotly has no escape for
+    it) so it is not read as a template field."""
+    return plotly_text(value).replace("%{", "%\u200b{")
 
 
 def _col(frame: pl.DataFrame, name: str) -> list:
@@ -79,8 +77,9 @@ def _hover_rows(part: pl.DataFrame, lang: str) -> list[list[str]]:
         period = format_period(start, end, lang)
         if der:
             period += f" ({t('derived', lang)})"
-        source = f"{t('col_source', lang)}: {doc}" if doc else ""
-        rows.append([format_number(value, unit, lang), period, source, _wrap(quote)])
+        source = f"{t('col_source', lang)}: {plotly_text(doc)}" if doc else ""
+        rows.append([plotly_text(format_number(value, unit, lang)), plotly_text(period), source,
+                     plotly_lines(quote)])
     return rows
 
 
@@ -104,7 +103,7 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
         fig.add_trace(go.Scatter(
             x=part.get_column("period_end").to_list(),
             y=part.get_column("value").to_numpy(),
-            name=str(part.get_column("label")[0]),
+            name=plotly_text(part.get_column("label")[0]),
             mode="lines+markers" if points <= 60 else "lines",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
             marker={"size": 6 if points > 1 else 10},
@@ -115,12 +114,12 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
                           "<br>%{customdata[2]}<br><i>%{customdata[3]}</i><extra></extra>",
         ))
     extra: dict[str, object] = {
-        "yaxis": {"title": {"text": unit_label(units[0], lang)}, "rangemode": "normal"},
+        "yaxis": {"title": {"text": plotly_text(unit_label(units[0], lang))}, "rangemode": "normal"},
         "hovermode": "closest",
         "xaxis": {"type": "date"},
     }
     if len(units) > 1:
-        extra["yaxis2"] = {"title": {"text": " / ".join(unit_label(u, lang) for u in units[1:])},
+        extra["yaxis2"] = {"title": {"text": plotly_text(" / ".join(unit_label(u, lang) for u in units[1:]))},
                            "overlaying": "y", "side": "right", "showgrid": False}
         extra["margin"] = {"l": 56, "r": 64, "t": 48 if title else 16, "b": 40}
     fig = _layout(fig, title, height)
@@ -151,7 +150,7 @@ def _hline(fig: go.Figure, y: float | None, text: str, color: str, dash: str = "
     if y is None or (isinstance(y, float) and math.isnan(y)):
         return
     fig.add_hline(y=y, line={"color": color, "dash": dash, "width": 1.5},
-                  annotation_text=text, annotation_position="top left",
+                  annotation_text=plotly_text(text), annotation_position="top left",
                   annotation_font={"family": FONT_FAMILY, "size": 11, "color": color}, **kw)
 
 
@@ -211,13 +210,17 @@ def small_multiples(frame: pl.DataFrame, lang: str = "zh", facet: str = "robot",
         return _layout(go.Figure(), title, 200)
     names = sorted(str(v) for v in frame.get_column(facet).unique().drop_nulls().to_list())
     rows = max(1, math.ceil(len(names) / columns))
-    fig = make_subplots(rows=rows, cols=min(columns, len(names)), shared_yaxes=True, subplot_titles=names,
+    fig = make_subplots(rows=rows, cols=min(columns, len(names)), shared_yaxes=True,
+                        subplot_titles=[plotly_text(n) for n in names],
                         vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.03)
     for i, name in enumerate(names):
         part = downsample_frame(frame.filter(pl.col(facet).cast(pl.Utf8) == name), x, y, max_points)
-        fig.add_trace(go.Scatter(x=part.get_column(x).to_list(), y=part.get_column(y).to_numpy(), name=name,
-                                 mode="lines", line={"color": PALETTE[0], "width": 1.2}, connectgaps=False,
-                                 hovertemplate=f"{name}<br>%{{x}}<br>%{{y:.2f}}%<extra></extra>"),
+        # the name goes in escaped and is referenced, never pasted into the template (a "%{" in it
+        # would be read as a template field)
+        fig.add_trace(go.Scatter(x=part.get_column(x).to_list(), y=part.get_column(y).to_numpy(),
+                                 name=plotly_text(name), mode="lines", line={"color": PALETTE[0], "width": 1.2},
+                                 connectgaps=False,
+                                 hovertemplate="%{fullData.name}<br>%{x}<br>%{y:.2f}%<extra></extra>"),
                       row=i // columns + 1, col=i % columns + 1)
         if target is not None:
             fig.add_hline(y=target, line={"color": TARGET_COLOR, "dash": "dash", "width": 1},
@@ -237,7 +240,7 @@ def pareto(frame: pl.DataFrame, lang: str = "zh", category: str = "defect_code",
     if frame.is_empty():
         return _layout(fig, title, height)
     totals = frame.group_by(category).agg(pl.col(count).sum()).sort(count, descending=True)
-    cats = [str(c) for c in totals.get_column(category).to_list()]
+    cats = [plotly_text(c) for c in totals.get_column(category).to_list()]  # tick labels render HTML too
     counts = totals.get_column(count).to_numpy().astype(float)
     cumulative = np.cumsum(counts) / counts.sum() * 100 if counts.sum() else np.zeros_like(counts)
     fig.add_trace(go.Bar(x=cats, y=counts, name=t("count", lang), marker={"color": PALETTE[0]},
@@ -263,9 +266,9 @@ def histogram(frame: pl.DataFrame, column: str, lang: str = "zh", unit: str = ""
         centers = (edges[:-1] + edges[1:]) / 2
         fig.add_trace(go.Bar(x=centers, y=counts, width=np.diff(edges), marker={"color": PALETTE[0]},
                              name=t("count", lang),
-                             hovertemplate=f"%{{x:.1f}} {unit}: %{{y:,}}<extra></extra>"))
+                             hovertemplate=f"%{{x:.1f}} {_template_text(unit)}: %{{y:,}}<extra></extra>"))
     fig = _layout(fig, title, height)
-    fig.update_layout(xaxis={"title": {"text": unit}}, yaxis={"title": {"text": t("count", lang)}},
+    fig.update_layout(xaxis={"title": {"text": plotly_text(unit)}}, yaxis={"title": {"text": t("count", lang)}},
                       bargap=0.02, showlegend=False)
     return fig
 
@@ -282,9 +285,10 @@ def percentile_lines(frame: pl.DataFrame, lang: str = "zh", x: str = "day",
         fig.add_trace(go.Scatter(x=part.get_column(x).to_list(), y=part.get_column(col).to_numpy(),
                                  name=label.upper(), mode="lines", connectgaps=False,
                                  line={"color": PALETTE[i % len(PALETTE)], "width": 1.5},
-                                 hovertemplate=f"{label.upper()} %{{x}}: %{{y:.1f}} {unit}<extra></extra>"))
+                                 hovertemplate=f"{_template_text(label.upper())} %{{x}}: %{{y:.1f}} "
+                                               f"{_template_text(unit)}<extra></extra>"))
     fig = _layout(fig, title, height)
-    fig.update_layout(yaxis={"title": {"text": unit}}, hovermode="x unified")
+    fig.update_layout(yaxis={"title": {"text": plotly_text(unit)}}, hovermode="x unified")
     return zh_date_ticks(fig, lang)
 
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import DEFAULT_LANG, LANGS, t
+from dashboard.safe_text import markdown_text
 from etl.errors import PulseError
 
 LANG_KEY = "lang"
@@ -39,7 +40,7 @@ def warehouse(lang_code: str) -> tuple[Path, str]:
     db = data.db_path()
     version = data.warehouse_version(db)
     if version is None:
-        st.info(t("no_warehouse", lang_code, path=db))
+        st.info(t("no_warehouse", lang_code, path=markdown_text(db)))
         st.stop()
     return db, version
 
@@ -81,7 +82,7 @@ def friendly_errors(lang_code: str) -> Iterator[None]:
     try:
         yield
     except (PulseError, duckdb.Error, OSError) as exc:
-        st.warning(t("warehouse_unreadable", lang_code, error=str(exc).splitlines()[0]))
+        st.warning(t("warehouse_unreadable", lang_code, error=markdown_text(str(exc).splitlines()[0])))
 
 
 def chart(fig, key: str, config: dict | None = None) -> None:

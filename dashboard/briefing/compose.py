@@ -18,6 +18,7 @@ from dashboard.briefing.gather import FAR_FUTURE, Gathered
 from dashboard.briefing.panels import ChartPanel, Tile, chart_panel, kpi_tile
 from dashboard.briefing.template import BriefingError, Panel
 from dashboard.i18n import pick
+from dashboard.safe_text import plotly_text
 
 MARGIN, GAP, HEADER, FOOTER = 36, 18, 124, 92
 KPI_HEIGHT, CHART_HEIGHT, TABLE_HEIGHT, MIN_CHART = 158, 400, 320, 220
@@ -135,7 +136,9 @@ def compose(g: Gathered, lang: str, width: int, height: int | None = None, max_p
 
 
 def _note(page: Page, x: float, y: float, s: str, size: float, color: str = INK, anchor: str = "left",
-          valign: str = "top", bold: bool = False) -> None:
+          valign: str = "top", bold: bool = False, markup: bool = False) -> None:
+    """Text on the page; escaped (it comes from data and templates) unless the caller built `markup`."""
+    s = s if markup else plotly_text(s)
     page.annotations.append({
         "xref": "paper", "yref": "paper", "x": page.px_x(x), "y": page.px_y(y), "text": f"<b>{s}</b>" if bold else s,
         "showarrow": False, "xanchor": anchor, "yanchor": valign, "align": anchor,
@@ -195,16 +198,16 @@ def _tile(page: Page, cell: Cell, tile: Tile, lang: str) -> None:
     _note(page, x, cell.top + 16, fit(tile.label, w, 15), 15, MUTED)
     spark = tile.spark is not None and not tile.missing and w > 260
     number_w = w * (0.62 if spark else 1)
-    unit = f"<span style='font-size:15px;color:{MUTED}'> {tile.unit}</span>" if tile.unit else ""
+    unit = f"<span style='font-size:15px;color:{MUTED}'> {plotly_text(tile.unit)}</span>" if tile.unit else ""
     size = 34 if text_width(tile.number, 34) + text_width(tile.unit, 15) < number_w else 26
-    _note(page, x, cell.top + 44, f"<b>{tile.number}</b>{unit}", size, INK)
+    _note(page, x, cell.top + 44, f"<b>{plotly_text(tile.number)}</b>{unit}", size, INK, markup=True)
     if tile.missing:
         _note(page, x, cell.top + 96, fit(tile.missing.replace("\n", ":"), w, 13), 13, FAINT)
     elif tile.change:
         up, down = _colors(lang)
         color = up if tile.direction > 0 else down if tile.direction < 0 else MUTED
-        _note(page, x, cell.top + 94, f"<b>{tile.change}</b>  <span style='color:{MUTED}'>{tile.change_note}</span>",
-              15, color)
+        _note(page, x, cell.top + 94, f"<b>{plotly_text(tile.change)}</b>  "
+              f"<span style='color:{MUTED}'>{plotly_text(tile.change_note)}</span>", 15, color, markup=True)
     if tile.period:
         _note(page, x, cell.bottom - 14, tile.period, 12, FAINT, valign="bottom")
     if spark and tile.spark is not None:
@@ -275,4 +278,4 @@ def _footer(page: Page, g: Gathered, lang: str) -> None:
     _note(page, MARGIN, top + 38, fit(" · ".join(line2), w - 2 * MARGIN - 200, 13), 13, MUTED)
     _note(page, MARGIN, top + 60, fit(text("made_by", lang), w - 2 * MARGIN, 12), 12, FAINT)
     if g.simulated:
-        _note(page, w - MARGIN, top + 38, f"<b>{text('simulated', lang)}</b>", 13, "#b7791f", anchor="right")
+        _note(page, w - MARGIN, top + 38, text("simulated", lang), 13, "#b7791f", anchor="right", bold=True)

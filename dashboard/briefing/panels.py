@@ -18,6 +18,7 @@ from dashboard import charts, transforms
 from dashboard.briefing.gather import Gathered
 from dashboard.briefing.template import Panel
 from dashboard.i18n import format_number, format_period, pick, series_name, t, unit_label
+from dashboard.safe_text import plotly_text
 
 RATE_UNITS = ("%", "pp", "个百分点")
 TEXT: dict[str, tuple[str, str]] = {
@@ -277,11 +278,11 @@ def table_figure(frame: pl.DataFrame, panel: Panel, lang: str, height: int) -> g
     headers = list(panel.headers_en if lang == "en" and panel.headers_en else panel.headers) or columns
     headers = (headers + columns[len(headers):])[: len(columns)]
     rows = frame.select(columns).head(panel.max_rows)
-    cells = [[_cell(v, lang) for v in rows.get_column(c).to_list()] for c in columns]
+    cells = [[plotly_text(_cell(v, lang)) for v in rows.get_column(c).to_list()] for c in columns]  # cells render HTML
     widths = [max([len(h) * 2 if not h.isascii() else len(h), *(len(v) for v in col)]) for h, col in zip(headers, cells, strict=True)]
     fig = go.Figure(go.Table(
         columnwidth=[min(max(w, 6), 40) for w in widths],
-        header={"values": [f"<b>{h}</b>" for h in headers], "fill": {"color": "#e8eef6"}, "align": "left",
+        header={"values": [f"<b>{plotly_text(h)}</b>" for h in headers], "fill": {"color": "#e8eef6"}, "align": "left",
                 "font": {"family": charts.FONT_FAMILY, "size": 13, "color": "#1b2631"}, "height": 30,
                 "line": {"color": "#d5dde8"}},
         cells={"values": cells, "align": "left", "height": 28, "line": {"color": "#e5e9f0"},

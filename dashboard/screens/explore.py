@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, data, transforms, ui
 from dashboard.explore_state import SPAN_CHOICES, ExploreState, company_metric, from_query, snap, to_query
 from dashboard.i18n import format_number, format_period, series_name, t
+from dashboard.safe_text import markdown_text
 
 lang = ui.lang()
 st.title(t("explore_title", lang))
@@ -104,7 +105,7 @@ with ui.friendly_errors(lang):
     if shaped.get_column("value").drop_nulls().len() == 1:
         st.info(t("one_point", lang))
     if untouched and st.session_state["ex_transform"] == "single":
-        st.caption(t("single_not_flow", lang, names=", ".join(untouched)))
+        st.caption(t("single_not_flow", lang, names=", ".join(markdown_text(n) for n in untouched)))
     if st.session_state["ex_transform"] == "share":
         st.caption(t("share_note", lang))
 
@@ -126,7 +127,7 @@ with ui.friendly_errors(lang):
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={t("col_value", lang): st.column_config.NumberColumn(format="%.2f")})
     latest = shaped.drop_nulls("value").sort("period_end").tail(1).row(0, named=True)
-    st.caption(f"{latest['label']}: {format_number(latest['value'], latest['unit'], lang)} "
+    st.caption(f"{markdown_text(latest['label'])}: {markdown_text(format_number(latest['value'], latest['unit'], lang))} "
                f"({format_period(latest['period_start'], latest['period_end'], lang)}) · {t('copy_link', lang)}")
     st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8-sig"),
                        file_name="pulse-explore.csv", mime="text/csv", key="ex_csv")

@@ -15,6 +15,7 @@ from dashboard.i18n import (
     series_name,
     t,
 )
+from dashboard.safe_text import markdown_text
 
 CARDS_PER_CATEGORY = 8
 COLUMNS = 4
@@ -33,7 +34,7 @@ def card(row: dict) -> None:
             delta = f"{format_change(change, row['change_unit'], arrow=False)} {t('yoy', lang)} ({kind})"
         spark = [v for v in (row.get("spark") or []) if v is not None]
         st.metric(
-            series_name(row["name_zh"], row["name_en"], lang),
+            markdown_text(series_name(row["name_zh"], row["name_en"], lang)),  # a label is markdown
             format_number(row["value"], row["unit"], lang),
             delta=delta,
             # Chinese convention: red for up, green for down.

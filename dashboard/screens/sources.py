@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data, loading, ui
 from dashboard.i18n import t
+from dashboard.safe_text import markdown_text
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -30,7 +31,7 @@ def upload_and_load() -> None:
                              type=list(loading.UPLOAD_TYPES))
     if files:
         saved = loading.save_uploads(settings, [(f.name, f.getvalue()) for f in files])
-        st.success(t("saved_to_inbox", lang, files=", ".join(p.name for p in saved)))
+        st.success(t("saved_to_inbox", lang, files=", ".join(markdown_text(p.name) for p in saved)))
     if st.button(t("run_load", lang), type="primary", key="src_load"):
         bar = st.progress(0.0, text=t("loading", lang))
         try:
@@ -38,7 +39,7 @@ def upload_and_load() -> None:
                 min(1.0, done / total) if total else 0.0, text=f"{t('loading', lang)} {message}"))
         except Exception as exc:  # noqa: BLE001 - the user gets one sentence, the log the traceback
             loading.log.exception("load from the Sources page failed")
-            st.error(t("load_failed", lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            st.error(t("load_failed", lang, error=markdown_text(str(exc).splitlines()[0]) if str(exc) else type(exc).__name__))
             return
         bar.progress(1.0, text=t("load_done", lang))
         st.success(loading.summary(result, lang))

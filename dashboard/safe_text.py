@@ -1,0 +1,41 @@
+"""Text from data shown as text: the one place that escapes it for Plotly and for Streamlit markdown.
+
+Plotly renders a subset of HTML (<b>, <i>, <a href>, <br>, <span style> …) in titles, trace names,
+legends, hover text, tick labels, annotations and axis titles, and decodes entities; Streamlit's
+markdown (st.markdown, st.caption, widget labels, st.subheader …) renders markdown, links and
+`:color[...]` directives. A series name, quote, document title, file, robot or plant name must be
+neither. Our own markup (a `<br>` between wrapped lines, `<b>` in a hover template) is added after
+escaping, never inside data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_PLOTLY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# CommonMark lets every ASCII punctuation character be backslash-escaped; these are the ones that
+# start markup in Streamlit's markdown (emphasis, links, HTML, headings, lists, tables, directives).
+_MARKDOWN = set("\\`*_{}[]()<>#+-.!|~:$=^\"'&")
+
+
+def plotly_text(value: Any) -> str:
+    """`value` as Plotly text that displays exactly as written (no tags, no entities)."""
+    text = "" if value is None else str(value)
+    return "".join(_PLOTLY.get(ch, ch) for ch in text)
+
+
+def markdown_text(value: Any) -> str:
+    """`value` as Streamlit markdown that displays exactly as written (no emphasis, links, HTML)."""
+    text = "" if value is None else str(value)
+    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in text).replace("\n", " ")
+
+
+def plotly_lines(value: Any, width: int = 40, limit: int = 160) -> str:
+    """Long text cut to `limit` characters and wrapped every `width` with <br>, escaped piece by piece
+    (wrapping after escaping could split an entity)."""
+    if not value:
+        return ""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "<br>".join(plotly_text(text[i : i + width]) for i in range(0, len(text), width))
