@@ -11,6 +11,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard.safe_text import plotly_text
 from dashboard.sql.sandbox import SqlResult
 
 URL_QUERY = "q"
@@ -45,7 +46,9 @@ def quick_chart(frame: pl.DataFrame, x: str, ys: list[str], kind: str = "line") 
     if kind == "line":
         data = data.sort(x, nulls_last=True)
     long = data.unpivot(index=x, variable_name="series", value_name="value")
+    # column names are the query's aliases, and a link can carry the query: legend and axis as text
+    long = long.with_columns(pl.col("series").map_elements(plotly_text, return_dtype=pl.Utf8))
     draw = {"line": px.line, "bar": px.bar, "scatter": px.scatter}[kind]
-    fig = draw(long, x=x, y="value", color="series")
+    fig = draw(long, x=x, y="value", color="series", labels={x: plotly_text(x)})
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend_title_text="")
     return fig

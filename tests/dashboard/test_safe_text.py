@@ -101,3 +101,13 @@ def test_plant_charts_escape_robot_line_and_defect_names(payload: str) -> None:
 def test_a_template_field_in_a_unit_is_not_read_as_one() -> None:
     hist = charts.histogram(pl.DataFrame({"v": [1.0, 2.0]}), "v", unit="%{meta}")
     assert "%{meta}" not in hist.data[0].hovertemplate
+
+
+def test_sql_quick_chart_shows_column_aliases_as_text() -> None:
+    """A shared /sql?q= link can carry `SELECT 1 AS "<a href=…>"`: legend and axis must not link."""
+    from dashboard.sql.page import quick_chart
+
+    frame = pl.DataFrame({LINK: [1, 2], IMG: [3.0, 4.0]})
+    fig = quick_chart(frame, LINK, [IMG])
+    assert_no_markup_from_data(fig)
+    assert fig.data[0].name == plotly_text(IMG)
