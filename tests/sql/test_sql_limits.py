@@ -37,12 +37,18 @@ class Runaway:
     id: str
     sql: str
     message: str
+    # on a loaded machine the deadline can come before the failing allocation: either limit's
+    # sentence is a correct stop, nothing else is
+    also: str | None = None
+
+    def stopped(self, text: str) -> bool:
+        return text in (self.message, self.also)
 
 
 RUNAWAYS = [
     # grew to 24 GB under memory_limit = 1GB before the worker's address-space cap
     Runaway("unnest-generate-series",
-            "SELECT count(*) FROM (SELECT unnest(generate_series(1, 3000000000)))", MEMORY),
+            "SELECT count(*) FROM (SELECT unnest(generate_series(1, 3000000000)))", MEMORY, also=TIME),
     # never looks at the interrupt flag: ran 14.8 s at a 1 s limit
     Runaway("regexp-over-100mb", "SELECT length(regexp_replace(repeat('ab', 50000000), '(a|b)*c', 'x', 'g'))",
             TIME),
@@ -74,7 +80,7 @@ def test_library_stops_runaway_within_time_and_memory(warehouse: Warehouse, case
     stats: list[WorkerStats] = []
     with TreeWatch(os.getpid()) as watch:
         took, out = timed(lambda: run_query(warehouse.db, case.sql, limits=limits, on_stats=stats.append))
-    assert isinstance(out, SqlRefused) and str(out) == case.message
+    assert isinstance(out, SqlRefused) and case.stopped(str(out)), out
     assert took <= budget(trivial_s), f"stopped after {took:.2f} s"
     assert watch.killed == []
     assert watch.peak_of([stats[0].pid]) <= memory_bytes(CAP) * 1.2
@@ -101,7 +107,8 @@ def test_cli_stops_runaway_within_time_and_memory(warehouse: Warehouse, case: Ru
     trivial_s, trivial, _ = pulse_sql(warehouse, "SELECT 1 AS x")
     assert trivial.returncode == 0, trivial.stderr
     took, proc, watch = pulse_sql(warehouse, case.sql)
-    assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", f"Error: {case.message}\n")
+    assert (proc.returncode, proc.stdout) == (1, "")
+    assert proc.stderr.startswith("Error: ") and case.stopped(proc.stderr[len("Error: "):].rstrip("\n")), proc.stderr
     assert watch.killed == []
     assert took <= budget(trivial_s), f"stopped after {took:.2f} s"
     assert watch.peak_of() <= memory_bytes(CAP) * 1.2
@@ -126,7 +133,9 @@ def test_page_stops_runaway_within_time_and_memory(warehouse: Warehouse, case: R
     at.text_area(key="sql_text").set_value(case.sql).run()
     with TreeWatch(os.getpid()) as watch:
         took, _ = timed(lambda: at.button(key="run").click().run())
-    assert [e.value for e in at.error] == [f"已拒绝 Refused: {case.message}"]
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("已拒绝 Refused: ")
+    assert case.stopped(errors[0][len("已拒绝 Refused: "):]), errors
     assert took <= budget(trivial_s), f"stopped after {took:.2f} s"
     assert watch.killed == []
     assert watch.peak_of() <= memory_bytes(CAP) * 1.2
