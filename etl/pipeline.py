@@ -84,7 +84,8 @@ def run_load(
             scan = scan_inbox(inbox, settings)
             result.notices = [notice for _, notice in scan.skipped]
             if not scan.files:
-                result.notices.append(f"no files found in {inbox}" + (" (only skipped ones)" if scan.skipped else ""))
+                result.notices.append(f"no file to load in {inbox}: every file found was skipped" if scan.skipped
+                                      else f"no files found in {inbox}")
             started = datetime.now(UTC)
             warehouse.refresh_catalog(con, catalog)
             job = FileJob(con, settings, catalog, result.load_id, published, signatures=scan.signatures,

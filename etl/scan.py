@@ -48,12 +48,13 @@ def scan_inbox(inbox: Path, settings: Settings) -> Scan:
         raise PulseError(f"inbox {inbox} is not a folder; create it or pass --inbox.", exit_code=2)
     root = _resolved(inbox)
     scan = Scan()
-    _walk(inbox, root, settings, warehouse_own_paths(settings), {root}, scan)
+    _walk(inbox, root, settings, warehouse_own_paths(settings), (root,), scan)
     scan.files.sort()
     return _settled(scan, settings.settle_seconds)
 
 
-def _walk(folder: Path, root: Path, settings: Settings, own: set[Path], seen: set[Path], scan: Scan) -> None:
+def _walk(folder: Path, root: Path, settings: Settings, own: set[Path], chain: tuple[Path, ...], scan: Scan) -> None:
+    """Depth first; `chain` holds the resolved folders above, so a link back up is not walked again."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
@@ -73,9 +74,8 @@ def _walk(folder: Path, root: Path, settings: Settings, own: set[Path], seen: se
                                        "copy the file into the inbox to load it."))
             continue
         if target.is_dir():
-            if target not in seen:  # a link inside the inbox back to a parent: read it once
-                seen.add(target)
-                _walk(path, root, settings, own, seen, scan)
+            if target not in chain:  # a link to a folder above would loop
+                _walk(path, root, settings, own, (*chain, target), scan)
         elif target.is_file():
             scan.files.append(path)
 
