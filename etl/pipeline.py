@@ -77,7 +77,8 @@ def run_load(
     result = LoadResult(new_load_id())
     tell = progress or (lambda *_: None)
     with warehouse.writer_lock(settings.db):
-        con = warehouse.open_staging(settings.db)
+        migrated: list[str] = []
+        con = warehouse.open_staging(settings.db, migrated)
         try:
             parts.remove_orphans(con, settings.warehouse_dir)  # the staging copy lists what is published
             pause_at("scan")
@@ -90,12 +91,12 @@ def run_load(
             warehouse.refresh_catalog(con, catalog)
             job = FileJob(con, settings, catalog, result.load_id, published, signatures=scan.signatures,
                           known={r[0] for r in con.execute("SELECT sha256 FROM documents").fetchall()})
-            catalog_changed = _catalog_changed(con, settings.catalog)
+            changed = _catalog_changed(con, settings.catalog) or bool(migrated)
             for i, path in enumerate(scan.files):
                 tell(path.name, i, len(scan.files))
                 result.files.append(load_file(job, path))
             tell("publishing", len(scan.files), len(scan.files))
-            if not result.count("loaded") and not result.count("rejected") and not catalog_changed:
+            if not result.count("loaded") and not result.count("rejected") and not changed:
                 warehouse.discard_staging(con, settings.db)
                 return result
             _derive(con, settings, result, catalog)

@@ -48,8 +48,11 @@ def staging_path(db: Path) -> Path:
     return db.with_name(db.name + ".staging")
 
 
-def open_staging(db: Path) -> duckdb.DuckDBPyConnection:
-    """A writable copy of the published warehouse (or a new one), migrated. Hold writer_lock."""
+def open_staging(db: Path, applied: list[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A writable copy of the published warehouse (or a new one), migrated. Hold writer_lock.
+
+    The names of the migrations this applied are added to `applied` when given (a migrated
+    warehouse is worth publishing even when no file is new)."""
     staging = staging_path(db)
     for stale in (staging, staging.with_name(staging.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -57,8 +60,11 @@ def open_staging(db: Path) -> duckdb.DuckDBPyConnection:
         shutil.copyfile(db, staging)
     con = duckdb.connect(str(staging))
     con.execute(f"SET file_search_path = '{str(db.parent.resolve())}'")
-    if "003_telemetry_parts.sql" in apply_migrations(con):
+    done = apply_migrations(con)
+    if "004_telemetry_parts.sql" in done:
         parts.adopt(con, db.parent)
+    if applied is not None:
+        applied += done
     return con
 
 
