@@ -12,6 +12,7 @@ limit (spilling to disk), never loaded into Python. Partition values are validat
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -143,6 +144,22 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: LogKind, first_row: i
         FROM dup WHERE staged.{col} = dup.id AND staged.rowid > dup.first AND staged.reason IS NULL""")
 
 
+# A plant names a Parquet folder (plant=<value>): letters, digits, space, '-', '_', '.', starting with
+# a letter or digit, so no value holds '/', is '..', or holds the '=' hive partitions split on.
+PLANT_NAME = re.compile(r"[^\W_][\w .-]{0,63}")
+PLANT_RULE = ("may hold only letters, digits, spaces, -, _ and . (at most 64, starting with a letter or digit); "
+              "it names a folder")
+
+
+def _mark_bad_plants(con: duckdb.DuckDBPyConnection) -> None:
+    """Checked on the distinct values (a handful), not per row: a regex over every row cost 8x the read."""
+    plants = [r[0] for r in con.execute("SELECT DISTINCT plant FROM staged WHERE reason IS NULL").fetchall()]
+    bad = [p for p in plants if not PLANT_NAME.fullmatch(p)]
+    if bad:
+        con.execute("UPDATE staged SET reason = concat('plant ''', plant, ''' ', $rule) "
+                    "WHERE reason IS NULL AND plant IN (SELECT unnest($bad))", {"bad": bad, "rule": PLANT_RULE})
+
+
 def _rejects(con: duckdb.DuckDBPyConnection, first_row: int, bad: int) -> list[RowReject]:
     rows = con.execute(
         f"SELECT rowid + {first_row}, reason FROM staged WHERE reason IS NOT NULL ORDER BY rowid LIMIT {MAX_REJECT_DETAILS}"
@@ -216,6 +233,7 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     got = Validated(kind, sha256, 0, 0, [], [], False, con, telemetry_dir / ".spill")
     try:
         _stage(con, path, kind)
+        _mark_bad_plants(con)
         _mark_duplicates(con, kind, first_row)
         _mark_already_loaded(con, kind, listed)
         total, bad, simulated = con.execute(

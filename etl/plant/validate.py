@@ -70,23 +70,12 @@ def _required(cols: tuple[str, ...]) -> list[str]:
     return [f"WHEN {c} IS NULL THEN '{c} is empty'" for c in cols]
 
 
-# A plant names a Parquet folder (plant=<value>): letters, digits, space, '-', '_', '.', starting with
-# a letter or digit, so no value holds '/', is '..', or holds the '=' hive partitions split on.
-PLANT_PATTERN = r"[\p{L}\p{N}][\p{L}\p{N} _.-]{0,63}"
-
-
-def _plant_check() -> list[str]:
-    return [f"WHEN NOT regexp_full_match(plant, '{PLANT_PATTERN}') THEN concat('plant ''', plant, ''' may hold "
-            "only letters, digits, spaces, -, _ and . (at most 64, starting with a letter or digit); "
-            "it names a folder')"]
-
 
 def weld_staging_sql(source: str) -> str:
     """SELECT typed weld rows with their reason from `source` (a relation of canonical columns)."""
     checks = (
         _timestamp_checks("ts")
         + _required(("plant", "line", "robot", "cathode_id", "weld_id"))
-        + _plant_check()
         + _range_checks("current_a", "current_v", CURRENT_A, "A", "current")
         + _range_checks("temperature_c", "temperature_v", TEMPERATURE_C, "°C", "temperature")
         + _range_checks("vdrop_mv", "vdrop_v", VDROP_MV, "mV", "voltage drop")
@@ -120,7 +109,6 @@ def gallium_staging_sql(source: str) -> str:
     """SELECT typed gallium batches with their reason from `source`."""
     checks = (
         _required(("batch_id", "plant", "line"))
-        + _plant_check()
         + _timestamp_checks("started_at")
         + _timestamp_checks("ended_at")
         + [
