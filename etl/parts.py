@@ -48,8 +48,8 @@ def remove_orphans(con: duckdb.DuckDBPyConnection, warehouse_dir: Path) -> int:
     root = warehouse_dir / "telemetry"
     for leftover in (root / ".staging", root / ".spill"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for folder in sorted((p for p in root.glob("*/*/*") if p.is_dir()), reverse=True):
-        if not any(folder.iterdir()):
+    for folder in sorted((p for depth in ("*/*/*", "*/*") for p in root.glob(depth) if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):  # date=… folders first (deeper paths sort after their parents)
             folder.rmdir()
     if removed:
         log.info("removed %d telemetry part(s) no published warehouse lists", removed)
