@@ -85,7 +85,9 @@ def feed_links(response: Response) -> list[Link]:
     try:
         root = etree.fromstring(response.content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
-        raise FetchError(f"{response.url}: not an RSS/Atom feed (not XML: {exc}); check the feed URL.") from None
+        line, column = exc.position
+        raise FetchError(f"{response.url}: not an RSS/Atom feed (not well-formed XML at line {line}, "
+                         f"column {column}); check the feed URL.") from None
     items = [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname in ("item", "entry")]
     if not items and etree.QName(root).localname not in ("rss", "feed", "RDF"):
         raise FetchError(f"{response.url}: XML but not an RSS/Atom feed (root <{etree.QName(root).localname}>); "

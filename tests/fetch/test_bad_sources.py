@@ -1,0 +1,140 @@
+"""Each bad source gives one line naming it and what to check; the other sources still arrive."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl import journal
+from etl.fetch.config import ConfigError, load_sources
+from etl.fetch.run import run_fetch
+from tests.fetch.conftest import case, write_sources
+
+HEAD = """
+[defaults]
+timeout = 1
+retries = 1
+backoff = 0.01
+host_delay = 0
+"""
+
+
+def _fetch(tmp_path, settings, site, body: str):
+    sources, errors = load_sources(write_sources(tmp_path / "sources.toml", site, HEAD + body))
+    assert errors == []
+    return {o.source: o for o in run_fetch(settings, sources)}
+
+
+BAD = {
+    "html_not_pdf": (
+        '[[source]]\nname = "report"\nkind = "file"\nexpect = "pdf"\nurl = "{base}/files/report.pdf"\n',
+        lambda s: s.add("/files/report.pdf", "<!DOCTYPE html><html><body>请登录</body></html>"),
+        "source 'report': {base}/files/report.pdf: answered an HTML page where a PDF file was expected "
+        "(often an error or login page); check the link in the browser.",
+    ),
+    "redirect_loop": (
+        '[[source]]\nname = "loop"\nkind = "file"\nurl = "{base}/a"\n',
+        lambda s: (s.add("/a", location="/b", status=302), s.add("/b", location="/a", status=301)),
+        "source 'loop': {base}/a: redirect loop ({base}/a -> {base}/b -> {base}/a); check the URL in "
+        "sources.toml (the site may need a login or cookies).",
+    ),
+    "oversize_streamed": (
+        '[[source]]\nname = "big"\nkind = "file"\nmax_bytes = 10000\nurl = "{base}/big.csv"\n',
+        lambda s: s.add("/big.csv", ctype="text/csv", stream=1_000_000),
+        "source 'big': {base}/big.csv: the answer passed the size limit (10,000 bytes) and was stopped; "
+        "check the link or raise max_bytes for this source.",
+    ),
+    "oversize_declared": (
+        '[[source]]\nname = "big"\nkind = "file"\nmax_bytes = 10000\nurl = "{base}/big.csv"\n',
+        lambda s: s.add("/big.csv", b"1," * 6000, ctype="text/csv"),
+        "source 'big': {base}/big.csv: 12,000 bytes is over the size limit (10,000); check the link or "
+        "raise max_bytes for this source.",
+    ),
+    "feed_not_xml": (
+        '[[source]]\nname = "pboc"\nkind = "feed"\nurl = "{base}/rss.xml"\n',
+        lambda s: s.add("/rss.xml", case("not_xml_feed.xml"), ctype="application/rss+xml"),
+        "source 'pboc': {base}/rss.xml: not an RSS/Atom feed (not well-formed XML at line 1, "
+        "column 26); check the feed URL.",
+    ),
+    "server_error": (
+        '[[source]]\nname = "down"\nkind = "file"\nurl = "{base}/data.csv"\n',
+        lambda s: s.add("/data.csv", "a,b\n", ctype="text/csv", fail_times=99),
+        "source 'down': {base}/data.csv: the server answered 500 after 2 attempt(s); check that the site is "
+        "up and the URL still exists.",
+    ),
+    "slow_answer": (
+        '[[source]]\nname = "slow"\nkind = "file"\nretries = 0\nurl = "{base}/slow.csv"\n',
+        lambda s: s.add("/slow.csv", "a,b\n", ctype="text/csv", delay=3),
+        "source 'slow': {base}/slow.csv: no answer within 1 s (timeout) after 1 attempt(s); check that the "
+        "site is up and the URL still exists.",
+    ),
+    "not_found": (
+        '[[source]]\nname = "gone"\nkind = "file"\nurl = "{base}/gone.csv"\n',
+        lambda s: None,
+        "source 'gone': {base}/gone.csv: the server answered 404 Not Found; check the URL in sources.toml.",
+    ),
+}
+
+
+@pytest.mark.parametrize("quirk", BAD)
+def test_a_bad_source_is_one_line_and_the_good_one_still_arrives(quirk, site, settings, tmp_path):
+    body, prepare, expected = BAD[quirk]
+    prepare(site)
+    good = '[[source]]\nname = "pboc_ok"\nkind = "feed"\nurl = "{base}/pboc/rss.xml"\n'
+    outcomes = _fetch(tmp_path, settings, site, body + good)
+    [bad] = [o for name, o in outcomes.items() if name != "pboc_ok"]
+    assert bad.errors == [expected.replace("{base}", site.base)]
+    assert bad.saved == []
+    assert [p.name for p in outcomes["pboc_ok"].saved] == ["1013.html"]
+    [failed] = journal.recent(settings.db, "fetches", 10, "status = 'failed'")
+    assert failed["source"] == bad.source and failed["error"] == expected.replace("{base}", site.base).split(": ", 1)[1]
+
+
+def test_retries_ride_out_a_flaky_server_and_redirects_are_followed(site, settings, tmp_path):
+    site.add("/flaky.csv", "series_id,period_start\n", ctype="text/csv", fail_times=2)
+    site.add("/moved.csv", location="/flaky.csv", status=301)
+    body = '[[source]]\nname = "flaky"\nkind = "file"\nretries = 2\nurl = "{base}/moved.csv"\n'
+    outcome = _fetch(tmp_path, settings, site, body)["flaky"]
+    assert outcome.errors == []
+    assert [p.read_text() for p in outcome.saved] == ["series_id,period_start\n"]
+    assert [r.path for r in site.requests] == ["/moved.csv", "/flaky.csv"] * 3
+
+
+def test_a_file_is_saved_again_only_when_it_changes(site, settings, tmp_path):
+    route = site.add("/monthly.csv", "v1\n", ctype="text/csv")  # a server without validators
+    body = '[[source]]\nname = "monthly"\nkind = "file"\nurl = "{base}/monthly.csv"\n'
+    first = _fetch(tmp_path, settings, site, body)["monthly"]
+    same = _fetch(tmp_path, settings, site, body)["monthly"]
+    route.body = b"v2\n"
+    changed = _fetch(tmp_path, settings, site, body)["monthly"]
+    assert (len(first.saved), same.saved, same.unchanged, len(changed.saved)) == (1, [], 1, 1)
+    assert sorted(p.read_text() for p in (settings.inbox / "monthly").iterdir()) == ["v1\n", "v2\n"]
+
+
+def test_a_page_list_with_last_modified_asks_conditionally(site, settings, tmp_path):
+    site.routes["/nbs/index.html"].etag = None
+    site.routes["/nbs/index.html"].last_modified = "Fri, 14 Nov 2025 02:00:00 GMT"
+    body = '[[source]]\nname = "nbs"\nkind = "page_list"\nlink_pattern = "t\\\\d+_\\\\d+\\\\.html$"\nurl = "{base}/nbs/index.html"\n'
+    assert len(_fetch(tmp_path, settings, site, body)["nbs"].saved) == 2
+    again = _fetch(tmp_path, settings, site, body)["nbs"]
+    assert (again.saved, again.errors) == ([], [])
+    assert site.hits("/nbs/index.html")[-1].headers["if-modified-since"] == "Fri, 14 Nov 2025 02:00:00 GMT"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ('[[source]]\nname = "x"\nkind = "ftp"\nurl = "{base}/"\n', "source 'x': kind 'ftp' is not one of page_list, feed, json_table, file."),
+    ('[[source]]\nname = "x"\nkind = "file"\nurl = "{base}/"\nlink_pattern = "a"\n',
+     "source 'x': unknown key(s) link_pattern for kind file; allowed: backoff, enabled, expect, file_name, "
+     "host_delay, kind, max_bytes, max_redirects, name, publisher, retries, timeout, url."),
+    ('[[source]]\nname = "x"\nkind = "json_table"\nurl = "{base}/"\n',
+     "source 'x': a json_table needs [source.mapping.series] mapping indicator codes to catalog series ids."),
+])
+def test_a_misconfigured_source_is_skipped_with_one_line(body, message, site, tmp_path):
+    good = '[[source]]\nname = "ok"\nkind = "file"\nurl = "{base}/ok.csv"\n'
+    sources, errors = load_sources(write_sources(tmp_path / "s.toml", site, body + good))
+    assert ([s.name for s in sources], errors) == (["ok"], [message])
+
+
+def test_a_sources_file_with_an_unknown_table_is_refused(tmp_path):
+    (tmp_path / "s.toml").write_text("[[sources]]\nname = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"s\.toml: unknown table\(s\) sources; use \[defaults\] and \[\[source\]\]\.$"):
+        load_sources(tmp_path / "s.toml")
