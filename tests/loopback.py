@@ -66,7 +66,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             site.requests.append(Request(method, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-            route = site.routes.get(self.path)
+            route = site.routes.get(self.path) or site.routes.get(self.path.split("?")[0])
             if route is None:
                 return self._send(404, b"not found", "text/plain")
             if route.delay:
