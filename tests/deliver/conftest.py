@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from PIL import Image
 
+from tests.fetch.conftest import site  # noqa: F401 - the statistics site, for the schedule test
 from tests.loopback import Site, serve
 
 
@@ -47,18 +48,18 @@ def robot_ok(body: bytes) -> tuple[int, bytes]:
 
 @pytest.fixture
 def receiver() -> Iterator[Site]:
-    site = Site()
-    site.add("/wecom?key=k1", handler=robot_ok)
-    site.add("/feishu/hook/abc", handler=lambda b: (200, b'{"code": 0, "msg": "success"}'))
-    site.add("/hook", handler=lambda b: (204, b""))
-    site.add("/hook400", handler=lambda b: (400, b'{"error": "bad payload"}'))
-    site.add("/wecom-refuses?key=bad", handler=lambda b: (200, b'{"errcode": 93000, "errmsg": "invalid webhook url"}'))
-    with serve(site):
-        yield site
+    hooks = Site()
+    hooks.add("/wecom?key=k1", handler=robot_ok)
+    hooks.add("/feishu/hook/abc", handler=lambda b: (200, b'{"code": 0, "msg": "success"}'))
+    hooks.add("/hook", handler=lambda b: (204, b""))
+    hooks.add("/hook400", handler=lambda b: (400, b'{"error": "bad payload"}'))
+    hooks.add("/wecom-refuses?key=bad", handler=lambda b: (200, b'{"errcode": 93000, "errmsg": "invalid webhook url"}'))
+    with serve(hooks):
+        yield hooks
 
 
-def posted(site: Site, path: str) -> list[dict]:
-    return [json.loads(r.body) for r in site.hits(path)]
+def posted(receiver: Site, path: str) -> list[dict]:
+    return [json.loads(r.body) for r in receiver.hits(path)]
 
 
 def small_png() -> bytes:

@@ -39,20 +39,22 @@ def write_sources(path: Path, site: Site, body: str) -> Path:
     return path
 
 
-NBS_SOURCES = """
+DEFAULTS = """
 [defaults]
 timeout = 5
 retries = 2
 backoff = 0.05
 host_delay = 0
-
+"""
+PAGE_LIST = """
 [[source]]
 name = "nbs"
 kind = "page_list"
 url = "{base}/nbs/index.html"
 publisher = "国家统计局"
 link_pattern = '/nbs/(\\d{6}/t\\d+_\\d+\\.html|files/.+\\.(pdf|xlsx))$'
-
+"""
+QUERY = """
 [[source]]
 name = "nbs_query"
 kind = "json_table"
@@ -62,3 +64,4 @@ publisher = "国家统计局"
 "A020901" = "nf10_output"
 "A020902" = { series = "nf10_output_ytd", unit = "万吨", ytd = true }
 """
+NBS_SOURCES = DEFAULTS + PAGE_LIST + QUERY
