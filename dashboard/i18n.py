@@ -124,6 +124,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "dictionary": ("数据字典", "Data dictionary"),
     "none": ("无", "None"),
     "no_dictionary": ("没有找到数据字典 (docs/data-dictionary.md)。", "No data dictionary found (docs/data-dictionary.md)."),
+    # sources: pulls, deliveries, alerts (dashboard/screens/ops.py)
+    "ops_title": ("抓取、推送与报警", "Fetches, deliveries and alerts"),
+    "ops_fetches": ("最近抓取", "Recent fetches"),
+    "ops_deliveries": ("最近推送", "Recent deliveries"),
+    "ops_alerts": ("最近报警", "Recent alerts"),
+    "ops_failed": ("{count} 条失败", "{count} failed"),
+    "ops_unreadable": ("无法读取运行日志:{error}", "Cannot read the operations journal: {error}"),
+    "ops_hint": ("由 `pulse fetch`、`pulse schedule run` 与报警规则写入运行日志 (journal.sqlite)。",
+                 "Written to the operations journal (journal.sqlite) by `pulse fetch`, `pulse schedule run` and the alert rules."),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {
