@@ -143,3 +143,14 @@ def test_a_bad_rule_is_one_sentence(body, message, tmp_path):
     (tmp_path / "alerts.toml").write_text(body, encoding="utf-8")
     with pytest.raises(RuleError, match=message):
         load_rules(tmp_path / "alerts.toml")
+
+
+def test_the_shipped_example_rules_parse_once_uncommented(tmp_path):
+    shipped = (Path(__file__).resolve().parents[2] / "data" / "alerts.toml").read_text(encoding="utf-8")
+    assert load_rules(Path(__file__).resolve().parents[2] / "data" / "alerts.toml") == []  # all commented out
+    (tmp_path / "alerts.toml").write_text("\n".join(line[2:] for line in shipped.splitlines()
+                                                    if line.startswith("# ") and not line.startswith("## ")
+                                                    and ("=" in line or "[[" in line)), encoding="utf-8")
+    assert [(r.name, r.kind) for r in load_rules(tmp_path / "alerts.toml")] == [
+        ("copper_price_high", "level"), ("nf10_output_falls", "yoy"), ("aluminium_price_swing", "change"),
+        ("nbs_monthly_late", "stale"), ("plant_control", "spc")]
