@@ -138,3 +138,44 @@ def test_a_sources_file_with_an_unknown_table_is_refused(tmp_path):
     (tmp_path / "s.toml").write_text("[[sources]]\nname = 'x'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"s\.toml: unknown table\(s\) sources; use \[defaults\] and \[\[source\]\]\.$"):
         load_sources(tmp_path / "s.toml")
+
+
+def test_too_many_redirects_is_one_line(site, settings, tmp_path):
+    for i in range(1, 6):
+        site.add(f"/r{i}", location=f"/r{i + 1}", status=302)
+    body = '[[source]]\nname = "hops"\nkind = "file"\nmax_redirects = 3\nurl = "{base}/r1"\n'
+    assert _fetch(tmp_path, settings, site, body)["hops"].errors == [
+        f"source 'hops': {site.base}/r1: more than 3 redirects (last {site.base}/r5); check the URL or raise "
+        "max_redirects."]
+
+
+def test_a_gbk_index_page_gives_chinese_titles_and_dates(site, settings, tmp_path):
+    from etl.fetch.http import Client, Options
+    from etl.fetch.links import page_links
+
+    site.add("/gbk/index.html", case("release_index_gbk.html"), ctype="text/html")  # charset only in <meta>
+    with Client() as client:
+        response = client.get(site.url("/gbk/index.html"), Options(host_delay=0), "html")
+    import re
+    links = page_links(response, re.compile(r"t\d+_\d+\.html$"))
+    assert [(link.url, link.title, str(link.published)) for link in links] == [
+        (site.url("/gbk/202511/t20251114_1961234.html"), "2025年10月份规模以上工业增加值增长4.9%", "2025-11-14"),
+        (site.url("/gbk/202510/t20251020_1960001.html"), "2025年9月份有色金属行业运行情况", "2025-10-20"),
+    ]
+
+
+def test_requests_to_one_host_wait_host_delay(site):
+    from etl.fetch.http import Client, Options
+
+    now, slept = [100.0], []
+
+    def sleep(seconds: float) -> None:  # a clock the test controls: no real waiting
+        slept.append(round(seconds, 3))
+        now[0] += seconds
+
+    site.add("/a.csv", "a\n", ctype="text/csv")
+    with Client(sleep=sleep, clock=lambda: now[0]) as client:
+        for _ in range(3):
+            client.get(site.url("/a.csv"), Options(host_delay=2.5))
+            now[0] += 1.0  # one second passes between the requests
+    assert slept == [1.5, 1.5]
