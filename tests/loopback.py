@@ -58,6 +58,7 @@ class Site:
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        wbufsize = 1 << 16  # headers and body in one write: no Nagle / delayed-ACK stall per request
 
         def log_message(self, *args) -> None:  # keep test output clean
             pass

@@ -70,7 +70,8 @@ def _fetch_links(settings: Settings, client: Client, source: Source, out: Source
         return
     links = feed_links(index) if source.kind == "feed" else page_links(index, source.link_pattern)
     _record(settings, source, source.url, "listed", index, bytes=len(index.content))
-    new = [link for link in links if not _already_fetched(settings, link.url)][: source.max_links]
+    done = _fetched_urls(settings, [link.url for link in links])
+    new = [link for link in links if link.url not in done][: source.max_links]
     for link in new:
         try:
             response = client.get(link.url, source.options, source.expect)
@@ -100,8 +101,14 @@ def _validators(settings: Settings, url: str) -> dict[str, str | None]:
     return {"etag": rows[0]["etag"], "last_modified": rows[0]["last_modified"]} if rows else {}
 
 
-def _already_fetched(settings: Settings, url: str) -> bool:
-    return bool(journal.recent(settings.db, "fetches", 1, "url = ? AND status IN ('saved','unchanged')", (url,)))
+def _fetched_urls(settings: Settings, urls: list[str]) -> set[str]:
+    """Which of `urls` were saved before (one journal read for the whole index page)."""
+    if not urls:
+        return set()
+    marks = ",".join("?" for _ in urls)
+    rows = journal.recent(settings.db, "fetches", 10**9,
+                          f"status IN ('saved','unchanged') AND url IN ({marks})", tuple(urls))
+    return {r["url"] for r in rows}
 
 
 def _save(settings: Settings, source: Source, response: Response, out: SourceOutcome, link: Link | None = None,
