@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.deliver.message import Message
-from dashboard.deliver.senders import SendError, send
+from dashboard.deliver.senders import SendError, SendRefused, send
 from dashboard.deliver.targets import Target, TargetError, parse_targets, pick
 from etl import journal
 
@@ -47,8 +47,8 @@ def _deliver_one(db: Path, message: Message, target: Target, sleep) -> Delivery:
         except (SendError, TargetError) as exc:
             error = f"target '{target.name}' ({target.kind}): {exc}"
             log.info("delivery attempt %d of %s failed: %s", attempt, message.item, error)
-            if isinstance(exc, TargetError):
-                break  # a missing secret does not appear by retrying
+            if isinstance(exc, TargetError | SendRefused):
+                break  # a missing secret or a wrong password does not change by retrying
             if attempt < attempts:
                 sleep(target.retry_delay * 2 ** (attempt - 1))
     result = Delivery(target.name, "failed" if error else "sent", attempt, error)

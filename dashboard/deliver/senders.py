@@ -27,6 +27,10 @@ class SendError(Exception):
     pass
 
 
+class SendRefused(SendError):
+    """A refusal that retrying cannot change (wrong password)."""
+
+
 def send(target: Target, message: Message) -> None:
     SENDERS[target.kind](target, message)
 
@@ -35,19 +39,20 @@ def send_smtp(target: Target, message: Message) -> None:
     host, port = target.get("host"), int(target.get("port", 465 if target.get("ssl") else 587))
     mail = _mail(target, message)
     timeout = float(target.get("timeout", 30))
+    context = ssl.create_default_context(cafile=target.get("cafile"))  # cafile: a company CA, if any
     try:
         if target.get("ssl"):
-            server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+            server = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
         else:
             server = smtplib.SMTP(host, port, timeout=timeout)
         with server:
             if target.get("starttls") and not target.get("ssl"):
-                server.starttls(context=ssl.create_default_context())
+                server.starttls(context=context)
             if target.get("username"):
                 server.login(target.get("username"), target.secret("password_env") or "")
             server.send_message(mail)
     except smtplib.SMTPAuthenticationError as exc:
-        raise SendError(f"SMTP {host}:{port} refused the login ({exc.smtp_code}); check username and "
+        raise SendRefused(f"SMTP {host}:{port} refused the login ({exc.smtp_code}); check username and "
                         "password_env.") from None
     except (OSError, smtplib.SMTPException) as exc:
         raise SendError(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}; check host, port, starttls/ssl "

@@ -9,7 +9,7 @@ from typing import Any
 from etl.errors import PulseError
 
 KIND_KEYS = {
-    "smtp": {"host", "port", "starttls", "ssl", "username", "password_env", "from", "to", "timeout"},
+    "smtp": {"host", "port", "starttls", "ssl", "cafile", "username", "password_env", "from", "to", "timeout"},
     "wecom": {"url", "timeout"},
     "dingtalk": {"url", "secret_env", "image_base_url", "image_dir", "timeout"},
     "feishu": {"url", "secret_env", "image_base_url", "image_dir", "timeout"},

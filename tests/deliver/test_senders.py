@@ -5,13 +5,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import ssl
 from email import message_from_bytes, policy
+from pathlib import Path
 
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 from PIL import Image
 
 from dashboard.deliver import Message, deliver, parse_targets
 from etl import journal
-from tests.deliver.conftest import posted, small_png
+from tests.deliver.conftest import Mailbox, free_port, posted, small_png
 
 PNG = small_png()
 MESSAGE = Message(item="alert:copper_drop:nf10_output:2025-09-30", subject="铜产量下降 (2025-09-30)",
@@ -113,3 +118,44 @@ def test_the_mail_has_the_png_inline_and_attached(smtp, settings):
     for png in (p for p in mail.walk() if p.get_content_type() == "image/png"):
         assert png.get_content() == PNG
         assert Image.open(io.BytesIO(png.get_content())).size == (40, 20)
+
+
+CERT = Path(__file__).resolve().parents[1] / "cases" / "deliver"
+
+
+@pytest.fixture
+def tls_smtp():
+    """A loopback SMTP server that insists on STARTTLS before AUTH and knows one user."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(CERT / "loopback_test_only.crt", CERT / "loopback_test_only.key")
+    box = Mailbox()
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"pulse", b"s3cret")
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
+
+    controller = Controller(box, hostname="127.0.0.1", port=free_port(), tls_context=context, require_starttls=True,
+                            auth_require_tls=True, authenticator=authenticator)
+    controller.start()
+    try:
+        yield controller, box
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize(("password", "line"), [
+    ("s3cret", "tls-mail: sent"),
+    ("wrong", "tls-mail: failed: target 'tls-mail' (smtp): SMTP 127.0.0.1:{port} refused the login (535); check "
+              "username and password_env."),
+])
+def test_starttls_and_login(password, line, tls_smtp, settings, monkeypatch):
+    controller, box = tls_smtp
+    monkeypatch.setenv("PULSE_TEST_SMTP_PASSWORD", password)
+    [target] = _targets({"name": "tls-mail", "kind": "smtp", "host": "127.0.0.1", "port": controller.port,
+                         "starttls": True, "cafile": str(CERT / "loopback_test_only.crt"), "username": "pulse",
+                         "password_env": "PULSE_TEST_SMTP_PASSWORD", "from": "pulse@plant.local",
+                         "to": ["ops@plant.local"]})
+    assert [r.line() for r in deliver(settings.db, MESSAGE, [target])] == [line.format(port=controller.port)]
+    assert len(box.messages) == (1 if password == "s3cret" else 0)
+    [row] = journal.recent(settings.db, "deliveries")
+    assert row["attempts"] == 1  # a refused login is not retried
