@@ -26,9 +26,11 @@ class AlertRun:
     firings: list[Firing] = field(default_factory=list)
     deliveries: list[Delivery] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
+    def lines(self, only_new: bool = False) -> list[str]:
         out = []
         for f in self.firings:
+            if only_new and not f.new:
+                continue
             state = "snoozed until " + f.snoozed_until.isoformat() if f.snoozed_until else \
                 ("new" if f.new else "already recorded")
             out.append(f"{f.rule.name}: {f.detail} [{state}]")
@@ -79,7 +81,7 @@ def after_load(settings: Settings, published: bool, echo=print) -> None:
     if not published or not settings.alerts.is_file():
         return
     try:
-        lines = check_and_deliver(settings).lines()
+        lines = check_and_deliver(settings).lines(only_new=True)  # a reload repeats nothing, not even here
     except Exception as exc:  # noqa: BLE001 - the load itself succeeded; say what went wrong in one line
         log.debug("alerts after load failed", exc_info=True)
         lines = [f"alerts not checked: {exc}"]

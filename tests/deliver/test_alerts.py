@@ -154,3 +154,38 @@ def test_the_shipped_example_rules_parse_once_uncommented(tmp_path):
     assert [(r.name, r.kind) for r in load_rules(tmp_path / "alerts.toml")] == [
         ("copper_price_high", "level"), ("nf10_output_falls", "yoy"), ("aluminium_price_swing", "change"),
         ("nbs_monthly_late", "stale"), ("plant_control", "spc")]
+
+
+def test_pulse_load_checks_the_alerts_and_a_reload_fires_nothing_again(tmp_path):
+    from tests.conftest import run_pulse
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "nf10.csv").write_text(LONG + "nf10_output,2025-07-01,2025-07-31,640,万吨,2.0,yoy\n"
+                                    "nf10_output,2025-08-01,2025-08-31,600,万吨,-3.5,yoy\n", encoding="utf-8")
+    (tmp_path / "alerts.toml").write_text(RULES.split("[[rule]]\nname = \"nf10_late\"")[0], encoding="utf-8")
+    (tmp_path / "pulse.toml").write_text(f"""
+db = "{tmp_path / 'wh' / 'pulse.duckdb'}"
+inbox = "{inbox}"
+quarantine = "{tmp_path / 'q'}"
+alerts = "{tmp_path / 'alerts.toml'}"
+[[target]]
+name = "drop"
+kind = "folder"
+path = "{tmp_path / 'drop'}"
+""", encoding="utf-8")
+    env = {"PULSE_CONFIG": str(tmp_path / "pulse.toml")}
+    first = run_pulse("load", env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        "alert nf10_low: 十种常用有色金属产量 2025-08-31: 600 万吨 is below 610 [new]",
+        "alert nf10_yoy_down: 十种常用有色金属产量 2025-08-31: -3.5 % YoY is below -3 [new]",
+        "alert nf10_swing: 十种常用有色金属产量 2025-08-31: 600 万吨, -6.2% vs 2025-07-31 (limit ±5%) [new]",
+        "alert drop: sent",
+    ]
+    (inbox / "other.csv").write_text(LONG + "copper_spot_price_avg,2025-08-01,2025-08-31,79000,元/吨,,\n",
+                                     encoding="utf-8")
+    second = run_pulse("load", env=env)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout == ""  # the same firings are already recorded: nothing printed, nothing sent
+    assert [p.name for p in (tmp_path / "drop").glob("*.png")] == ["alert_nf10_swing_nf10_output_2025-08-31.png"]

@@ -55,6 +55,11 @@ BAD = {
         "source 'pboc': {base}/rss.xml: not an RSS/Atom feed (not well-formed XML at line 1, "
         "column 26); check the feed URL.",
     ),
+    "feed_is_some_other_xml": (
+        '[[source]]\nname = "pboc"\nkind = "feed"\nurl = "{base}/rss.xml"\n',
+        lambda s: s.add("/rss.xml", '<?xml version="1.0"?><error><code>403</code></error>', ctype="text/xml"),
+        "source 'pboc': {base}/rss.xml: XML but not an RSS/Atom feed (root <error>); check the feed URL.",
+    ),
     "server_error": (
         '[[source]]\nname = "down"\nkind = "file"\nurl = "{base}/data.csv"\n',
         lambda s: s.add("/data.csv", "a,b\n", ctype="text/csv", fail_times=99),
