@@ -54,12 +54,14 @@ def list_schedules(count: int, db: Path | None) -> None:
     """Each schedule with its jobs, last run and next runs."""
     settings = settings_for(db=db)
     now = datetime.now()
-    for s in parse_schedules(settings.schedule):
+    schedules = parse_schedules(settings.schedule)
+    if not schedules:
+        click.echo("No [[schedule]] in pulse.toml; README \"Pull and deliver\" shows one.")
+    for s in schedules:
         last = last_due(settings.db, s)
-        runs, moment = [first_due(settings.db, s, now)], None
+        runs = [first_due(settings.db, s, now)]
         while len(runs) < count:
-            moment = s.next_after(runs[-1])
-            runs.append(moment)
+            runs.append(s.next_after(runs[-1]))
         click.echo(f"{s.name}: cron '{s.cron}', jobs {' → '.join(s.jobs)}; last run "
                    f"{last.isoformat(sep=' ', timespec='seconds') if last else 'never'}")
         for r in runs:

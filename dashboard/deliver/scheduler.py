@@ -64,6 +64,8 @@ def parse_schedules(raw: tuple[dict, ...] | list[dict]) -> list[Schedule]:
 
 
 def _schedule(entry: dict, i: int) -> Schedule:
+    if not isinstance(entry, dict):
+        raise ScheduleError(f"schedule #{i} is {entry!r}; schedules are [[schedule]] tables in pulse.toml.")
     name = str(entry.get("name") or f"schedule{i}")
     where = f"pulse.toml schedule '{name}'"
     if unknown := set(entry) - KEYS:

@@ -60,6 +60,8 @@ def parse_targets(raw: tuple[dict, ...] | list[dict]) -> dict[str, Target]:
 
 
 def _target(entry: dict, i: int) -> Target:
+    if not isinstance(entry, dict):
+        raise TargetError(f"target #{i} is {entry!r}; targets are [[target]] tables in pulse.toml.")
     name, kind = str(entry.get("name", f"#{i}")), entry.get("kind")
     if kind not in KIND_KEYS:
         raise TargetError(f"pulse.toml target '{name}': kind {kind!r} is not one of {', '.join(KIND_KEYS)}.")
