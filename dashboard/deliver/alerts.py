@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from dashboard.deliver import Delivery, Message, deliver, parse_targets, pick
+from dashboard.i18n import t
 from etl import read
 from etl.alerts import Firing, evaluate, load_rules
 from etl.settings import Settings
@@ -51,15 +52,32 @@ def check_and_deliver(settings: Settings, today: date | None = None, renderer: R
     return run
 
 
-def alert_message(settings: Settings, firing: Firing, renderer: Renderer | None = None) -> Message:
+def alert_text(firing: Firing, lang: str = "zh") -> str:
+    """The firing in the reader's language (the journal keeps the English `detail`)."""
+    f, period = firing.facts, firing.period.isoformat()
+    kind = firing.rule.kind
+    if kind in ("level", "yoy"):
+        return t(f"alert_{kind}_{f['side']}", lang, name=f["name"], period=period, value=f"{f['value']:g}",
+                 unit=f["unit"], limit=f"{f['limit']:g}").replace(" ,", ",")
+    if kind == "change":
+        return t("alert_change", lang, name=f["name"], period=period, value=f"{f['value']:g}", unit=f["unit"],
+                 change=f"{f['change']:+.1f}", prev=f["prev"].isoformat(), limit=f"{f['limit']:g}")
+    if kind == "stale":
+        return t("alert_stale", lang, name=f["name"], period=period, frequency=f["frequency"], grace=f["grace"],
+                 due=f["due"].isoformat())
+    return t("alert_spc", lang, subject=f["subject"], period=period, we=f["we"], detail=f["detail"])
+
+
+def alert_message(settings: Settings, firing: Firing, renderer: Renderer | None = None, lang: str = "zh") -> Message:
     series_id = firing.series.split("/")[0]  # spc firings: series/chart/subject
-    markdown = f"### ⚠ {firing.rule.name}\n> {firing.detail}" + (f"\n{firing.rule.note}" if firing.rule.note else "")
-    return Message(item=firing.item, subject=f"Pulse alert: {firing.rule.name} ({firing.period})",
-                   markdown=markdown, png=_card(settings, series_id, firing, renderer),
+    text = alert_text(firing, lang)
+    markdown = f"### ⚠ {firing.rule.name}\n> {text}" + (f"\n{firing.rule.note}" if firing.rule.note else "")
+    return Message(item=firing.item, subject=t("alert_subject", lang, rule=firing.rule.name, period=firing.period),
+                   markdown=markdown, png=_card(settings, series_id, text, renderer),
                    png_name=f"{firing.rule.name}-{series_id}-{firing.period}.png")
 
 
-def _card(settings: Settings, series_id: str, firing: Firing, renderer: Renderer | None) -> bytes | None:
+def _card(settings: Settings, series_id: str, title: str, renderer: Renderer | None) -> bytes | None:
     """The series' recent history as a small PNG chart (the dashboard's series chart)."""
     from dashboard.briefing.export import shared_renderer  # plotly + Chromium: only when a card is due
     from dashboard.charts import series_chart
@@ -71,7 +89,8 @@ def _card(settings: Settings, series_id: str, firing: Firing, renderer: Renderer
     if frame.is_empty():
         return None
     fig = series_chart(frame.sort("period_end").with_columns(pl.col("label").cast(pl.Utf8)),
-                       lang="zh", title=firing.detail, height=CARD_HEIGHT)
+                       lang="zh", title=title, height=CARD_HEIGHT)
+    fig.update_layout(title={"xref": "paper", "x": 0})  # the title starts where the plot does
     return (renderer or shared_renderer()).png(fig, CARD_WIDTH, CARD_HEIGHT, 2)
 
 

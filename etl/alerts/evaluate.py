@@ -9,7 +9,7 @@ the same series and period twice is impossible: the journal's alert_firings is u
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +30,8 @@ class Firing:
     detail: str
     new: bool = True  # False: recorded by an earlier evaluation
     snoozed_until: date | None = None
+    # what the detail says, as values, so deliveries can word it in the reader's language
+    facts: dict = field(default_factory=dict, compare=False)
 
     @property
     def deliverable(self) -> bool:
@@ -75,10 +77,13 @@ def _check_yoy(con, rule: Rule, today: date) -> list[Firing]:
 
 def _threshold(rule: Rule, row: dict, value: float, unit: str) -> Firing | None:
     shown = f"{row['name_zh']} {row['period_end']}: {value:g} {unit}".rstrip()
+    facts = {"name": row["name_zh"], "unit": row["display_unit"] or "", "value": value}
     if rule.above is not None and value > rule.above:
-        return Firing(rule, row["series_id"], row["period_end"], value, f"{shown} is above {rule.above:g}")
+        return Firing(rule, row["series_id"], row["period_end"], value, f"{shown} is above {rule.above:g}",
+                      facts={**facts, "side": "above", "limit": rule.above})
     if rule.below is not None and value < rule.below:
-        return Firing(rule, row["series_id"], row["period_end"], value, f"{shown} is below {rule.below:g}")
+        return Firing(rule, row["series_id"], row["period_end"], value, f"{shown} is below {rule.below:g}",
+                      facts={**facts, "side": "below", "limit": rule.below})
     return None
 
 
@@ -96,7 +101,10 @@ def _check_change(con, rule: Rule, today: date) -> list[Firing]:
         firings.append(Firing(rule, series, cur["period_end"], round(change, 4),
                               f"{cur['name_zh']} {cur['period_end']}: {cur['display_value']:g} "
                               f"{cur['display_unit'] or ''}, {change:+.1f}% vs {prev['period_end']} "
-                              f"(limit ±{rule.pct:g}%)"))
+                              f"(limit ±{rule.pct:g}%)",
+                              facts={"name": cur["name_zh"], "unit": cur["display_unit"] or "",
+                                     "value": cur["display_value"], "change": change, "prev": prev["period_end"],
+                                     "limit": rule.pct}))
     return firings
 
 
@@ -113,7 +121,9 @@ def _check_stale(con, rule: Rule, today: date) -> list[Firing]:
         if today > due:
             firings.append(Firing(rule, row["series_id"], row["last_end"], None,
                                   f"{row['name_zh']}: no period after {row['last_end']} (frequency "
-                                  f"{row['frequency']}, {rule.grace_days} grace day(s); due by {due})"))
+                                  f"{row['frequency']}, {rule.grace_days} grace day(s); due by {due})",
+                                  facts={"name": row["name_zh"], "frequency": row["frequency"],
+                                         "grace": rule.grace_days, "due": due}))
     return firings
 
 
@@ -136,7 +146,8 @@ def _check_spc(con, rule: Rule, today: date) -> list[Firing]:
         # one firing per chart and day: the journal key is (rule, series, period)
         series = f"{row['series_id']}/{row['chart']}/{row['subject']}"
         firings.append(Firing(rule, series, row["period_end"], row["value"],
-                              f"{row['subject']} {row['period_end']} {row['rule']}: {row['detail']}"))
+                              f"{row['subject']} {row['period_end']} {row['rule']}: {row['detail']}",
+                              facts={"subject": row["subject"], "we": row["rule"], "detail": row["detail"]}))
     return _first_per_key(firings)
 
 
@@ -171,6 +182,5 @@ def _record(db: Path, firing: Firing, today: date) -> Firing:
                        period=firing.period.isoformat(), value=firing.value, detail=firing.detail,
                        snoozed_until=quiet.isoformat() if quiet else None)
     except sqlite3.IntegrityError:
-        return Firing(firing.rule, firing.series, firing.period, firing.value, firing.detail, new=False,
-                      snoozed_until=quiet)
-    return Firing(firing.rule, firing.series, firing.period, firing.value, firing.detail, snoozed_until=quiet)
+        return replace(firing, new=False, snoozed_until=quiet)
+    return replace(firing, snoozed_until=quiet)

@@ -189,3 +189,17 @@ path = "{tmp_path / 'drop'}"
     assert second.returncode == 0, second.stderr
     assert second.stdout == ""  # the same firings are already recorded: nothing printed, nothing sent
     assert [p.name for p in (tmp_path / "drop").glob("*.png")] == ["alert_nf10_swing_nf10_output_2025-08-31.png"]
+
+
+def test_alert_messages_are_worded_for_the_reader(alert_settings):
+    from dashboard.deliver.alerts import alert_text
+
+    firings = evaluate(alert_settings.db, load_rules(alert_settings.alerts), today=date(2025, 10, 15))
+    assert [alert_text(f) for f in firings[:4]] == [
+        "十种常用有色金属产量 2025-08-31:600 万吨,低于 610",
+        "十种常用有色金属产量 2025-08-31:同比 -3.5%,低于 -3%",
+        "十种常用有色金属产量 2025-08-31:600 万吨,较 2025-07-31 变动 -6.2%(阈值 ±5%)",
+        "十种常用有色金属产量:2025-08-31 之后没有新数据(频率 M,宽限 10 天,应于 2025-10-11 前发布)",
+    ]
+    assert alert_text(firings[0], "en") == "十种常用有色金属产量 2025-08-31: 600 万吨, below 610"
+    assert alert_text(firings[4]).startswith("GA1-20250311-02 2025-03-11 控制图报警 WE1: 1 point beyond 3σ:")
