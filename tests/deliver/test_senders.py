@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import json
 import ssl
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -65,6 +66,8 @@ def test_dingtalk_signs_when_a_secret_is_set(receiver, settings, monkeypatch):
     from urllib.parse import unquote
     expected = hmac.new(b"SEC123", f"{query['timestamp']}\nSEC123".encode(), hashlib.sha256).digest()
     assert base64.b64decode(unquote(query["sign"])) == expected
+    assert json.loads(hit.body) == {"msgtype": "markdown", "markdown": {"title": MESSAGE.subject,
+                                                                      "text": MESSAGE.markdown}}
 
 
 def test_failures_are_one_line_each_retried_and_the_others_still_delivered(receiver, smtp, settings, tmp_path):
