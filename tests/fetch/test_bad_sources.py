@@ -184,3 +184,22 @@ def test_requests_to_one_host_wait_host_delay(site):
             client.get(site.url("/a.csv"), Options(host_delay=2.5))
             now[0] += 1.0  # one second passes between the requests
     assert slept == [1.5, 1.5]
+
+
+def test_when_the_index_changes_only_the_new_link_is_fetched(site, settings, tmp_path):
+    body = '[[source]]\nname = "nbs"\nkind = "page_list"\nlink_pattern = "t\\\\d+_\\\\d+\\\\.html$"\nurl = "{base}/nbs/index.html"\n'
+    assert [p.name for p in _fetch(tmp_path, settings, site, body)["nbs"].saved] == [
+        "t20251114_1961234.html", "t20251020_1960001.html"]
+    index = site.routes["/nbs/index.html"]
+    index.body = index.body.replace(b'<ul class="list-content">', '<ul class="list-content"><li><a href="./202512/'
+                                    't20251215_1962000.html">2025年11月份能源生产情况</a><span>2025-12-15</span></li>'
+                                    .encode())
+    index.etag = '"index-v2"'
+    site.add("/nbs/202512/t20251215_1962000.html", "<html><body><p>2025年11月份能源生产情况</p></body></html>")
+    before = len(site.requests)
+    again = _fetch(tmp_path, settings, site, body)["nbs"]
+    assert [p.name for p in again.saved] == ["t20251215_1962000.html"]
+    assert [r.path for r in site.requests[before:]] == ["/nbs/index.html", "/nbs/202512/t20251215_1962000.html"]
+    [row] = journal.recent(settings.db, "fetches", 1, "status = 'saved'")
+    assert (row["title"], row["published"], row["page_url"]) == (
+        "2025年11月份能源生产情况", "2025-12-15", site.url("/nbs/index.html"))
