@@ -22,6 +22,7 @@ import duckdb
 from etl import parts, warehouse
 from etl.catalog import Catalog
 from etl.errors import PulseError
+from etl.fetch import apply_provenance
 from etl.logfile import write_traceback
 from etl.normalize import NormalizeError, normalize
 from etl.plant.telemetry import write_parts
@@ -87,6 +88,7 @@ def load_file(job: FileJob, path: Path) -> FileOutcome:
         outcome.kind, stage = source.KIND, "extract"
         extracted = source.extract(path, SourceContext(job.settings, job.catalog, job.load_id, job.published,
                                                        job.con, digest))
+        apply_provenance(extracted, job.settings.db, digest, path.stem)  # fetched files: page URL, title, date
         try:
             stage = "load"
             outcome.rows, outcome.rows_rejected = _store(job, path, digest, source.KIND, extracted, written)
