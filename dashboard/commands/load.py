@@ -59,8 +59,9 @@ def report(result: LoadResult, console: Console) -> None:
     loaded, skipped, rejected = result.count("loaded"), result.count("skipped"), result.count("rejected")
     if result.published_version is None:
         if result.files:
-            console.print(f"Nothing new: {skipped} file(s) skipped (already loaded or not ready); "
-                          "the warehouse is unchanged.")
+            later = sum(1 for f in result.files if f.notice)
+            not_ready = f", {later} not ready yet (see above)" if later else ""
+            console.print(f"Nothing new: {skipped - later} file(s) already loaded{not_ready}; the warehouse is unchanged.")
         else:
             console.print("Nothing to load; the warehouse is unchanged.")
         return
