@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.i18n import t
+from dashboard.safe_text import markdown_text
 from etl import journal
 
 COLUMNS = {
@@ -43,7 +44,7 @@ def recent_operations(db: Path, lang: str) -> None:
     try:
         frames = operations_frames(db)
     except (sqlite3.Error, OSError) as exc:  # the journal is optional: say why it is not shown
-        st.warning(t("ops_unreadable", lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+        st.warning(t("ops_unreadable", lang, error=markdown_text(str(exc).splitlines()[0]) if str(exc) else type(exc).__name__))
         return
     tabs = st.tabs([t("ops_fetches", lang), t("ops_deliveries", lang), t("ops_alerts", lang)])
     for tab, (table, frame) in zip(tabs, frames.items(), strict=True):
