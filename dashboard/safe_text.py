@@ -15,6 +15,8 @@ from typing import Any
 _PLOTLY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # CommonMark lets every ASCII punctuation character be backslash-escaped; these are the ones that
 # start markup in Streamlit's markdown (emphasis, links, HTML, headings, lists, tables, directives).
+ZWSP = "\u200b"
+_AUTOLINK = {"://": ":" + ZWSP + "//", "www": "www" + ZWSP, "WWW": "WWW" + ZWSP, "@": "@" + ZWSP}
 _MARKDOWN = set("\\`*_{}[]()<>#+-.!|~:$=^\"'&")
 
 
@@ -25,8 +27,14 @@ def plotly_text(value: Any) -> str:
 
 
 def markdown_text(value: Any) -> str:
-    """`value` as Streamlit markdown that displays exactly as written (no emphasis, links, HTML)."""
+    """`value` as Streamlit markdown that displays exactly as written (no emphasis, links, HTML).
+
+    Backslashes do not stop GFM's autolinks (a bare https://…, www.… or name@host becomes a link),
+    so a zero-width space goes inside `://` and after `www` and `@`, where it breaks the pattern unseen.
+    """
     text = "" if value is None else str(value)
+    for mark, broken in _AUTOLINK.items():
+        text = text.replace(mark, broken)
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in text).replace("\n", " ")
 
 

@@ -42,6 +42,13 @@ def test_markdown_text_escapes_markdown_html_and_directives(raw: str, markdown: 
     assert markdown_text(raw) == markdown
 
 
+def test_markdown_text_breaks_autolinks() -> None:
+    """Found by the browser test: Streamlit turned the bare URL inside an escaped <a> into a link."""
+    assert markdown_text("x https://evil.example/x y") == "x https\\:\u200b//evil\\.example/x y"
+    assert markdown_text("www.evil.example") == "www\u200b\\.evil\\.example"
+    assert markdown_text("a@evil.example") == "a@\u200bevil\\.example"
+
+
 def test_wrapping_never_splits_an_entity() -> None:
     wrapped = plotly_lines("a" * 38 + "<b>x", width=40)
     assert wrapped == "a" * 38 + "&lt;b<br>&gt;x"
