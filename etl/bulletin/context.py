@@ -17,6 +17,7 @@ from datetime import date
 
 from etl.bulletin.periods import Mention, resolve
 from etl.bulletin.segment import Segments
+from etl.lexicon import LEXICON
 
 Period = tuple[date | None, date | None]
 
@@ -87,7 +88,7 @@ class PeriodContext:
                 return base, m.label
             end = base[1] if base else None
             return ((m.dates[0] if m.dates else None), end), m.label
-        if m.rel is not None and m.label in ("今年", "本年", "去年", "上年", "前年"):
+        if m.rel is not None and m.label in LEXICON.relative_years:
             event = self._event(qstart, art, m.rel)
             if event is not None:
                 return (event[0], event[1]), m.label

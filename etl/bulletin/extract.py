@@ -20,7 +20,10 @@ from etl.bulletin.numbers import BARE, TRUNCATED, Quantity, find_quantities, pro
 from etl.bulletin.periods import Mention, find_mentions
 from etl.bulletin.record import Record
 from etl.bulletin.rules import (
+    CUE_RE,
     INDEX_CUE,
+    POINTS,
+    RATES,
     STOCK,
     STREAK_YEARS,
     Reading,
@@ -29,10 +32,11 @@ from etl.bulletin.rules import (
     read_quantity,
 )
 from etl.bulletin.segment import Segments, segment
+from etl.lexicon import LEXICON, alt
 
-_LIST_SEP = ("、", "和", "及", "与", "、和", "以及")
+_LIST_SEP = LEXICON.words["joiners"]
 _LEAD = re.compile(r"^(?:其中|同时|此外|另外|而|但|并|且|和|及|与|、|\(|从[^,，]{0,8}看|[\"“”'])+")
-_TRAIL = re.compile(r"(?:为|达|达到|是|共|约|近|超过|超|逾|突破|接近|将达|有望接近|有望|实现了?|高达|累计|\(|\")+$")
+_TRAIL = re.compile(r"(?:为|是|共|" + alt(LEXICON.words["bounded"]) + "|" + alt(LEXICON.forecast_clause) + r"|实现了?|累计|\(|\")+$")
 _COMPARE = re.compile(r"[比较与同]$")
 SUBJECT_WINDOW = 1500
 
@@ -130,7 +134,7 @@ class Extraction:
                     continue
                 if _after_streak(s[cs : q.start]):
                     continue
-                reading = read_quantity(q, s[cs : q.start] if q.base in ("%", "个百分点") else pre)
+                reading = read_quantity(q, s[cs : q.start] if q.base in RATES | POINTS else pre)
                 if reading is None:
                     continue
             unit = q.unit if q.kind != "truncated" else self._complete_unit(records, q)
@@ -162,7 +166,7 @@ class Extraction:
     def _finish(self, r: Record, ctx: PeriodContext) -> None:
         clause_text = self.s[self.seg.clause(r.qstart)[0] : r.qstart]
         bound = (r.change_pct is not None or r.reading.kind == "streak" or bool(STOCK.search(r.indicator))
-                 or bool(re.search(r"同比|比上年|比去年|较上年|环比", clause_text)))
+                 or bool(CUE_RE.search(clause_text)))
         period, label = ctx.period_for(r.qstart, bound)
         if period is not None:
             if r.reading.kind == "streak":

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.lexicon import LEXICON, alt
+
 _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 
@@ -43,19 +45,13 @@ def cn_decimal(text: str) -> str | None:
     return f"{n}.{digits}" if len(digits) == len(frac) else None
 
 
-MAGNITUDE = r"(?:万亿|千亿|百亿|亿|千万|百万|十万|万)"
-# Units, longest spelling first. People/households need a magnitude (see _NEEDS_MAGNITUDE):
-# national statistics count people in 万人; a bare "46人" is narrative.
-_UNITS = [
-    "元/吨", "元/克", "元/千克", "元/公斤", "元/人", "元/平方米", "元/千瓦时", "元/桶",
-    "美元/吨", "美元/盎司", "美元/桶", "千瓦时/吨", "吨标准煤",
-    "个百分点", "百分点", "千瓦时", "平方公里", "平方米", "立方米", "个月",
-    "%", "‰", "吨", "千克", "公斤", "元", "美元", "港元", "欧元", "倍",
-    "家", "个", "项", "处", "种", "件", "台", "套", "座", "辆", "艘", "架", "所", "批",
-    "人次", "人", "户", "名", "千瓦", "公里", "公顷", "亩",
-]
-_NEEDS_MAGNITUDE = frozenset({"人次", "人", "户", "名"})
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+MAGNITUDE = r"(?:" + alt(LEXICON.magnitudes) + r")"
+# Units from the lexicon, longest spelling first. People/households need a magnitude (class
+# "people"): national statistics count people in 万人; a bare "46人" is narrative.
+_NEEDS_MAGNITUDE = LEXICON.people_units()
+SCANNED_UNITS = tuple(LEXICON.scanned_units())
+_UNIT_ALT = alt(SCANNED_UNITS)
+_RANK_UNITS = alt(LEXICON.words["rank_units"])
 
 # (?<![...]) keeps digits of codes, model names and decimals out: "CN41-0063", "Au9999", "5G".
 NUMBER = r"(?<![\dA-Za-z.'_/\-])(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\dA-Za-z'])"
@@ -63,7 +59,7 @@ QUANTITY = re.compile(
     NUMBER + r"(?P<approx>余|多)?(?P<unit>(?P<mag>" + MAGNITUDE + r")?(?P<base>" + _UNIT_ALT + r"))"
 )
 PERCENT_CN = re.compile(r"百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")
-RANK = re.compile(r"第(?P<cn>\d+|[一二三四五六七八九十百]+)(?P<unit>位|名)")
+RANK = re.compile(r"第(?P<cn>\d+|[一二三四五六七八九十百]+)(?P<unit>" + _RANK_UNITS + ")")
 BARE = re.compile(NUMBER)
 # A magnitude with its unit cut off by a column break ("增加6.35万" + next paragraph).
 TRUNCATED = re.compile(NUMBER + r"(?P<mag>" + MAGNITUDE + r")")

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from etl.lexicon import LEXICON, alt
 from etl.periods import PeriodError, month_end, parse_period
 
 _Q = r"[一二三四1-4]"
 _M = r"(?:1[0-2]|0?[1-9])"  # Arabic only: "九月十二" is a lunar date in a masthead
-_YEAR = r"(?:(?P<year>\d{4})年|(?P<rel>今年|本年|去年|上年|前年))"
+_YEAR = r"(?:(?P<year>\d{4})年|(?P<rel>" + alt(LEXICON.relative_years) + "))"
 _BODY = (
     r"(?:前" + _Q + r"(?:个)?季度|第?" + _Q + r"季度|[上下]半年|全年|年度"
     r"|前(?:" + _M + r"|十[一二]?|[一二两三四五六七八九])个?月|" + _M + r"月?[-—~至到]" + _M + r"月(?:份)?|" + _M + r"月(?:份)?(?![\d日号]))"
@@ -26,14 +27,27 @@ PERIOD = re.compile(
     r"(?P<asof>截至|截止到|截止)?"
     r"(?:" + _YEAR + r"(?:" + _BODY + r")?|" + _BODY + r")" + _END
 )
-FYP = re.compile(r"[\"“]?十(?P<n>[一二三四五六七])五[\"”]?(?:以来|期间)")
-NOW = re.compile(r"目前|当前|现阶段|截至目前")
-REPORT = re.compile(r"报告期(?:内)?")
+FYP = re.compile(r"[\"“]?(?P<n>" + alt(LEXICON.five_year_plans) + r")[\"”]?(?:以来|期间)")
+NOW = re.compile(alt(LEXICON.periods["now"]))
+REPORT = re.compile(alt(LEXICON.periods["report"]))
 # An event's days, "11月5日至10日", "10月28日至30日": facts about the event take its dates.
 EVENT = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日?[-—~至到](?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
 # "以2015年为100": an index base year, not a period.
-BASE = re.compile(r"以\d{4}年为100|\d{4}年?=100")
-_FYP_START = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026, "六": 2031, "七": 2036}
+_BASE_YEAR = [re.compile(p) for p in LEXICON.index_base_year]
+BASE = re.compile("|".join([p.replace("(?P<y>", "(?:") for p in LEXICON.index_base_year]
+                           + [re.escape(p) for p in LEXICON.index_base_prev]))
+
+
+def index_base(text: str) -> str | None:
+    """'以2005年为100' / '2005=100' -> '2005=100'; '上年=100', '上年同期=100' -> 'prev_year=100'."""
+    m = BASE.search(text)
+    if m is None:
+        return None
+    for pattern in _BASE_YEAR:
+        y = pattern.fullmatch(m.group())
+        if y:
+            return f"{y.group('y')}=100"
+    return "prev_year=100"
 
 
 @dataclass(frozen=True)
@@ -58,13 +72,13 @@ def find_mentions(s: str, doc_year: int | None) -> list[Mention]:
         body = m.group()
         if body in ("年度",) or not re.search(r"[年月季度半]", body):
             continue
-        rel = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2}.get(m.group("rel") or "")
+        rel = LEXICON.relative_years.get(m.group("rel") or "")
         year = int(m.group("year")) if m.group("year") else None
         if year is not None and not 1949 <= year <= 2100:
             continue
         out.append(Mention(m.start(), m.end(), body, "period", year, rel, bool(m.group("point")), bool(m.group("asof"))))
     for m in FYP.finditer(s):
-        start = _FYP_START[m.group("n")]
+        start = LEXICON.five_year_plans[m.group("n")]
         out.append(Mention(m.start(), m.end(), m.group(), "fyp", dates=(date(start, 1, 1), None)))
     for m in NOW.finditer(s):
         out.append(Mention(m.start(), m.end(), m.group(), "now"))

@@ -8,8 +8,9 @@ from datetime import date
 
 from etl.bulletin.periods import EVENT
 from etl.bulletin.record import Record
-from etl.bulletin.rules import _DEC, _INC, ATTACH, RATE_VERB, Reading
+from etl.bulletin.rules import _DEC, _INC, ATTACH, RATE_VERB, RATES, Reading
 from etl.bulletin.segment import Segments
+from etl.lexicon import LEXICON, alt
 
 # A count, share or rank with no period and no change is a statistic only among other statistics:
 # "新增矿产地150处" in a report, not "累计入户480人次…党员参与率达100%" in a village story.
@@ -52,7 +53,7 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
         here = seg.sentence(r.qstart)
         if here != sentence:
             open_levels, sentence = [], here
-        if r.reading.kind in _LEVEL_KINDS and r.list_head is None and r.base not in ("%", "‰"):
+        if r.reading.kind in _LEVEL_KINDS and r.list_head is None and r.base not in RATES:
             open_levels.append(i)
             continue
         if r.reading.kind in _LEVEL_KINDS and r.list_head is not None:
@@ -84,7 +85,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-_NOT_NAME = re.compile(r"同比|环比|比上年|比去年|比上月|较上年|实际|分别|累计|实现|" + _INC + "|" + _DEC)
+_NOT_NAME = re.compile(alt(LEXICON.cues) + r"|实际|分别|累计|实现|" + _INC + "|" + _DEC)
 
 
 def similar(a: str, b: str) -> bool:
@@ -143,8 +144,7 @@ def _restates_change(r: Record, changes: list[tuple[int, float | None]]) -> bool
     return False
 
 
-_COUNTS = frozenset(("家", "个", "项", "处", "种", "件", "台", "套", "座", "辆", "艘", "架", "所", "批", "人次",
-                     "人", "户", "名", "个月", "年", "平方米", "平方公里", "公顷", "亩", "公里", "位"))
+_COUNTS = LEXICON.classes["counts"]
 
 
 def _strong(r: Record) -> bool:
@@ -180,8 +180,9 @@ def drop_narrative(records: list[Record], seg: Segments) -> list[Record]:
 
 
 # Future tense in Chinese statistical prose: what a forecast or a target sounds like.
-_FORECAST_IN_SENTENCE = re.compile(r"预计|预期|预测")
-_FORECAST_IN_CLAUSE = re.compile(r"将(?:达|突破|超|增长|实现|接近|保持|提升|提高|下降)|有望|力争|目标|计划")
+_FORECAST_IN_SENTENCE = re.compile(alt(LEXICON.forecast_sentence))
+_FORECAST_IN_CLAUSE = re.compile(alt(LEXICON.forecast_clause))
+FORECAST_MARK = LEXICON.forecast_mark
 
 
 def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date | None) -> None:
@@ -192,7 +193,7 @@ def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date
     published: PDF column breaks can run a forecast sentence into the next paragraph's actuals.
     """
     for r in records:
-        if "预计" in r.indicator:
+        if FORECAST_MARK in r.indicator:
             continue
         clause_start, _ = seg.clause(r.qstart)
         sentence_start, _ = seg.sentence(r.qstart)
@@ -200,4 +201,4 @@ def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date
         if _FORECAST_IN_CLAUSE.search(s[clause_start : r.qstart]) or (
             not ended and _FORECAST_IN_SENTENCE.search(s[sentence_start : r.qstart])
         ):
-            r.indicator = f"{r.indicator}(预计)"
+            r.indicator = r.indicator + FORECAST_MARK
