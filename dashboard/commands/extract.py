@@ -20,7 +20,7 @@ from etl.catalog import load_catalog
 from etl.sources.base import SourceError
 
 FIELDS = ("doc", "quote", "subject", "indicator", "series_id", "period_label", "period_start", "period_end",
-          "value", "unit", "value_canonical", "unit_canonical", "change_pct", "change_kind")
+          "value", "unit", "value_canonical", "unit_canonical", "change_pct", "change_kind", "index_base")
 
 
 def extract_files(paths: list[Path], published, catalog) -> tuple[list[dict[str, Any]], list[str]]:

@@ -60,6 +60,7 @@ def to_raw(doc: Document, r: Record) -> RawObservation:
         change_kind=r.change_kind,
         quote=clean.span(r.start, r.end),
         row=clean.line_of(r.qstart),
+        index_base=r.index_base,
     )
 
 
@@ -88,5 +89,6 @@ def to_dict(doc: Document, r: Record, catalog: Catalog | None) -> dict[str, Any]
         "unit_canonical": unit_canonical,
         "change_pct": raw.change_pct,
         "change_kind": raw.change_kind,
+        "index_base": raw.index_base,
         "line": raw.row,
     }

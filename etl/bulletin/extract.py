@@ -17,7 +17,7 @@ from etl.bulletin import post
 from etl.bulletin.context import PeriodContext
 from etl.bulletin.normalize import Clean, clean_text
 from etl.bulletin.numbers import BARE, TRUNCATED, Quantity, find_quantities, protect_thousands
-from etl.bulletin.periods import Mention, find_mentions
+from etl.bulletin.periods import Mention, find_mentions, index_base
 from etl.bulletin.record import Record
 from etl.bulletin.rules import (
     CUE_RE,
@@ -175,6 +175,14 @@ class Extraction:
                 period = (period[1], period[1])
         r.period, r.period_label = period, label
         r.subject = self._subject(r)
+        if r.unit == "":
+            r.index_base = self._index_base(r.qstart)
+
+    def _index_base(self, qstart: int) -> str | None:
+        """'以2005年为100', '上年同期=100': the stated base of the index values in its sentence, else paragraph."""
+        ss, se = self.seg.sentence(qstart)
+        ps = self.seg.paragraph_start(qstart)
+        return index_base(self.s[ss : min(se, len(self.s))]) or index_base(self.s[ps:ss])
 
     def _subject(self, r: Record) -> str:
         if self.subject_re is None:
