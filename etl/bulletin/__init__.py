@@ -41,7 +41,7 @@ def extract_document(name: str, text: str, published: date | None, catalog: Cata
     """Statistics of one document's text; `published` (else a masthead date) dates 今年/去年."""
     published = published or masthead_date(text)
     subjects = sorted({s.subject for s in catalog.series.values()}) if catalog else []
-    extraction, records = extract_records(text, published.year if published else None, subjects)
+    extraction, records = extract_records(text, published.year if published else None, subjects, published)
     post.mark_forecasts(records, extraction.s, extraction.seg, published)
     return Document(name, _title(text), published, extraction, records)
 

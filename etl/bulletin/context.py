@@ -5,7 +5,8 @@ paragraph. Statements that are tied to a period by their wording — a year-on-y
 balance (余额), a streak ("连续31个月") — also look back through earlier paragraphs of the same
 article ("国家统计局发布的前三季度数据…\\n\\n新能源汽车产量同比增长29.7%"); other statements (a
 weld strength "提升30%") do not borrow a date from a distant narrative ("2024年，…联合研发…").
-"目前" dates nothing; "报告期内" means the period of the report named before; an event's days
+"目前" is the publication date, "今年以来" Jan 1 to the last month ended; "上年同期" the governing
+period a year earlier; "报告期内" means the period of the report named before; an event's days
 ("11月5日至10日") date facts about the event (今年 / 去年 shift them by a year).
 """
 
@@ -79,8 +80,12 @@ class PeriodContext:
 
     def _resolve(self, k: int, art: int, qstart: int) -> tuple[Period | None, str]:
         m = self.mentions[k]
-        if m.kind == "now":
-            return None, m.label
+        if m.kind in ("now", "ytd", "span"):  # dated when found (publication date, named spans)
+            return m.dates, m.label
+        if m.kind == "same_prev":  # "上年同期为…": the governing period, a year earlier
+            prev = self._last(art, m.start, qstart)
+            base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
+            return _shift(base, m.rel or -1), m.label
         if m.kind in ("report", "fyp"):
             prev = self._last(art, m.start, qstart)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
@@ -111,3 +116,17 @@ class PeriodContext:
         if shift:
             start, end = start.replace(year=start.year + shift), end.replace(year=end.year + shift)
         return start, end, event.label
+
+
+def _shift(period: Period | None, years: int) -> Period | None:
+    """The same period `years` away (Feb 29 becomes Feb 28)."""
+    if period is None:
+        return None
+    return tuple(None if d is None else _year_shift(d, years) for d in period)  # type: ignore[return-value]
+
+
+def _year_shift(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)

@@ -17,7 +17,7 @@ from etl.bulletin import post
 from etl.bulletin.context import PeriodContext
 from etl.bulletin.normalize import Clean, clean_text
 from etl.bulletin.numbers import BARE, TRUNCATED, Quantity, find_quantities, protect_thousands
-from etl.bulletin.periods import Mention, find_mentions, index_base
+from etl.bulletin.periods import NOW, Mention, find_mentions, index_base
 from etl.bulletin.record import Record
 from etl.bulletin.rules import (
     CUE_RE,
@@ -35,6 +35,8 @@ from etl.bulletin.segment import Segments, segment
 from etl.lexicon import LEXICON, alt
 
 _LIST_SEP = LEXICON.words["joiners"]
+NOW_WORDS = frozenset(LEXICON.periods["now"])
+COUNTS = LEXICON.classes["counts"]
 _LEAD = re.compile(r"^(?:其中|同时|此外|另外|而|但|并|且|和|及|与|、|\(|从[^,，]{0,8}看|[\"“”'])+")
 _TRAIL = re.compile(r"(?:为|是|共|" + alt(LEXICON.words["bounded"]) + "|" + alt(LEXICON.forecast_clause) + r"|实现了?|累计|\(|\")+$")
 _COMPARE = re.compile(r"[比较与同]$")
@@ -44,17 +46,17 @@ SUBJECT_WINDOW = 1500
 class Extraction:
     """The state of one text's extraction; `run` returns the records."""
 
-    def __init__(self, raw: str, doc_year: int | None, subjects: Iterable[str] = ()):
+    def __init__(self, raw: str, doc_year: int | None, subjects: Iterable[str] = (), published: date | None = None):
         self.clean: Clean = clean_text(raw)
         self.s = protect_thousands(self.clean.s)
         self.seg: Segments = segment(self.s, self.clean.para_starts)
         self.doc_year = doc_year
-        self.mentions = [m for m in find_mentions(self.s, doc_year) if self._is_period_mention(m)]
+        self.mentions = [m for m in find_mentions(self.s, doc_year, published) if self._is_period_mention(m)]
         self.subject_re = _subject_pattern(subjects)
 
     def _is_period_mention(self, m: Mention) -> bool:
-        if self.seg.is_blocked(m.start):
-            return False
+        if self.seg.is_blocked(m.start) and m.kind != "span":
+            return False  # a quoted plan name ("“十三五”期间") still names its years
         # "比上年增长", "比去年同期": a comparison base, not the statistic's period.
         if m.rel is not None and (_COMPARE.search(self.s[max(0, m.start - 1) : m.start])
                                   or self.s.startswith("同期", m.end)):
@@ -132,7 +134,7 @@ class Extraction:
                 nxt = next((p.start for p in qs[i + 1 : i + 8] if p.base == q.base), None)
                 if is_attribute(q, pre, post_text) or (q.base and is_denominator(s, q, s[cs : q.start], nxt)):
                     continue
-                if _after_streak(s[cs : q.start]):
+                if _after_streak(s[cs : q.start]) or THRESHOLD.search(pre):
                     continue
                 reading = read_quantity(q, s[cs : q.start] if q.base in RATES | POINTS else pre)
                 if reading is None:
@@ -173,10 +175,17 @@ class Extraction:
                 period = (None, period[1])
             elif STOCK.search(r.indicator) and period[1] is not None:
                 period = (period[1], period[1])
+        if label in NOW_WORDS and not self._dated_now(r):
+            period = None
         r.period, r.period_label = period, label
         r.subject = self._subject(r)
         if r.unit == "":
             r.index_base = self._index_base(r.qstart)
+
+    def _dated_now(self, r: Record) -> bool:
+        """'目前，运行产能4380万吨': 目前 dates an amount in its own sentence, not a tally ('目前已有7项专利')."""
+        ss, _ = self.seg.sentence(r.qstart)
+        return r.base not in COUNTS and NOW.search(self.s, ss, r.qstart) is not None
 
     def _index_base(self, qstart: int) -> str | None:
         """'以2005年为100', '上年同期=100': the stated base of the index values in its sentence, else paragraph."""
@@ -193,6 +202,9 @@ class Extraction:
         for m in self.subject_re.finditer(self.s, art, r.qstart):
             found = m.group()
         return found
+
+
+THRESHOLD = re.compile(r"(?:" + alt(LEXICON.words["threshold"]) + r")$")
 
 
 def _after_streak(clause_pre: str) -> bool:
@@ -214,8 +226,9 @@ def _subject_pattern(subjects: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(alt)
 
 
-def extract_records(raw: str, doc_year: int | None, subjects: Iterable[str] = ()) -> tuple[Extraction, list[Record]]:
-    ex = Extraction(raw, doc_year, subjects)
+def extract_records(raw: str, doc_year: int | None, subjects: Iterable[str] = (),
+                    published: date | None = None) -> tuple[Extraction, list[Record]]:
+    ex = Extraction(raw, doc_year, subjects, published)
     return ex, ex.run()
 
 

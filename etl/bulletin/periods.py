@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from etl.bulletin.numbers import cn_int
 from etl.lexicon import LEXICON, alt
 from etl.periods import PeriodError, month_end, parse_period
 
@@ -27,8 +28,19 @@ PERIOD = re.compile(
     r"(?P<asof>截至|截止到|截止)?"
     r"(?:" + _YEAR + r"(?:" + _BODY + r")?|" + _BODY + r")" + _END
 )
-FYP = re.compile(r"[\"“]?(?P<n>" + alt(LEXICON.five_year_plans) + r")[\"”]?(?:以来|期间)")
+FYP = re.compile(r"[\"“]?(?P<n>" + alt(LEXICON.five_year_plans) + r")[\"”]?(?P<how>以来|期间|时期)")
 NOW = re.compile(alt(LEXICON.periods["now"]))
+P = LEXICON.periods
+# "年初以来", "今年以来": Jan 1 to the last month ended before publication.
+YTD = re.compile(alt(P["year_to_date"]))
+# "上年末", "去年年底", "年初" (a balance's base): Dec 31 of the year before; not after 比/较 (a cue).
+PREV_YEAR_END = re.compile(r"(?<![比较与])(?:" + alt(P["prev_year_end"]) + r")(?!以来|至|到|[\d一二三四五六七八九十])")
+# "上年同期为下降2.1%": the governing period a year earlier; "比上年同期" is a comparison cue.
+SAME_PREV = re.compile(r"(?<![比较与同])(?P<rel>" + alt(k for k, v in LEXICON.relative_years.items() if v < 0) + r")同期")
+# "2016—2020年", "2016-2020年": a span of whole years.
+YEAR_SPAN = re.compile(r"(?P<a>(?:19|20)\d{2})年?[-—–~至到](?P<b>(?:19|20)\d{2})年")
+# "近五年", "过去5年": the N full years before the publication year.
+RECENT = re.compile(r"(?:" + alt(P["recent_years"]) + r")(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})(?:个)?年")
 REPORT = re.compile(alt(LEXICON.periods["report"]))
 # An event's days, "11月5日至10日", "10月28日至30日": facts about the event take its dates.
 EVENT = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日?[-—~至到](?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
@@ -55,7 +67,7 @@ class Mention:
     start: int
     end: int
     label: str  # as written in compact text
-    kind: str  # period, now, report, fyp, event
+    kind: str  # period, now, ytd, span, same_prev, report, fyp, event
     year: int | None = None  # explicit 4-digit year
     rel: int | None = None  # 今年 0, 去年 -1 …
     point: bool = False
@@ -63,7 +75,7 @@ class Mention:
     dates: tuple[date | None, date | None] | None = None  # for event / fyp start
 
 
-def find_mentions(s: str, doc_year: int | None) -> list[Mention]:
+def find_mentions(s: str, doc_year: int | None, published: date | None = None) -> list[Mention]:
     out: list[Mention] = []
     blocked = [m.span() for m in BASE.finditer(s)]
     for m in PERIOD.finditer(s):
@@ -79,9 +91,11 @@ def find_mentions(s: str, doc_year: int | None) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), body, "period", year, rel, bool(m.group("point")), bool(m.group("asof"))))
     for m in FYP.finditer(s):
         start = LEXICON.five_year_plans[m.group("n")]
-        out.append(Mention(m.start(), m.end(), m.group(), "fyp", dates=(date(start, 1, 1), None)))
-    for m in NOW.finditer(s):
-        out.append(Mention(m.start(), m.end(), m.group(), "now"))
+        if m.group("how") == "以来":
+            out.append(Mention(m.start(), m.end(), m.group(), "fyp", dates=(date(start, 1, 1), None)))
+        else:  # "十三五期间": the plan's five years
+            out.append(Mention(m.start(), m.end(), m.group(), "span", dates=(date(start, 1, 1), date(start + 4, 12, 31))))
+    out += _relative_mentions(s, doc_year, published)
     for m in REPORT.finditer(s):
         out.append(Mention(m.start(), m.end(), m.group(), "report"))
     for m in EVENT.finditer(s):
@@ -90,6 +104,36 @@ def find_mentions(s: str, doc_year: int | None) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), m.group(), "event", dates=dates))
     out.sort(key=lambda x: x.start)
     return _drop_nested(out)
+
+
+def _relative_mentions(s: str, doc_year: int | None, published: date | None) -> list[Mention]:
+    """Mentions dated from the publication date: 目前, 今年以来, 上年末, 近五年; spans of years; 上年同期."""
+    out: list[Mention] = []
+    pub = published
+    for m in NOW.finditer(s):
+        out.append(Mention(m.start(), m.end(), m.group(), "now", dates=(pub, pub) if pub else None))
+    for m in YTD.finditer(s):
+        dates = None
+        if pub is not None:
+            last = date(pub.year, pub.month, 1) - timedelta(days=1)  # the last month ended before publication
+            dates = (date(pub.year, 1, 1), last) if last.year == pub.year else None
+        out.append(Mention(m.start(), m.end(), m.group(), "ytd", dates=dates))
+    for m in PREV_YEAR_END.finditer(s):
+        if doc_year is not None:
+            end = date(doc_year - 1, 12, 31)
+            out.append(Mention(m.start(), m.end(), m.group(), "span", dates=(end, end)))
+    for m in YEAR_SPAN.finditer(s):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a < b:
+            out.append(Mention(m.start(), m.end(), m.group(), "span", dates=(date(a, 1, 1), date(b, 12, 31))))
+    for m in RECENT.finditer(s):
+        n = cn_int(m.group("n"))
+        if doc_year is not None and n:
+            out.append(Mention(m.start(), m.end(), m.group(), "span",
+                               dates=(date(doc_year - n, 1, 1), date(doc_year - 1, 12, 31))))
+    for m in SAME_PREV.finditer(s):
+        out.append(Mention(m.start(), m.end(), m.group(), "same_prev", rel=LEXICON.relative_years[m.group("rel")]))
+    return out
 
 
 def _drop_nested(mentions: list[Mention]) -> list[Mention]:

@@ -125,6 +125,9 @@ def drop_duplicates(records: list[Record]) -> list[Record]:
 
 
 def _same_fact(a: Record, b: Record) -> bool:
+    ka, kb = a.reading.change_kind, b.reading.change_kind
+    if ka and kb and ka != kb:
+        return False  # "同比上涨0.2%，环比上涨0.2%": two rates that happen to agree
     if a.period_end and b.period_end and a.period_end != b.period_end:
         return False
     if a.change_pct is not None and b.change_pct is not None and a.change_pct != b.change_pct:
@@ -152,8 +155,10 @@ def _strong(r: Record) -> bool:
     if r.change_pct is not None or r.reading.kind in ("rate", "pp", "delta", "multiple"):
         return True
     dated = r.period is not None or r.period_label != ""  # "上半年" in an undated text is still a period
-    if not dated or r.reading.kind in ("rank", "streak", "ratio"):
+    if not dated or r.reading.kind == "streak":
         return False
+    if r.reading.kind in ("rank", "ratio"):
+        return True  # "2024年…居全球第12位", "10月份…为49.0%": a dated rank or share stands alone
     if EVENT.fullmatch(r.period_label):
         return True  # a fact dated by its event's days ("第八届进博会…11月5日至10日")
     # Counts in 万/亿 ("30.3万家", "104.5万件") are national statistics, not a story's "46人".
