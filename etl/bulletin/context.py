@@ -78,6 +78,20 @@ class PeriodContext:
         event = self._event(qstart, art, 0)
         return (event[0], event[1]) if event else None, (event[2] if event else "")
 
+    def listed_periods(self, qstart: int, n: int, joiners: tuple[str, ...]) -> list[tuple[Period | None, str]] | None:
+        """'一季度、二季度、三季度…分别增长5.4%、5.2%和4.8%': n periods listed before n values, in order."""
+        ss, _ = self.seg.sentence(qstart)
+        art = self.seg.article_start(qstart)
+        hi = bisect.bisect_left(self.starts, qstart)
+        ks = [k for k in range(hi) if self.starts[k] >= ss]
+        if len(ks) < n:
+            return None
+        ks = ks[:n] if len(ks) == n else ks[-n:]
+        for a, b in zip(ks, ks[1:], strict=False):
+            if self.s[self.mentions[a].end : self.mentions[b].start] not in joiners:
+                return None
+        return [self._resolve(k, art, qstart) for k in ks]
+
     def _resolve(self, k: int, art: int, qstart: int) -> tuple[Period | None, str]:
         m = self.mentions[k]
         if m.kind in ("now", "ytd", "span"):  # dated when found (publication date, named spans)

@@ -68,10 +68,13 @@ class Extraction:
         records = self._read(quantities)
         post.join_lists(records, self.s)
         post.attach_changes(records, self.s, self.seg)
+        lists = [[records[i] for i in members] for members in post.list_groups(records).values()]
         records = [r for r in records if r.reading.kind != "attached"]
         ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year)
         for r in records:
             self._finish(r, ctx)
+        for members in lists:
+            self._list_periods([r for r in members if r.reading.kind != "attached"], ctx)
         records = post.drop_duplicates(records)
         return post.drop_narrative(records, self.seg)
 
@@ -192,6 +195,16 @@ class Extraction:
         ss, se = self.seg.sentence(qstart)
         ps = self.seg.paragraph_start(qstart)
         return index_base(self.s[ss : min(se, len(self.s))]) or index_base(self.s[ps:ss])
+
+    def _list_periods(self, members: list[Record], ctx: PeriodContext) -> None:
+        """A list of values after a list of as many periods: each value takes its own period."""
+        if len(members) < 2:
+            return
+        periods = ctx.listed_periods(members[0].qstart, len(members), _LIST_SEP)
+        if periods is None or any(p is None for p, _ in periods):
+            return
+        for r, (period, label) in zip(members, periods, strict=True):
+            r.period, r.period_label = period, label
 
     def _subject(self, r: Record) -> str:
         if self.subject_re is None:

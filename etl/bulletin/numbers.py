@@ -54,13 +54,18 @@ _UNIT_ALT = alt(SCANNED_UNITS)
 _RANK_UNITS = alt(LEXICON.words["rank_units"])
 
 # (?<![...]) keeps digits of codes, model names and decimals out: "CN41-0063", "Au9999", "5G".
-NUMBER = r"(?<![\dA-Za-z.'_/\-])(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\dA-Za-z'])"
+# A minus right after a word is a sign ("利润总额-35.6亿元"), not after a unit or a digit (a range).
+_SIGN = r"(?<=[\u4e00-\u9fff:])(?<![万亿千百十吨元克米位个家项年月日至到])(?P<neg>-)"
+NUMBER = r"(?:" + _SIGN + r"|(?<![\dA-Za-z.'_/\-])|(?<=[^\dA-Za-z]-))(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\dA-Za-z'])"
 QUANTITY = re.compile(
     NUMBER + r"(?P<approx>余|多)?(?P<unit>(?P<mag>" + MAGNITUDE + r")?(?P<base>" + _UNIT_ALT + r"))"
 )
 PERCENT_CN = re.compile(r"百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")
 RANK = re.compile(r"第(?P<cn>\d+|[一二三四五六七八九十百]+)(?P<unit>" + _RANK_UNITS + ")")
 BARE = re.compile(NUMBER)
+# "52万-57万吨", "80至100万吨": the lower bound takes the upper bound's unit (GOLD.md: two rows).
+RANGE_LOW = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?P<lomag>" + MAGNITUDE + r")?(?:[-—–~]|至|到)"
+                       r"(?=\d+(?:\.\d+)?(?P<mag>" + MAGNITUDE + r")?(?P<base>" + _UNIT_ALT + r"))")
 # A magnitude with its unit cut off by a column break ("增加6.35万" + next paragraph).
 TRUNCATED = re.compile(NUMBER + r"(?P<mag>" + MAGNITUDE + r")")
 # Thousands separators: "64,161吨", "78,285" (full-width commas are half-width by now).
@@ -88,8 +93,14 @@ def find_quantities(s: str) -> list[Quantity]:
     for m in QUANTITY.finditer(s):
         if m.group("base") in _NEEDS_MAGNITUDE and not m.group("mag"):
             continue
-        value = m.group("num").replace("'", "")
+        value = (m.group("neg") or "") + m.group("num").replace("'", "")
         out.append(Quantity(m.start(), m.end(), value, m.group("unit"), m.group("base"), bool(m.group("approx"))))
+    taken = {q.start for q in out}
+    for m in RANGE_LOW.finditer(s):
+        if m.start() not in taken and m.group("base") not in _NEEDS_MAGNITUDE:
+            unit = (m.group("lomag") or m.group("mag") or "") + m.group("base")
+            out.append(Quantity(m.start(), m.end("num") + len(m.group("lomag") or ""), m.group("num"), unit,
+                                m.group("base"), kind="range_low"))
     for m in PERCENT_CN.finditer(s):
         value = cn_decimal(m.group("cn"))
         if value is not None:

@@ -20,6 +20,11 @@ DUPLICATE_WINDOW = 3000
 _LEVEL_KINDS = ("level",)
 
 
+def list_groups(records: list[Record]) -> dict[int, list[int]]:
+    """Values of one list ("A、B和C"): head index -> member indices."""
+    return _groups(records)
+
+
 def _groups(records: list[Record]) -> dict[int, list[int]]:
     groups: dict[int, list[int]] = {}
     for i, r in enumerate(records):
@@ -48,16 +53,26 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
     """'余额270.39万亿元，同比增长6.6%': a change right after a level, in the same sentence, is the level's."""
     groups = _groups(records)
     open_levels: list[int] = []
+    open_ratio: int | None = None  # "占比为16.3%，比上年提高0.6个百分点": the pp change is the share's
     sentence = None
     for i, r in enumerate(records):
         here = seg.sentence(r.qstart)
         if here != sentence:
-            open_levels, sentence = [], here
+            open_levels, sentence, open_ratio = [], here, None
         if r.reading.kind in _LEVEL_KINDS and r.list_head is None and r.base not in RATES:
             open_levels.append(i)
             continue
         if r.reading.kind in _LEVEL_KINDS and r.list_head is not None:
             open_levels.append(i)
+            continue
+        if r.reading.kind == "ratio" and r.list_head is None:
+            open_ratio = i
+            continue
+        if r.reading.kind == "pp" and open_ratio is not None and _attaches(s, seg, r, records[open_ratio]):
+            ratio = records[open_ratio]
+            ratio.change_pct, ratio.change_kind = float(r.signed_value), "pp"
+            ratio.end = max(ratio.end, r.qend)
+            r.reading, open_ratio = Reading("attached"), None
             continue
         if r.reading.kind != "rate" or r.list_head is not None or not open_levels:
             continue
@@ -79,6 +94,20 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
             level.end = max(level.end, records[members[-1]].qend)
             rate.reading = Reading("attached")
         open_levels = [k for k in open_levels if k not in targets]
+
+
+def _attaches(s: str, seg: Segments, change: Record, level: Record) -> bool:
+    """A change in its own clause after the level, introduced only by a cue and a verb ("比上年提高")."""
+    cs, _ = seg.clause(change.qstart)
+    if cs <= level.qstart:
+        return False
+    pre = s[cs : change.qstart]
+    m = RATE_VERB.search(pre)
+    return m is not None and bool(ATTACH.match(pre[: m.start()]) or _NAMED_BASE.match(pre[: m.start()]))
+
+
+# "比改造前提高1.1个百分点": a comparison with a named base, still the share's change.
+_NAMED_BASE = re.compile(r"^(?:比|较)[^,，;；。]{1,10}$")
 
 
 def _bigrams(text: str) -> set[str]:
