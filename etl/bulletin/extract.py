@@ -53,6 +53,7 @@ class Extraction:
         self.doc_year = doc_year
         self.mentions = [m for m in find_mentions(self.s, doc_year, published) if self._is_period_mention(m)]
         self.subject_re = _subject_pattern(subjects)
+        self.why: dict[int, str] = {}  # quantity start -> the rule that dropped it (for --explain)
 
     def _is_period_mention(self, m: Mention) -> bool:
         if self.seg.is_blocked(m.start) and m.kind != "span":
@@ -68,6 +69,9 @@ class Extraction:
         records = self._read(quantities)
         post.join_lists(records, self.s)
         post.attach_changes(records, self.s, self.seg)
+        for r in records:
+            if r.reading.kind == "attached":
+                self.why[r.qstart] = "change attached to the level before it (…余额X，同比增长Y%)"
         lists = [[records[i] for i in members] for members in post.list_groups(records).values()]
         records = [r for r in records if r.reading.kind != "attached"]
         ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year)
@@ -75,13 +79,27 @@ class Extraction:
             self._finish(r, ctx)
         for members in lists:
             self._list_periods([r for r in members if r.reading.kind != "attached"], ctx)
-        records = post.drop_duplicates(records)
-        return post.drop_narrative(records, self.seg)
+        kept = post.drop_duplicates(records)
+        self._note_dropped(records, kept, "duplicate: the same fact stated again (headline or lead)")
+        final = post.drop_narrative(kept, self.seg)
+        self._note_dropped(kept, final, "narrative: a count, share or rank with no change and too few statistics near it")
+        return final
+
+    def _note_dropped(self, before: list[Record], after: list[Record], reason: str) -> None:
+        left = {id(r) for r in after}
+        for r in before:
+            if id(r) not in left:
+                self.why[r.qstart] = reason
 
     # -- quantities ---------------------------------------------------------------------------
     def _quantities(self) -> list[Quantity]:
         s, seg = self.s, self.seg
-        qs = [q for q in find_quantities(s) if not seg.is_blocked(q.start)]
+        qs = []
+        for q in find_quantities(s):
+            if seg.is_blocked(q.start):
+                self.why[q.start] = "inside a title, a quoted name or an index base (《…》, “…”, 以2015年为100)"
+            else:
+                qs.append(q)
         taken = {q.start for q in qs}
         qs += self._streak_years(taken) + self._index_values(qs) + self._truncated(taken)
         qs.sort(key=lambda q: q.start)
@@ -135,20 +153,31 @@ class Extraction:
                 reading = Reading("streak")
             else:
                 nxt = next((p.start for p in qs[i + 1 : i + 8] if p.base == q.base), None)
-                if is_attribute(q, pre, post_text) or (q.base and is_denominator(s, q, s[cs : q.start], nxt)):
-                    continue
-                if _after_streak(s[cs : q.start]) or THRESHOLD.search(pre):
-                    continue
-                reading = read_quantity(q, s[cs : q.start] if q.base in RATES | POINTS else pre)
+                reason = self._not_a_statistic(q, pre, post_text, s[cs : q.start], nxt)
+                reading = None if reason else read_quantity(q, s[cs : q.start] if q.base in RATES | POINTS else pre)
                 if reading is None:
+                    self.why[q.start] = reason or "rank without a rank cue (排名/位居/居…)"
                     continue
             unit = q.unit if q.kind != "truncated" else self._complete_unit(records, q)
             if unit is None:
+                self.why[q.start] = "unit cut off by a column break and not found earlier in the paragraph"
                 continue
             rec = Record(q.start, q.end, seg_start, q.end, q.value, unit, q.base or unit, reading, list_head=head)
             rec.indicator = _indicator(pre, post_text, q)
             records.append(rec)
         return records
+
+    def _not_a_statistic(self, q: Quantity, pre: str, post_text: str, clause_pre: str, nxt: int | None) -> str:
+        """The rule that says a quantity is no statistic, or ''."""
+        if is_attribute(q, pre, post_text):
+            return "attribute: a rating or weight describing a thing (600千安电解槽), or a slogan count"
+        if q.base and is_denominator(self.s, q, clause_pre, nxt):
+            return "denominator: a count of categories (41个大类行业中, 4个分指数, 21个指标)"
+        if _after_streak(clause_pre):
+            return "threshold after a streak (连续31个月超过30%)"
+        if THRESHOLD.search(pre):
+            return "threshold crossed (首次突破1亿吨)"
+        return ""
 
     def _list_head(self, records: list[Record], q: Quantity) -> int | None:
         if not records:
