@@ -59,9 +59,10 @@ class Extraction:
         if self.seg.is_blocked(m.start) and m.kind != "span":
             return False  # a quoted plan name ("“十三五”期间") still names its years
         # "比上年增长", "比去年同期": a comparison base, not the statistic's period.
-        if m.rel is not None and (_COMPARE.search(self.s[max(0, m.start - 1) : m.start])
-                                  or self.s.startswith("同期", m.end)):
+        if m.rel is not None and self.s.startswith("同期", m.end):
             return False
+        if m.kind == "period" and _COMPARE.search(self.s[max(0, m.start - 1) : m.start]):
+            return False  # "降幅比1—9月份扩大", "比2024年增长": the base of a comparison
         return True
 
     def run(self) -> list[Record]:

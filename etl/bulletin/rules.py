@@ -26,6 +26,8 @@ RATE_NOUN = re.compile(r"(?P<verb>" + alt(LEXICON.rate_nouns) + r")" + _FILL + r
 DEC_WORDS = frozenset([v for v, p in LEXICON.verbs.items() if p < 0] + [n for n, p in LEXICON.rate_nouns.items() if p < 0])
 _PP_WORDS = {**{v: p for v, p in LEXICON.verbs.items() if len(v) <= 2}, **LEXICON.comparatives}
 PP_ANY = re.compile("(" + alt(_PP_WORDS) + ")")
+# A rate that names a fall ("降幅", "跌幅"): its widening is a fall, its narrowing a rise.
+_FALLING_RATE = re.compile("(?:" + alt(n for n, p in LEXICON.rate_nouns.items() if p < 0) + ")")
 RANK_CUE = re.compile(r"(" + alt(W["rank_cue"]) + r")[^,，;；。]{0,10}$")
 STREAK = re.compile(r"连续(?:第)?$")
 STREAK_YEARS = re.compile(r"连续(?P<num>\d{1,2})年")
@@ -69,6 +71,8 @@ def read_quantity(q: Quantity, pre: str) -> Reading | None:
     if q.base in POINTS:
         verbs = PP_ANY.findall(pre)
         sign = -1 if verbs and _PP_WORDS[verbs[-1]] < 0 else 1
+        if verbs and _FALLING_RATE.search(pre):
+            sign = -sign  # "降幅扩大0.8个百分点" is worse (negative), "降幅收窄" better (positive)
         return Reading("pp", sign, "pp")
     if q.base in ("个月",) and STREAK.search(pre):
         return Reading("streak")
