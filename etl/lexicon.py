@@ -47,6 +47,8 @@ class Lexicon:
     index_base_year: tuple[str, ...]
     index_base_prev: tuple[str, ...]
     words: dict[str, tuple[str, ...]]
+    cn_digits: dict[str, int]
+    cn_places: dict[str, int]
 
     def scanned_units(self) -> list[str]:
         return [u.written for u in self.units.values() if u.scan in ("scan", "people")]
@@ -87,7 +89,42 @@ def load(path: Path = PATH) -> Lexicon:
         index_base_year=tuple(raw["index_base"]["year"]),
         index_base_prev=tuple(raw["index_base"]["prev_year"]),
         words={k: tuple(v) for k, v in raw["words"].items()},
+        cn_digits=dict(raw["numerals"]["digits"]),
+        cn_places=dict(raw["numerals"]["places"]),
     )
 
 
 LEXICON = load()
+
+
+def cn_int(text: str) -> int | None:
+    """'四十一' -> 41, '十' -> 10, '一百零五' -> 105, '55' -> 55; None if not a numeral.
+
+    The one Chinese-numeral reader (etl.periods.cn_number and the bulletin scanner use it).
+    """
+    if text.isdigit():
+        return int(text)
+    if not text:
+        return None
+    total, digit = 0, None
+    for ch in text:
+        if ch in LEXICON.cn_digits:
+            digit = LEXICON.cn_digits[ch]
+        elif ch in LEXICON.cn_places:
+            total += (1 if digit is None else digit) * LEXICON.cn_places[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def cn_decimal(text: str) -> str | None:
+    """'四十一' -> '41', '三点五' -> '3.5' (the number as an Arabic string)."""
+    whole, _, frac = text.partition("点")
+    n = cn_int(whole) if whole else 0
+    if n is None:
+        return None
+    if not frac:
+        return str(n)
+    digits = "".join(str(LEXICON.cn_digits[c]) for c in frac if c in LEXICON.cn_digits)
+    return f"{n}.{digits}" if len(digits) == len(frac) else None

@@ -72,7 +72,7 @@ class Extraction:
         post.attach_changes(records, self.s, self.seg)
         for r in records:
             if r.reading.kind == "attached":
-                self.why[r.qstart] = "change attached to the level before it (…余额X，同比增长Y%)"
+                self.why[r.qstart] = "change attached to the level before it (余额X，增长Y%)"
         lists = [[records[i] for i in members] for members in post.list_groups(records).values()]
         records = [r for r in records if r.reading.kind != "attached"]
         ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year)

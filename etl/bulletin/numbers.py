@@ -11,39 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from etl.lexicon import LEXICON, alt
-
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-
-
-def cn_int(text: str) -> int | None:
-    """'四十一' -> 41, '十' -> 10, '一百零五' -> 105, '55' -> 55; None if not a numeral."""
-    if text.isdigit():
-        return int(text)
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        elif ch in _CN_UNIT:
-            total += (1 if digit is None else digit) * _CN_UNIT[ch]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
-
-def cn_decimal(text: str) -> str | None:
-    """'四十一' -> '41', '三点五' -> '3.5' (the number as an Arabic string)."""
-    whole, _, frac = text.partition("点")
-    n = cn_int(whole) if whole else 0
-    if n is None:
-        return None
-    if not frac:
-        return str(n)
-    digits = "".join(str(_CN_DIGIT[c]) for c in frac if c in _CN_DIGIT)
-    return f"{n}.{digits}" if len(digits) == len(frac) else None
-
+from etl.lexicon import LEXICON, alt, cn_decimal, cn_int
 
 MAGNITUDE = r"(?:" + alt(LEXICON.magnitudes) + r")"
 # Units from the lexicon, longest spelling first. People/households need a magnitude (class

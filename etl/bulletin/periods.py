@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from etl.bulletin.numbers import cn_int
-from etl.lexicon import LEXICON, alt
+from etl.lexicon import LEXICON, alt, cn_int
 from etl.periods import PeriodError, month_end, parse_period
 
 _Q = r"[一二三四1-4]"

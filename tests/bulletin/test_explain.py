@@ -35,5 +35,5 @@ def test_explain_shows_changes_attached_and_categories_dropped() -> None:
     assert attached[-2:] == [
         ["vs_year_start.txt:2", "270.6", "kept",
          "level 270.6万亿元; change +5.1 vs_year_start; period 10月末 2025-10-31..2025-10-31"],
-        ["vs_year_start.txt:2", "5.1", "dropped", "change attached to the level before it (…余额X，同比增长Y%)"],
+        ["vs_year_start.txt:2", "5.1", "dropped", "change attached to the level before it (余额X，增长Y%)"],
     ]
