@@ -19,8 +19,10 @@ from datetime import date
 from etl.bulletin.periods import Mention, resolve
 from etl.bulletin.segment import Segments
 from etl.lexicon import LEXICON
+from etl.periods import month_end
 
 Period = tuple[date | None, date | None]
+_ASIDES = ("same_prev", "prev_step")
 
 
 class PeriodContext:
@@ -57,6 +59,9 @@ class PeriodContext:
         k = bisect.bisect_left(self.starts, hi) - 1
         while k >= 0 and self.starts[k] >= lo:
             m = self.mentions[k]
+            if m.kind in _ASIDES and self.seg.clause(m.start) != self.seg.clause(qstart):
+                k -= 1  # "上年同期为…", "上月为…" date their own clause, they govern nothing after
+                continue
             if not self._local(m) or 0 <= qstart - m.end <= 2:
                 return k
             k -= 1
@@ -100,6 +105,10 @@ class PeriodContext:
             prev = self._last(art, m.start, qstart)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             return _shift(base, m.rel or -1), m.label
+        if m.kind == "prev_step":  # "上月为增长1.2%": the governing month, one month back
+            prev = self._last(art, m.start, qstart)
+            base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
+            return _months_back(base, -(m.rel or -1)), m.label
         if m.kind in ("report", "fyp"):
             prev = self._last(art, m.start, qstart)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
@@ -144,3 +153,16 @@ def _year_shift(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     except ValueError:
         return d.replace(year=d.year + years, day=28)
+
+
+def _months_back(period: Period | None, months: int) -> Period | None:
+    """The span of the same length ending `months` months earlier (Oct -> Sep, Q3 -> Q2)."""
+    if period is None or period[1] is None:
+        return None
+    start, end = period
+    y, mo = divmod(end.year * 12 + end.month - 1 - months, 12)
+    new_end = month_end(y, mo + 1)
+    if start is None:
+        return None, new_end
+    y, mo = divmod(start.year * 12 + start.month - 1 - months, 12)
+    return date(y, mo + 1, 1), new_end

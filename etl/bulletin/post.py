@@ -53,12 +53,13 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
     """'余额270.39万亿元，同比增长6.6%': a change right after a level, in the same sentence, is the level's."""
     groups = _groups(records)
     open_levels: list[int] = []
+    mom_on: tuple[int, int, Reading] | None = None  # (level, mom rate, its reading) for "环比…，同比…"
     open_ratio: int | None = None  # "占比为16.3%，比上年提高0.6个百分点": the pp change is the share's
     sentence = None
     for i, r in enumerate(records):
         here = seg.sentence(r.qstart)
         if here != sentence:
-            open_levels, sentence, open_ratio = [], here, None
+            open_levels, sentence, open_ratio, mom_on = [], here, None, None
         if r.reading.kind in _LEVEL_KINDS and r.list_head is None and r.base not in RATES:
             open_levels.append(i)
             continue
@@ -73,6 +74,8 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
             ratio.change_pct, ratio.change_kind = float(r.signed_value), "pp"
             ratio.end = max(ratio.end, r.qend)
             r.reading, open_ratio = Reading("attached"), None
+            continue
+        if r.reading.kind == "rate" and r.list_head is None and _yoy_after_mom(s, seg, r, records, mom_on):
             continue
         if r.reading.kind != "rate" or r.list_head is not None or not open_levels:
             continue
@@ -92,8 +95,28 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
             level.change_pct = float(rate.signed_value)
             level.change_kind = rate.reading.change_kind or "yoy"
             level.end = max(level.end, records[members[-1]].qend)
+            if level.change_kind == "mom" and len(members) == 1:
+                mom_on = (level_i, rate_i, rate.reading)  # a yoy right after takes the row
             rate.reading = Reading("attached")
         open_levels = [k for k in open_levels if k not in targets]
+
+
+def _yoy_after_mom(s: str, seg: Segments, r: Record, records: list[Record],
+                   mom_on: tuple[int, int, Reading] | None) -> bool:
+    """'均价86520元/吨，环比上涨5.2%，同比上涨12.6%': the yoy goes on the row, the mom is its own row (GOLD.md)."""
+    if mom_on is None or r.reading.change_kind != "yoy":
+        return False
+    level_i, mom_i, mom_reading = mom_on
+    level, mom = records[level_i], records[mom_i]
+    if seg.sentence(level.qstart) != seg.sentence(r.qstart) or not _attaches(s, seg, r, mom):
+        return False
+    if any(x.reading.kind not in ("attached",) for x in records[mom_i + 1 : records.index(r)]):
+        return False  # only the two rates stand between
+    level.change_pct, level.change_kind = float(r.signed_value), "yoy"
+    level.end = max(level.end, r.qend)
+    mom.reading = mom_reading
+    r.reading = Reading("attached")
+    return True
 
 
 def _attaches(s: str, seg: Segments, change: Record, level: Record) -> bool:

@@ -33,3 +33,20 @@ def test_rule_case_gives_exactly_the_expected_records(path: Path) -> None:
     for row in expected:
         row["change_pct"] = str(float(row["change_pct"])) if row["change_pct"] else ""
     assert _rows(path) == expected
+
+
+def test_own_held_out_bulletins_meet_the_issue_thresholds() -> None:
+    """Four bulletins written after the rules (tests/cases/bulletin/heldout_extract/README.md)."""
+    from etl.bulletin.eval import evaluate, read_gold
+
+    heldout = RULES.parent / "heldout_extract"
+    records = []
+    for path in sorted(heldout.glob("*.txt")):
+        doc = extract_document(path.name, read_document(path), None, None)
+        records += [to_dict(doc, r, None) for r in doc.records]
+    result = evaluate(records, read_gold(heldout / "gold.csv"))
+    assert (result.recall >= 0.90, result.precision >= 0.90) == (True, True), (result.recall, result.precision)
+    wrong = [(r["value"], r["change_pct"], r["change_kind"]) for r, g in result.hits
+             if (r["change_pct"], r["change_kind"] or "") != (float(g["change_pct"]) if g["change_pct"] else None,
+                                                              g["change_kind"])]
+    assert len(wrong) <= 0.02 * len(result.hits), wrong
