@@ -110,7 +110,9 @@ class PeriodContext:
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             return _months_back(base, -(m.rel or -1)), m.label
         if m.kind in ("report", "fyp"):
-            prev = self._last(art, m.start, qstart)
+            # A plan's span ends at the period its paragraph is about; a headline has none.
+            lo = art if m.kind == "report" else max(art, self.seg.paragraph_start(m.start))
+            prev = self._last(lo, m.start, qstart)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             if m.kind == "report":
                 return base, m.label

@@ -56,7 +56,7 @@ class Extraction:
         self.why: dict[int, str] = {}  # quantity start -> the rule that dropped it (for --explain)
 
     def _is_period_mention(self, m: Mention) -> bool:
-        if self.seg.is_blocked(m.start) and m.kind != "span":
+        if self.seg.is_blocked(m.start) and m.kind not in ("span", "fyp"):
             return False  # a quoted plan name ("“十三五”期间") still names its years
         # "比上年增长", "比去年同期": a comparison base, not the statistic's period.
         if m.rel is not None and self.s.startswith("同期", m.end):
