@@ -62,6 +62,9 @@ class PeriodContext:
             if m.kind in _ASIDES and self.seg.clause(m.start) != self.seg.clause(qstart):
                 k -= 1  # "上年同期为…", "上月为…" date their own clause, they govern nothing after
                 continue
+            if m.kind == "fyp" and self.seg.sentence(m.start) != self.seg.sentence(qstart):
+                k -= 1  # "“十四五”以来累计…；全国新发现…": a plan's span is an aside of its sentence
+                continue
             if not self._local(m) or 0 <= qstart - m.end <= 2:
                 return k
             k -= 1
@@ -105,6 +108,9 @@ class PeriodContext:
             prev = self._last(art, m.start, qstart)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             return _shift(base, m.rel or -1), m.label
+        if m.kind == "year_end":  # "年末": Dec 31 of the article's year
+            year = self.years[k] or self.doc_year
+            return ((date(year, 12, 31), date(year, 12, 31)) if year else None), m.label
         if m.kind == "prev_step":  # "上月为增长1.2%": the governing month, one month back
             prev = self._last(art, m.start, qstart)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")

@@ -39,6 +39,8 @@ SAME_PREV = re.compile(r"(?<![比较与同])(?P<rel>" + alt(k for k, v in LEXICO
 # "上月为增长1.2%": the governing month (quarter) one step back; "比上月", "环比" are cues.
 PREV_STEP = re.compile(r"(?<![比较与同环])(?:(?P<m>" + alt(P["previous_month"]) + r")|(?P<q>" + alt(P["previous_quarter"]) + r"))"
                        r"(?![末底以])")
+# "年末全国人口…": Dec 31 of the governing year (not 上年末, 2024年末, 年末以来).
+YEAR_END = re.compile(r"(?<![上去今本前\d年])(?:" + alt(P["year_end"]) + r")(?!以来|至|到)")
 # "2016—2020年", "2016-2020年": a span of whole years.
 YEAR_SPAN = re.compile(r"(?P<a>(?:19|20)\d{2})年?[-—–~至到](?P<b>(?:19|20)\d{2})年")
 # "近五年", "过去5年": the N full years before the publication year.
@@ -69,7 +71,7 @@ class Mention:
     start: int
     end: int
     label: str  # as written in compact text
-    kind: str  # period, now, ytd, span, same_prev, prev_step (rel = months back), report, fyp, event
+    kind: str  # period, now, ytd, span, same_prev, prev_step (rel = months back), year_end, report, fyp, event
     year: int | None = None  # explicit 4-digit year
     rel: int | None = None  # 今年 0, 去年 -1 …
     point: bool = False
@@ -133,6 +135,8 @@ def _relative_mentions(s: str, doc_year: int | None, published: date | None) -> 
         if doc_year is not None and n:
             out.append(Mention(m.start(), m.end(), m.group(), "span",
                                dates=(date(doc_year - n, 1, 1), date(doc_year - 1, 12, 31))))
+    for m in YEAR_END.finditer(s):
+        out.append(Mention(m.start(), m.end(), m.group(), "year_end", point=True))
     for m in PREV_STEP.finditer(s):
         out.append(Mention(m.start(), m.end(), m.group(), "prev_step", rel=-1 if m.group("m") else -3))
     for m in SAME_PREV.finditer(s):

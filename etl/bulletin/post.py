@@ -182,6 +182,8 @@ def _same_fact(a: Record, b: Record) -> bool:
         return False  # "同比上涨0.2%，环比上涨0.2%": two rates that happen to agree
     if a.period_end and b.period_end and a.period_end != b.period_end:
         return False
+    if a.period_start and b.period_start and a.period_start != b.period_start:
+        return False  # "全年…平均值为5.1%" and "年末…为5.1%" end on the same day
     if a.change_pct is not None and b.change_pct is not None and a.change_pct != b.change_pct:
         return False
     return similar(a.indicator, b.indicator)

@@ -96,7 +96,8 @@ def is_attribute(q: Quantity, pre: str, post: str) -> bool:
         return False
     if post.startswith("的") and not post.startswith(("的基础上", "的水平")) and (q.base in PHYSICAL or q.base in _THINGS):
         return True
-    if q.base in PHYSICAL and _WEIGHT_CUE.search(pre):
+    # "装机容量37.5亿千瓦": a national total takes a magnitude; a weight or rating does not.
+    if q.base in PHYSICAL and q.unit == q.base and _WEIGHT_CUE.search(pre):
         return True
     if q.base == "千瓦" and post[:1] and "\u4e00" <= post[0] <= "\u9fff" and post[0] not in "和及与、以左上":
         return True
