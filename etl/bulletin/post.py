@@ -84,7 +84,7 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
             continue  # the rate shares the level's clause: "…增长5%，达100亿元" reads the other way
         pre = s[cs : r.qstart]
         m = RATE_VERB.search(pre)
-        if m is None or not ATTACH.match(pre[: m.start()]):
+        if m is None or not (ATTACH.match(pre[: m.start()]) or _names_level(pre[: m.start()], records[open_levels[-1]])):
             continue
         members = groups.get(i, [i])
         if len(members) > 1 and len(open_levels) < len(members):
@@ -99,6 +99,15 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
                 mom_on = (level_i, rate_i, rate.reading)  # a yoy right after takes the row
             rate.reading = Reading("attached")
         open_levels = [k for k in open_levels if k not in targets]
+
+
+_CUE_OR_FILL = re.compile("(?:" + ATTACH.pattern.removeprefix("^(?:").removesuffix(")*$") + ")+$")
+
+
+def _names_level(prefix: str, level: Record) -> bool:
+    """'日均成交12.86万亿元，日均成交同比增长9.5%': the change names the level again before its cue."""
+    name = _CUE_OR_FILL.sub("", prefix)
+    return 2 <= len(name) <= 10 and level.indicator.endswith(name)
 
 
 def _yoy_after_mom(s: str, seg: Segments, r: Record, records: list[Record],
