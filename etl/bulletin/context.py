@@ -23,6 +23,7 @@ from etl.periods import month_end
 
 Period = tuple[date | None, date | None]
 _ASIDES = ("same_prev", "prev_step")
+_SUBORDINATE = tuple(LEXICON.words["subordinate"])
 
 
 class PeriodContext:
@@ -62,6 +63,9 @@ class PeriodContext:
             if m.kind in _ASIDES and self.seg.clause(m.start) != self.seg.clause(qstart):
                 k -= 1  # "上年同期为…", "上月为…" date their own clause, they govern nothing after
                 continue
+            if self._subordinate(m, qstart):
+                k -= 1  # "前三季度…。其中，第三季度…。公司…": the detail's quarter does not carry on
+                continue
             if m.kind == "fyp" and self.seg.sentence(m.start) != self.seg.sentence(qstart):
                 k -= 1  # "“十四五”以来累计…；全国新发现…": a plan's span is an aside of its sentence
                 continue
@@ -85,6 +89,13 @@ class PeriodContext:
                 return self._resolve(k, art, qstart)
         event = self._event(qstart, art, 0)
         return (event[0], event[1]) if event else None, (event[2] if event else "")
+
+    def _subordinate(self, m: Mention, qstart: int) -> bool:
+        ss, _ = self.seg.sentence(m.start)
+        if ss == self.seg.sentence(qstart)[0]:
+            return False
+        head = self.s[ss : m.start].lstrip("，, ")
+        return head.startswith(_SUBORDINATE) and self.s[ss : m.start].count("，") + self.s[ss : m.start].count(",") <= 1
 
     def listed_periods(self, qstart: int, n: int, joiners: tuple[str, ...]) -> list[tuple[Period | None, str]] | None:
         """'一季度、二季度、三季度…分别增长5.4%、5.2%和4.8%': n periods listed before n values, in order."""
