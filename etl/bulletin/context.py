@@ -55,7 +55,7 @@ class PeriodContext:
         nxt = self.s[m.end : m.end + 2]
         return nxt[:1].isdigit() or (nxt[:1] in "的为达" and nxt[1:2].isdigit())
 
-    def _last(self, lo: int, hi: int, qstart: int) -> int | None:
+    def _last(self, lo: int, hi: int, qstart: int, skip_details: bool = True) -> int | None:
         """Index of the last usable mention starting in [lo, hi)."""
         k = bisect.bisect_left(self.starts, hi) - 1
         while k >= 0 and self.starts[k] >= lo:
@@ -63,7 +63,7 @@ class PeriodContext:
             if m.kind in _ASIDES and self.seg.clause(m.start) != self.seg.clause(qstart):
                 k -= 1  # "上年同期为…", "上月为…" date their own clause, they govern nothing after
                 continue
-            if self._subordinate(m, qstart):
+            if skip_details and self._subordinate(m, qstart):
                 k -= 1  # "前三季度…。其中，第三季度…。公司…": the detail's quarter does not carry on
                 continue
             if m.kind == "fyp" and self.seg.sentence(m.start) != self.seg.sentence(qstart):
@@ -129,7 +129,7 @@ class PeriodContext:
         if m.kind in ("report", "fyp"):
             # A plan's span ends at the period its paragraph is about; a headline has none.
             lo = art if m.kind == "report" else max(art, self.seg.paragraph_start(m.start))
-            prev = self._last(lo, m.start, qstart)
+            prev = self._last(lo, m.start, qstart, skip_details=False)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             if m.kind == "report":
                 return base, m.label
