@@ -102,7 +102,7 @@ class PeriodContext:
         ss, _ = self.seg.sentence(qstart)
         art = self.seg.article_start(qstart)
         hi = bisect.bisect_left(self.starts, qstart)
-        ks = [k for k in range(hi) if self.starts[k] >= ss]
+        ks = list(range(bisect.bisect_left(self.starts, ss), hi))
         if len(ks) < n:
             return None
         ks = ks[:n] if len(ks) == n else ks[-n:]
