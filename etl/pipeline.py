@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import warehouse
+from etl import holds, warehouse
 from etl.catalog import Catalog, load_catalog
 from etl.errors import PulseError
 from etl.normalize import NormalizeError, normalize
@@ -152,6 +152,7 @@ def _load_file(
         ctx = SourceContext(settings, catalog, load_id, published, con, digest)
         extracted = source.extract(path, ctx)
         rows, rejected = _store(con, path, digest, kind, extracted, catalog, load_id)
+        holds.check_document(con, digest[:16], catalog, settings)  # hold conflicting / implausible vintages
         if extracted.after_load is not None:
             extracted.after_load(con)
         con.execute("COMMIT")
@@ -168,7 +169,7 @@ def _load_file(
 OBSERVATION_COLUMNS = [
     "series_id", "subject", "indicator", "period_label", "period_start", "period_end", "value", "unit",
     "value_as_written", "unit_as_written", "change_pct", "change_kind", "derived", "document_id", "quote",
-    "source_url", "source_row", "load_id",
+    "source_url", "source_row", "load_id", "index_base",
 ]
 
 
@@ -178,9 +179,10 @@ def _store(
 ) -> tuple[int, int]:
     document_id = digest[:16]
     con.execute(
-        "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,"
+        " simulated, load_id, publisher, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [document_id, digest, str(path), path.name, kind, extracted.title, extracted.published,
-         path.stat().st_size, extracted.simulated, load_id],
+         path.stat().st_size, extracted.simulated, load_id, extracted.publisher, extracted.source_url],
     )
     extra = {r[0] for r in con.execute("SELECT series_id FROM series").fetchall()}
     values = []
@@ -193,7 +195,7 @@ def _store(
         values.append((
             row.series_id, raw.subject, raw.indicator, raw.period_label, raw.period_start, raw.period_end,
             row.value, row.unit, raw.value_as_written, raw.unit_as_written, raw.change_pct, raw.change_kind,
-            raw.derived, document_id, raw.quote, raw.source_url, raw.row, load_id,
+            raw.derived, document_id, raw.quote, raw.source_url, raw.row, load_id, raw.index_base,
         ))
     warehouse.insert_rows(con, "observations", OBSERVATION_COLUMNS, values)
     for reject in extracted.row_rejects:
