@@ -59,7 +59,9 @@ def publisher_of(url: str | None) -> str | None:
     if host is None:
         return None
     hits = [s for s in KNOWN_PUBLISHERS if host == s or host.endswith("." + s)]
-    return KNOWN_PUBLISHERS[max(hits, key=len)] if hits else host
+    if hits:
+        return KNOWN_PUBLISHERS[max(hits, key=len)]
+    return re.sub(r"^(?:www|m|wap)\.", "", host)  # the site, not its mobile or www mirror
 
 
 def from_text(text: str, head_lines: int = 40) -> tuple[str | None, str | None]:
