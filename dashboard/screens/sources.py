@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data, loading, ui
 from dashboard.i18n import t
+from dashboard.screens.review import review_section
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -70,4 +71,5 @@ def tables() -> None:
 with ui.friendly_errors(lang):
     version_header()
     upload_and_load()
+    review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
     tables()
