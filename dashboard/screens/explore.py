@@ -68,6 +68,12 @@ if not series:
     st.session_state["ex_url"] = dict(st.query_params)
     st.stop()
 
+
+def _first_of(frame: pl.DataFrame, *names: str) -> pl.Expr:
+    """The first of these columns the frame has, coalesced (a transform may have dropped some)."""
+    present = [pl.col(n) for n in names if n in frame.columns]
+    return pl.coalesce(*present) if present else pl.lit(None, dtype=pl.Utf8)
+
 with ui.friendly_errors(lang):
     raw = data.observations(db, version, series)
     frame = raw.with_columns(label=pl.col("series_id").replace_strict(names, default=pl.col("series_id")))
@@ -120,11 +126,15 @@ with ui.friendly_errors(lang):
         pl.col("value").alias(t("col_value", lang)),
         pl.col("unit").alias(t("col_unit", lang)),
         pl.col("derived").fill_null(False).alias(t("derived", lang)),
-        pl.col("document").alias(t("col_source", lang)),
+        # provenance a person can follow: who published it, when, and where to read it
+        _first_of(shaped, "publisher", "document").alias(t("col_publisher", lang)),
+        _first_of(shaped, "published", "loaded_on").alias(t("col_published", lang)),
+        _first_of(shaped, "source_link").alias(t("col_link", lang)),
         pl.col("quote").alias(t("col_quote", lang)),
     )
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={t("col_value", lang): st.column_config.NumberColumn(format="%.2f")})
+                 column_config={t("col_value", lang): st.column_config.NumberColumn(format="%.2f"),
+                                t("col_link", lang): st.column_config.LinkColumn()})
     latest = shaped.drop_nulls("value").sort("period_end").tail(1).row(0, named=True)
     st.caption(f"{latest['label']}: {format_number(latest['value'], latest['unit'], lang)} "
                f"({format_period(latest['period_start'], latest['period_end'], lang)}) · {t('copy_link', lang)}")
