@@ -8,12 +8,15 @@ A held observation is stored with status 'held' and a reason; obs_current skips 
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
 from etl import provenance
 from etl.catalog import Catalog, base_from_text
+from etl.errors import PulseError
 from etl.settings import Settings
 
 
@@ -37,6 +40,7 @@ def check_document(con: duckdb.DuckDBPyConnection, document_id: str, catalog: Ca
     """Fill provenance and bases, hold what must be reviewed; returns how many rows were held."""
     con.execute("UPDATE observations SET change_kind = 'yoy' WHERE document_id = ? AND change_kind = 'vs_prev_year'",
                 [document_id])
+    _apply_published_rules(con, document_id, settings.published_rules)
     _fill_provenance(con, document_id)
     _fill_bases(con, document_id, catalog)
     tol = Tolerance(settings.review_level_tolerance_pct, settings.review_rate_tolerance)
@@ -45,6 +49,31 @@ def check_document(con: duckdb.DuckDBPyConnection, document_id: str, catalog: Ca
     held += _hold(con, _implied_mismatches(con, document_id, implied, settings.review_implied_kinds))
     held += _hold(con, _outside_history(con, document_id, settings.review_history_factor))
     return held
+
+
+def published_by_rule(file_name: str, rules: tuple[str, ...]) -> date | None:
+    """The date of the first `PATTERN=YYYY-MM-DD` rule whose pattern matches the file name."""
+    for rule in rules:
+        pattern, sep, when = rule.rpartition("=")
+        try:
+            day = date.fromisoformat(when.strip()) if sep else None
+        except ValueError:
+            day = None
+        if day is None or not pattern.strip():
+            raise PulseError(f"setting published_rules: '{rule}' is not PATTERN=YYYY-MM-DD; fix it in pulse.toml.")
+        if fnmatch.fnmatch(file_name, pattern.strip()):
+            return day
+    return None
+
+
+def _apply_published_rules(con: duckdb.DuckDBPyConnection, document_id: str, rules: tuple[str, ...]) -> None:
+    if not rules:
+        return
+    name, published = con.execute("SELECT file_name, published FROM documents WHERE document_id = ?",
+                                  [document_id]).fetchone()
+    day = None if published else published_by_rule(name, rules)
+    if day:
+        con.execute("UPDATE documents SET published = ? WHERE document_id = ?", [day, document_id])
 
 
 def _fill_provenance(con: duckdb.DuckDBPyConnection, document_id: str) -> None:

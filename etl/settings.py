@@ -53,6 +53,10 @@ class Settings:
     max_points: int = field(
         default=2000, metadata=_meta("Most points one chart trace sends to the browser.")
     )
+    published_rules: tuple[str, ...] = field(
+        default=(), metadata=_meta("PATTERN=YYYY-MM-DD: the publication date of table files whose name matches and "
+                                   "that state none, so their vintages order by publication, not by load.")
+    )
     review_level_tolerance_pct: float = field(
         default=0.5, metadata=_meta("A new vintage of a level differing from the current one by more than this "
                                     "percent (relative) is held for `pulse review`.")

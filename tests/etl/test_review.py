@@ -174,3 +174,26 @@ def test_a_rejected_vintage_is_kept_but_never_current(loaded, settings):
         ("ana@example.org", "rejected")]
     with pytest.raises(review.ReviewError, match=rf"^review ID {held_id} is already rejected by ana@example.org at "):
         review.decide(settings, held_id, "accept", user="local")
+
+
+def test_table_vintages_order_by_the_publication_date_a_rule_gives(settings):
+    """Undated tables load in any order; a pulse.toml rule dates them, and the later publication wins."""
+    rules = ("nbs_revised_*.csv=2025-06-30", "nbs_first_*.csv=2025-01-17")
+    dated = load_settings(db=settings.db, inbox=settings.inbox, quarantine=settings.quarantine, published_rules=rules)
+    header = "series_id,period_start,period_end,value,unit\n"
+    (settings.inbox / "nbs_revised_2024.csv").write_text(header + "nf10_output,2024-01-01,2024-12-31,7919.5,万吨\n",
+                                                         encoding="utf-8")
+    run_load(dated)
+    (settings.inbox / "nbs_first_2024.csv").write_text(header + "nf10_output,2024-01-01,2024-12-31,7918,万吨\n",
+                                                       encoding="utf-8")
+    run_load(dated)
+    assert query(settings.db, "SELECT value, published FROM v_observations").rows() == [
+        (79_195_000.0, date(2025, 6, 30))]
+
+
+def test_a_malformed_publication_rule_is_one_sentence():
+    from etl.errors import PulseError
+    from etl.holds import published_by_rule
+    with pytest.raises(PulseError, match=r"^setting published_rules: 'nbs_\*.csv=17\.1\.2025' is not "
+                                         r"PATTERN=YYYY-MM-DD; fix it in pulse.toml\.$"):
+        published_by_rule("nbs_2024.csv", ("nbs_*.csv=17.1.2025",))
