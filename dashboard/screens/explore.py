@@ -69,6 +69,14 @@ if not series:
     st.stop()
 
 
+def _basis(transform: str) -> pl.Expr:
+    """YoY values say whether they are published (公布) or computed (计算); others whether derived."""
+    if transform == "yoy":
+        return (pl.when(pl.col("derived").fill_null(False)).then(pl.lit(t("yoy_computed", lang)))
+                .otherwise(pl.lit(t("yoy_published", lang))).alias(t("yoy", lang)))
+    return pl.col("derived").fill_null(False).alias(t("derived", lang))
+
+
 def _first_of(frame: pl.DataFrame, *names: str) -> pl.Expr:
     """The first of these columns the frame has, coalesced (a transform may have dropped some)."""
     present = [pl.col(n) for n in names if n in frame.columns]
@@ -125,7 +133,7 @@ with ui.friendly_errors(lang):
         ).alias(t("col_period", lang)),
         pl.col("value").alias(t("col_value", lang)),
         pl.col("unit").alias(t("col_unit", lang)),
-        pl.col("derived").fill_null(False).alias(t("derived", lang)),
+        _basis(st.session_state["ex_transform"]),
         # provenance a person can follow: who published it, when, and where to read it
         _first_of(shaped, "publisher", "document").alias(t("col_publisher", lang)),
         _first_of(shaped, "published", "loaded_on").alias(t("col_published", lang)),

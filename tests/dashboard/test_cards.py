@@ -72,3 +72,12 @@ def test_a_figure_older_than_its_frequency_allows_is_marked_stale(bundled, monke
     data.overview_cards.clear()
     got = cards(bundled).filter(pl.col("series_id") == series_id).get_column("stale").to_list()
     assert got == [stale]
+
+
+def test_explore_yoy_table_says_published_or_computed(bundled):
+    at = app_test("screens/explore.py", s="cii_2015base", t="yoy").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    rows = list(zip(table["数值"], table["同比"], table["发布机构"], strict=True))
+    assert rows[-1] == (5.3, "公布", "中国铝业报社")  # 2024: the published change, from the dated bulletin
+    assert "reference_history.csv" not in set(table["发布机构"])
