@@ -101,10 +101,11 @@ def overview_cards(db: Path, version: str, today: date | None = None) -> pl.Data
         return frame
     points = frame.group_by("series_id").agg(pl.col("points").first())
     cards = build_cards(frame.drop("points"), today or date.today(), stale_limits(settings()))
-    # Headline order within a category: current figures before stale ones, single-period series
-    # before year-to-date twins, then the series with the most history.
+    # Headline order within a category: current figures before stale ones, the freshest first,
+    # single-period series before year-to-date twins, then the series with the most history.
     return cards.join(points, on="series_id").sort(
-        "category", "stale", "cumulative", "points", "series_id", descending=[False, False, False, True, False])
+        "category", "stale", "period_end", "cumulative", "points", "series_id",
+        descending=[False, False, True, False, True, False])
 
 
 # ---- plant ---------------------------------------------------------------------------------
@@ -133,14 +134,17 @@ def weld_rows(db: Path, day, line: str | None = None, robot: str | None = None) 
 # ---- sources -------------------------------------------------------------------------------
 
 _SOURCE_QUERIES = {
+    # a table citing a page per row has no single publisher: `cited_publishers` says how many it cites
     "documents": """SELECT publisher, title, published, source_url, file_name, kind, size_bytes, simulated, load_id,
-                           (SELECT count(*) FROM observations o WHERE o.document_id = d.document_id) AS observations
+                           (SELECT count(*) FROM observations o WHERE o.document_id = d.document_id) AS observations,
+                           (SELECT count(DISTINCT o.publisher) FROM observations o
+                            WHERE o.document_id = d.document_id) AS cited_publishers
                     FROM documents d ORDER BY load_id DESC, file_name""",
     "loads": "SELECT * FROM loads ORDER BY started_at DESC",
     "conflicts": "SELECT * FROM v_conflicts",
     "decisions": "SELECT * FROM v_review_decisions",
     "change_check": "SELECT * FROM v_change_check",
-    "rejects": "SELECT at, file_path, row_number, reason, quarantined_to FROM rejects ORDER BY at DESC",
+    "rejects": "SELECT rejected_at, file_path, row_number, reason, quarantined_to FROM rejects ORDER BY rejected_at DESC",
     "unmapped": """SELECT o.subject, o.indicator, o.period_label, o.period_start, o.period_end, o.value_as_written,
                           o.unit_as_written, o.change_pct, o.unmapped_reason AS reason, d.file_name AS document, o.quote
                    FROM observations o JOIN documents d USING (document_id)

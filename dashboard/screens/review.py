@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data
-from dashboard.i18n import t
+from dashboard.i18n import format_period, t
 from etl import review
 from etl.errors import PulseError
 from etl.settings import Settings
@@ -36,8 +36,9 @@ def _decide(settings: Settings, review_id: int, action: str, lang: str) -> None:
 def _held_item(settings: Settings, row: dict, lang: str) -> None:
     with st.container(border=True):
         now = row["current_value"]
+        period = format_period(row["period_start"], row["period_end"], lang)
         st.markdown(f"**#{row['review_id']} · {row['name_zh'] if lang != 'en' else row['name_en']} · "
-                    f"{row['period_label'] or row['period_end']}** — {row['held_value']:g}{row['display_unit']}"
+                    f"{period}** — {row['held_value']:g}{row['display_unit']}"
                     + (f" ({now:g}{row['display_unit']})" if now is not None else ""))
         st.caption(row["reason"])
         source = ", ".join(str(x) for x in (row["publisher"], row["published"], row["source_link"]) if x)

@@ -40,3 +40,10 @@ def test_a_button_decides_a_held_figure_and_the_page_says_so(held, button, value
     assert query(settings.db, "SELECT value FROM v_observations WHERE series_id = 'cii_2015base' "
                               "AND period_end = DATE '2023-12-31'").item() == value
     assert not [b for b in at.button if b.label.endswith(f"#{review_id}")]  # decided: no longer listed
+
+
+def test_every_sources_table_reads(held):
+    """Each tab of the Sources page shows its table (the rejects query once named a missing column)."""
+    at = app_test("screens/sources.py").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == []
