@@ -114,7 +114,7 @@ def _fill_bases(con: duckdb.DuckDBPyConnection, document_id: str, catalog: Catal
 
 # The best vintage of each series-period among rows that may be current, this document's included.
 _RANKED = """
-    SELECT o.obs_id, o.series_id, o.period_start, o.period_end, o.value, o.document_id,
+    SELECT o.obs_id, o.series_id, o.period_start, o.period_end, o.value, o.document_id, o.status,
            coalesce(o.publisher, d.publisher) AS publisher, d.published, s.kind, s.unit,
            s.display_factor, coalesce(s.display_unit, '') AS display_unit,
            row_number() OVER (PARTITION BY o.series_id, o.period_start, o.period_end
@@ -137,7 +137,7 @@ def _conflicts(con: duckdb.DuckDBPyConnection, document_id: str, tol: Tolerance)
         SELECT n.obs_id, n.value, p.value, n.kind = 'rate' OR n.unit IN ('%', 'pp'), n.publisher, p.publisher,
                p.published, p.display_factor, p.display_unit
         FROM r n JOIN prev p USING (series_id, period_start, period_end)
-        WHERE n.document_id = $doc AND n.rk = 1""", {"doc": document_id}).fetchall()
+        WHERE n.document_id = $doc AND n.rk = 1 AND n.status = 'ok'""", {"doc": document_id}).fetchall()
     held = []
     for obs_id, new, old, is_rate, pub_new, pub_old, published, factor, dunit in rows:
         if pub_new is not None and pub_new == pub_old:
