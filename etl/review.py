@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import duckdb
 import polars as pl
 
 from etl import journal, warehouse
@@ -34,15 +35,21 @@ class Decision:
 
 def held(settings: Settings) -> pl.DataFrame:
     """The vintages waiting for a decision (v_conflicts); empty before the first load."""
-    if not settings.db.is_file():
-        return pl.DataFrame()
-    return query(settings.db, "SELECT * FROM v_conflicts")
+    return _read(settings, "v_conflicts")
 
 
 def decisions(settings: Settings) -> pl.DataFrame:
+    return _read(settings, "v_review_decisions")
+
+
+def _read(settings: Settings, view: str) -> pl.DataFrame:
     if not settings.db.is_file():
         return pl.DataFrame()
-    return query(settings.db, "SELECT * FROM v_review_decisions")
+    try:
+        return query(settings.db, f"SELECT * FROM {view}")
+    except duckdb.CatalogException:
+        raise ReviewError(f"the warehouse {settings.db} predates review ({view} is missing); "
+                          "run `pulse load` once to migrate it.") from None
 
 
 def decide(settings: Settings, review_id: int, action: str, user: str) -> Decision:
