@@ -44,7 +44,8 @@ def check_document(con: duckdb.DuckDBPyConnection, document_id: str, catalog: Ca
     _fill_provenance(con, document_id)
     _fill_bases(con, document_id, catalog)
     tol = Tolerance(settings.review_level_tolerance_pct, settings.review_rate_tolerance)
-    held = _hold(con, _conflicts(con, document_id, tol))
+    held = _hold(con, _base_mismatches(con, document_id))
+    held += _hold(con, _conflicts(con, document_id, tol))
     implied = Tolerance(settings.review_implied_tolerance_pct, settings.review_rate_tolerance)
     held += _hold(con, _implied_mismatches(con, document_id, implied, settings.review_implied_kinds))
     held += _hold(con, _outside_history(con, document_id, settings.review_history_factor))
@@ -97,12 +98,12 @@ def _fill_provenance(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
 
 def _fill_bases(con: duckdb.DuckDBPyConnection, document_id: str, catalog: Catalog) -> None:
     rows = con.execute(
-        "SELECT obs_id, quote, index_base, series_id, indicator, subject, unit, period_start, period_end"
-        " FROM observations WHERE document_id = ? AND (index_base IS NULL AND quote IS NOT NULL"
-        " OR series_id IS NULL)", [document_id]).fetchall()
+        "SELECT obs_id, quote, unit_as_written, index_base, series_id, indicator, subject, unit, period_start,"
+        " period_end FROM observations WHERE document_id = ? AND (index_base IS NULL OR series_id IS NULL)",
+        [document_id]).fetchall()
     updates = []
-    for obs_id, quote, base, series_id, indicator, subject, unit, start, end in rows:
-        base = base or base_from_text(quote)
+    for obs_id, quote, unit_written, base, series_id, indicator, subject, unit, start, end in rows:
+        base = base or base_from_text(unit_written) or base_from_text(quote)
         reason = None
         if series_id is None and base:
             reason = catalog.match_with_reason(indicator or "", subject or "", unit, start, end, base)[1]
@@ -110,6 +111,15 @@ def _fill_bases(con: duckdb.DuckDBPyConnection, document_id: str, catalog: Catal
             updates.append((base, reason, obs_id))
     if updates:
         con.executemany("UPDATE observations SET index_base = ?, unmapped_reason = ? WHERE obs_id = ?", updates)
+
+
+def _base_mismatches(con: duckdb.DuckDBPyConnection, document_id: str) -> list[tuple[str, int]]:
+    """A table naming an index series but stating another base (指数(2005=100) on a 2015=100 series)."""
+    rows = con.execute("""
+        SELECT o.obs_id, o.index_base, s.base, s.series_id FROM observations o JOIN series s USING (series_id)
+        WHERE o.document_id = ? AND o.status = 'ok' AND o.index_base IS NOT NULL AND s.base IS NOT NULL
+          AND o.index_base <> s.base""", [document_id]).fetchall()
+    return [(f"base {stated}, series {sid} base {base}", obs_id) for obs_id, stated, base, sid in rows]
 
 
 # The best vintage of each series-period among rows that may be current, this document's included.

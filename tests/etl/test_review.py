@@ -63,6 +63,7 @@ CASES_CURRENT = [
     ("same_publisher_revision.csv", "cii_2015base", 2023, 170.0, "驻马店日报"),
     ("outside_history_unit_slip.csv", "refined_copper_output", 2024, None, None),
     ("rate_revised_within_005.csv", "industrial_va_growth", 2024, 5.84, "example.org"),
+    ("base_mismatch_in_table.csv", "cii_2015base", 2016, None, None),
     ("rate_conflicting_by_03pp.csv", "industrial_va_growth", 2024, 5.8, "cdmia.com.cn"),
 ]
 
@@ -81,6 +82,8 @@ CASES_HELD = [
      "published YoY +5.3 % implies 2024 = 180.4, stored 174.2: +3.58 % (tolerance 2 %)"),
     ("outside_history_unit_slip.csv", "refined_copper_output", "2024-01-01..2024-12-31", 1.364e7, None,
      "1.364e+07万吨 lies outside 10× the series' history (844万吨 .. 1472万吨)"),
+    ("base_mismatch_in_table.csv", "cii_2015base", "2016-01-01..2016-12-31", 181.2, None,
+     "base 2005=100, series cii_2015base base 2015=100"),
     ("rate_conflicting_by_03pp.csv", "industrial_va_growth", "2024-01-01..2024-12-31", 6.1, 5.8,
      "conflicts with the current value 5.8% (cdmia.com.cn): +0.30 (tolerance 0.05)"),
 ]
