@@ -23,6 +23,7 @@ import duckdb
 from etl import holds, warehouse
 from etl.catalog import Catalog, load_catalog
 from etl.errors import PulseError
+from etl.fetch import apply_provenance
 from etl.normalize import NormalizeError, normalize
 from etl.remap import remap_unmapped
 from etl.settings import Settings
@@ -151,6 +152,7 @@ def _load_file(
         kind = source.KIND
         ctx = SourceContext(settings, catalog, load_id, published, con, digest)
         extracted = source.extract(path, ctx)
+        apply_provenance(extracted, settings.db, digest, path.stem)  # fetched files: page URL, title, date
         rows, rejected = _store(con, path, digest, kind, extracted, catalog, load_id)
         holds.check_document(con, digest[:16], catalog, settings)  # hold conflicting / implausible vintages
         if extracted.after_load is not None:

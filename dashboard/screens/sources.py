@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data, loading, ui
 from dashboard.i18n import t
+from dashboard.screens import ops
 from dashboard.screens.review import review_section
 
 lang = ui.lang()
@@ -73,3 +74,4 @@ with ui.friendly_errors(lang):
     upload_and_load()
     review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
     tables()
+ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)
