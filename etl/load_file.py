@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import parts, warehouse
+from etl import holds, parts, warehouse
 from etl.catalog import Catalog
 from etl.errors import PulseError
 from etl.fetch import apply_provenance
@@ -92,6 +92,7 @@ def load_file(job: FileJob, path: Path) -> FileOutcome:
         try:
             stage = "load"
             outcome.rows, outcome.rows_rejected = _store(job, path, digest, source.KIND, extracted, written)
+            holds.check_document(job.con, digest[:16], job.catalog, job.settings)  # hold conflicting vintages
         finally:
             if extracted.telemetry is not None:
                 extracted.telemetry.close()
@@ -141,7 +142,7 @@ def record_reject(con: duckdb.DuckDBPyConnection, load_id: str, path: Path, row:
 OBSERVATION_COLUMNS = [
     "series_id", "subject", "indicator", "period_label", "period_start", "period_end", "value", "unit",
     "value_as_written", "unit_as_written", "change_pct", "change_kind", "derived", "document_id", "quote",
-    "source_url", "source_row", "load_id",
+    "source_url", "source_row", "load_id", "index_base",
 ]
 
 
@@ -158,7 +159,7 @@ def _normalize(job: FileJob, path: Path, document_id: str, extracted: Extracted)
         values.append((
             row.series_id, raw.subject, raw.indicator, raw.period_label, raw.period_start, raw.period_end,
             row.value, row.unit, raw.value_as_written, raw.unit_as_written, raw.change_pct, raw.change_kind,
-            raw.derived, document_id, raw.quote, raw.source_url, raw.row, job.load_id,
+            raw.derived, document_id, raw.quote, raw.source_url, raw.row, job.load_id, raw.index_base,
         ))
     return values
 
@@ -169,9 +170,9 @@ def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracte
     values = _normalize(job, path, document_id, extracted)
     job.con.execute(  # named columns: other migrations may add provenance columns with defaults
         "INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,"
-        " simulated, load_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " simulated, load_id, publisher, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [document_id, digest, str(path), path.name, kind, extracted.title, extracted.published,
-         path.stat().st_size, extracted.simulated, job.load_id],
+         path.stat().st_size, extracted.simulated, job.load_id, extracted.publisher, extracted.source_url],
     )
     warehouse.insert_rows(job.con, "observations", OBSERVATION_COLUMNS, values)
     for reject in extracted.row_rejects:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.catalog import Catalog, Series
+from etl.catalog import Catalog, Series, base_from_text
 from etl.sources.base import RawObservation
 from etl.units import UnitError, to_canonical
 
@@ -35,7 +35,8 @@ def normalize(raw: RawObservation, catalog: Catalog, strict: bool, extra_series:
             raise NormalizeError(f"{exc}; fix the unit or the series id") from None
         return Row(None, None, None, raw)
     if series is None:
-        series = catalog.match(raw.indicator, raw.subject, unit, raw.period_start, raw.period_end)
+        base = raw.index_base or base_from_text(raw.quote)
+        series = catalog.match(raw.indicator, raw.subject, unit, raw.period_start, raw.period_end, base)
         if series is None and strict:
             raise NormalizeError(
                 f"indicator '{raw.indicator}' matches no catalog series; add an alias to data/catalog.toml"

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import data, loading, ui
 from dashboard.i18n import t
 from dashboard.screens import ops
+from dashboard.screens.review import review_section
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -96,5 +97,6 @@ def tables() -> None:
 with ui.friendly_errors(lang):
     version_header()
     upload_and_load()
+    review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
     tables()
 ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)
