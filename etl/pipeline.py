@@ -23,11 +23,11 @@ import duckdb
 from etl import warehouse
 from etl.catalog import Catalog, load_catalog
 from etl.errors import PulseError
-from etl.normalize import NormalizeError, normalize
+from etl.normalize import NormalizeError, normalize_all
 from etl.remap import remap_unmapped
 from etl.settings import Settings
 from etl.sources import detect_kind
-from etl.sources.base import Extracted, SourceContext, SourceError
+from etl.sources.base import Extracted, RowReject, SourceContext, SourceError
 
 log = logging.getLogger("pulse.load")
 Progress = Callable[[str, int, int], None]  # (message, done, total)
@@ -151,7 +151,7 @@ def _load_file(
         kind = source.KIND
         ctx = SourceContext(settings, catalog, load_id, published, con, digest)
         extracted = source.extract(path, ctx)
-        rows, rejected = _store(con, path, digest, kind, extracted, catalog, load_id)
+        rows, rejected = _store(con, path, digest, kind, extracted, catalog, load_id, settings.max_reported_rows)
         if extracted.after_load is not None:
             extracted.after_load(con)
         con.execute("COMMIT")
@@ -159,7 +159,8 @@ def _load_file(
         con.execute("ROLLBACK")
         message = str(exc) if isinstance(exc, SourceError) else f"{path.name}: {exc}"
         log.debug("rejected %s", path, exc_info=True)
-        _record_reject(con, load_id, path, getattr(exc, "row", None), message)
+        for reject in getattr(exc, "rejects", None) or [RowReject(getattr(exc, "row", None), message)]:
+            _record_reject(con, load_id, path, reject.row, reject.reason)  # one per bad row named
         return FileOutcome(path, "rejected", kind=kind, error=message)
     known.add(digest)
     return FileOutcome(path, "loaded", kind=kind, rows=rows, rows_rejected=rejected)
@@ -174,7 +175,7 @@ OBSERVATION_COLUMNS = [
 
 def _store(
     con: duckdb.DuckDBPyConnection, path: Path, digest: str, kind: str,
-    extracted: Extracted, catalog: Catalog, load_id: str,
+    extracted: Extracted, catalog: Catalog, load_id: str, max_reported: int = 20,
 ) -> tuple[int, int]:
     document_id = digest[:16]
     con.execute(
@@ -184,12 +185,10 @@ def _store(
     )
     extra = {r[0] for r in con.execute("SELECT series_id FROM series").fetchall()}
     values = []
-    for raw in extracted.observations:
-        try:
-            row = normalize(raw, catalog, extracted.strict_series, extra)
-        except NormalizeError as exc:
-            where = f"{path.name} row {raw.row}" if raw.row else path.name
-            raise SourceError(f"{where}: {exc}.", row=raw.row) from None
+    normalized = normalize_all(extracted.observations, catalog, extracted.strict_series, extra, path.name,
+                               max_reported)
+    for row in normalized:
+        raw = row.raw
         values.append((
             row.series_id, raw.subject, raw.indicator, raw.period_label, raw.period_start, raw.period_end,
             row.value, row.unit, raw.value_as_written, raw.unit_as_written, raw.change_pct, raw.change_kind,

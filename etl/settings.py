@@ -53,6 +53,25 @@ class Settings:
     max_points: int = field(
         default=2000, metadata=_meta("Most points one chart trace sends to the browser.")
     )
+    max_future_days: int = field(
+        default=31,
+        metadata=_meta("A table row whose period ends more than this many days after the end of the "
+                       "current month is rejected (a typo like 2099 would become the latest value)."),
+    )
+    max_reported_rows: int = field(
+        default=20,
+        metadata=_meta("Bad rows named one by one in a rejected file's reason (and in `rejects`); "
+                       "the rest are counted as \"and N more\"."),
+    )
+    xlsx_max_uncompressed_mb: int = field(
+        default=512,
+        metadata=_meta("An XLSX workbook whose parts unpack to more than this many MB is rejected "
+                       "unread (a zip bomb of shared strings)."),
+    )
+    xlsx_max_rows: int = field(
+        default=2_000_000,
+        metadata=_meta("Rows read from one XLSX sheet at most; a sheet with more is rejected."),
+    )
 
     @property
     def warehouse_dir(self) -> Path:
