@@ -60,6 +60,17 @@ def head_rows(path: Path, head: bytes, limit: int = 15) -> list[list[str]] | Non
         return None
 
 
+def describe_text(path: Path) -> str:
+    """What a text file that no kind recognised was seen as, for the rejection message; a file that
+    cannot be decoded or parsed raises that reason instead (it names the line)."""
+    text, encoding = decode_text(path.read_bytes(), path.name)
+    rows = csv_rows(text, path.name, limit=1)
+    first = ",".join(rows[0]) if rows else ""
+    first = first if len(first) <= 60 else first[:60] + "…"
+    delimiter = {"\t": "tab"}.get(d := sniff_delimiter(text[:8192]), f"'{d}'")
+    return f"; it was read as {encoding}, delimiter {delimiter}, first row '{first}'"
+
+
 def duplicate_columns(header: list[str]) -> str | None:
     """'columns 4 and 6 are both named value', or None when every non-empty name is unique."""
     seen: dict[str, int] = {}
