@@ -133,9 +133,10 @@ def _xlsx_sheets(path: Path, settings: Settings, limit: int | None) -> list[tupl
             if meta.visible != SheetVisibleEnum.Visible or meta.typ != SheetTypeEnum.WorkSheet:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
-            if sheet.total_height > settings.xlsx_max_rows:
+            height = sheet.end[0] + 1 if sheet.end else 0  # rows from A1, read from the cells, not <dimension>
+            if height > settings.xlsx_max_rows:
                 raise SourceError(
-                    f"{path.name} sheet '{meta.name}' has {sheet.total_height:,} rows, more than xlsx_max_rows="
+                    f"{path.name} sheet '{meta.name}' has {height:,} rows, more than xlsx_max_rows="
                     f"{settings.xlsx_max_rows:,}; split it or raise the setting."
                 )
             values = sheet.to_python(skip_empty_area=False, nrows=limit) if limit else sheet.to_python(
