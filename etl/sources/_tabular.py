@@ -13,6 +13,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from etl.settings import Settings
@@ -122,10 +123,24 @@ def _csv_problem(exc: csv.Error) -> str:
 
 
 def _xlsx_sheets(path: Path, settings: Settings, limit: int | None) -> list[tuple[str, list[list[str]]]]:
-    """(sheet name, rows) of every visible, non-empty worksheet, merged cells filled."""
+    """(sheet name, rows) of every visible, non-empty worksheet, merged cells filled; `limit` rows each.
+    Detection asks once per table kind, then extract reads it all: the last workbook read is kept."""
+    stat = path.stat()
+    sheets = _read_workbook(str(path), stat.st_mtime_ns, stat.st_size, settings.xlsx_max_uncompressed_mb,
+                            settings.xlsx_max_rows)
+    return [(name, [list(r) for r in (rows[:limit] if limit else rows)]) for name, rows in sheets]
+
+
+@lru_cache(maxsize=1)
+def _read_workbook(name: str, mtime_ns: int, size: int, max_mb: int, max_rows: int) -> tuple:
+    path = Path(name)
+    return tuple(_read_sheets(path, max_mb, max_rows))
+
+
+def _read_sheets(path: Path, max_mb: int, max_rows: int) -> list[tuple[str, list[list[str]]]]:
     from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-    _check_expansion(path, settings.xlsx_max_uncompressed_mb)
+    _check_expansion(path, max_mb)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = []
@@ -134,13 +149,12 @@ def _xlsx_sheets(path: Path, settings: Settings, limit: int | None) -> list[tupl
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             height = sheet.end[0] + 1 if sheet.end else 0  # rows from A1, read from the cells, not <dimension>
-            if height > settings.xlsx_max_rows:
+            if height > max_rows:
                 raise SourceError(
                     f"{path.name} sheet '{meta.name}' has {height:,} rows, more than xlsx_max_rows="
-                    f"{settings.xlsx_max_rows:,}; split it or raise the setting."
+                    f"{max_rows:,}; split it or raise the setting."
                 )
-            values = sheet.to_python(skip_empty_area=False, nrows=limit) if limit else sheet.to_python(
-                skip_empty_area=False)
+            values = sheet.to_python(skip_empty_area=False)
             rows = [_trim([_cell(v) for v in row]) for row in values]
             _fill_merged(rows, sheet.merged_cell_ranges or [])
             if any(rows):
