@@ -161,10 +161,15 @@ def latest_allowed_end(max_future_days: int, today: date | None = None) -> date:
     return month_end(today.year, today.month) + timedelta(days=max_future_days)
 
 
-def check_not_future(end: date, max_future_days: int, today: date | None = None) -> None:
-    """PeriodError for a period that ends too far ahead (a typo like 2099 would become the latest value)."""
+def future_problem(end: date, max_future_days: int, today: date | None = None) -> str | None:
+    """Why a period ending too far ahead is refused (a typo like 2099 would become the latest value),
+    or None when it is not."""
     limit = latest_allowed_end(max_future_days, today)
-    if end > limit:
-        raise PeriodError(
-            f"the period ends {end}, after {limit} (this month's end + max_future_days={max_future_days})"
-        )
+    if end <= limit:
+        return None
+    return f"the period ends {end}, after {limit} (this month's end + max_future_days={max_future_days})"
+
+
+def check_not_future(end: date, max_future_days: int, today: date | None = None) -> None:
+    if problem := future_problem(end, max_future_days, today):
+        raise PeriodError(problem)

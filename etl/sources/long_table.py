@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from etl.periods import PeriodError, check_not_future
+from etl.periods import future_problem, latest_allowed_end
 from etl.sources._report import BadRows
 from etl.sources._tabular import TABLE_SUFFIXES, Table, duplicate_columns, head_rows, read_tables
 from etl.sources.base import Extracted, RawObservation, SourceContext, SourceError
@@ -53,12 +53,13 @@ def _table_observations(table: Table, ctx: SourceContext) -> list[RawObservation
         raise SourceError(f"{name}: {twice}; keep one of them, so no value is silently dropped.")
     col = {column: i for i, column in enumerate(header)}
     bad = BadRows(name, ctx.settings.max_reported_rows)
+    latest = latest_allowed_end(ctx.settings.max_future_days)
     observations = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         try:
-            observations.append(_observation(name, n, row, col, ctx.settings.max_future_days))
+            observations.append(_observation(name, n, row, col, latest, ctx.settings.max_future_days))
         except SourceError as exc:
             bad.add_error(exc)
     _check_duplicates(observations, bad)
@@ -85,16 +86,16 @@ def _get(row: list[str], col: dict[str, int], name: str) -> str:
     return row[i].strip() if i is not None and i < len(row) else ""
 
 
-def _observation(name: str, n: int, row: list[str], col: dict[str, int], max_future_days: int) -> RawObservation:
+def _observation(
+    name: str, n: int, row: list[str], col: dict[str, int], latest: date, max_future_days: int,
+) -> RawObservation:
     where = f"{name} row {n}"
     start = _date(_get(row, col, "period_start"), where, "period_start", n)
     end = _date(_get(row, col, "period_end"), where, "period_end", n)
     if start > end:
         raise SourceError(f"{where}: period_start {start} is after period_end {end}; swap or fix them.", row=n)
-    try:
-        check_not_future(end, max_future_days)
-    except PeriodError as exc:
-        raise SourceError(f"{where}: {exc}; fix the date.", row=n) from None
+    if end > latest:  # the limit is computed once per table: this runs for every row
+        raise SourceError(f"{where}: {future_problem(end, max_future_days)}; fix the date.", row=n)
     value = _get(row, col, "value")
     try:
         parse_number(value)
