@@ -151,8 +151,10 @@ _MAX_EXPONENT = 290
 
 def parse_number(text: str) -> Decimal:
     """A number as written: full-width digits, thousands separators, a leading sign."""
-    t = (text or "").strip().translate(_FULLWIDTH)
-    t = "-" + t[1:] if t[:1] in "−—" else t
+    t = (text or "").strip()
+    if not t.isascii():  # full-width digits and typographic minus signs; most cells are plain ASCII
+        t = t.translate(_FULLWIDTH)
+        t = "-" + t[1:] if t[:1] in "−—" else t
     match = _NUMBER_RE.fullmatch(t)
     if match is None:
         raise UnitError(f"'{text}' is not a number")

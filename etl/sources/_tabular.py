@@ -200,7 +200,9 @@ def _fill_merged(rows: list[list[str]], ranges: list) -> None:
 
 
 def _cell(value: object) -> str:
-    if value is None or value == "":
+    if type(value) is str:  # most cells: skip the other checks
+        return value.strip()
+    if value is None:
         return ""
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat()
