@@ -24,8 +24,9 @@ READERS = {
 }
 
 
-# the child's own peak (a parent's rusage of a child counts the memory it had at fork, before exec)
-PEAK = "import resource\nprint(n)\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+# the child's own peak: VmHWM of its address space (ru_maxrss would carry the parent's peak over the fork)
+PEAK = ("print(n)\nprint(next(line.split()[1] for line in open('/proc/self/status') "
+        "if line.startswith('VmHWM')))")
 
 
 def _run_with_rss(code: str, path: Path) -> tuple[float, float, str]:
