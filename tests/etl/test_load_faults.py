@@ -120,6 +120,23 @@ def test_an_unexpected_error_in_one_file_rejects_that_file_and_the_rest_loads(se
     assert (settings.quarantine / result.load_id / "csv_field_over_128kb.csv").is_file()
 
 
+def test_an_internal_error_in_one_file_is_logged_and_the_rest_loads(settings, monkeypatch):
+    """Fault injection: a bug inside a source (any exception no check anticipated) rejects that file only."""
+    from etl.sources import wide_table
+
+    def broken(path, ctx):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(wide_table, "extract", broken)
+    put(settings, "tables/wide_nbs_monthly_utf8.csv", "load/good_table_beside_bad_ones.csv")
+    result = run_load(settings)
+    log = settings.db.with_name("pulse.log")
+    assert outcome(result, "wide_nbs_monthly_utf8.csv") == (
+        "rejected", f"wide_nbs_monthly_utf8.csv: internal error (RuntimeError) in stage extract, see {log}")
+    assert outcome(result, "good_table_beside_bad_ones.csv") == ("loaded", None)
+    assert f"load {result.load_id} stage extract file {settings.inbox / 'wide_nbs_monthly_utf8.csv'}" in log.read_text()
+
+
 def test_a_250_byte_file_name_is_quarantined_under_a_short_name_keeping_the_original(settings):
     long_name = "长" * 80 + "x" * 6 + ".csv"  # 80 * 3 + 6 + 4 = 250 bytes
     assert len(long_name.encode()) == 250
