@@ -24,7 +24,7 @@ from etl.catalog import Catalog
 from etl.errors import PulseError
 from etl.fetch import apply_provenance
 from etl.logfile import write_traceback
-from etl.normalize import NormalizeError, normalize
+from etl.normalize import normalize_all
 from etl.plant.telemetry import write_parts
 from etl.quarantine import one_line
 from etl.records import Extracted, NoTextFound, NotReady, SourceError
@@ -116,7 +116,10 @@ def _failed(job: FileJob, outcome: FileOutcome, exc: Exception, stage: str) -> F
         outcome.status, outcome.notice, outcome.rows, outcome.rows_rejected = "skipped", one_line(str(exc)), 0, 0
         return outcome
     if isinstance(exc, SourceError):
-        return _reject(job, outcome, str(exc), exc.row)
+        outcome = _reject(job, outcome, str(exc), None if exc.rejects else exc.row, record=not exc.rejects)
+        for reject in exc.rejects:  # every bad row the source named, one `rejects` row each
+            record_reject(job.con, job.load_id, outcome.path, reject.row, reject.reason)
+        return outcome
     if isinstance(exc, PulseError):
         return _reject(job, outcome, f"{name}: {exc}")
     if isinstance(exc, OSError) and stage in ("detect", "extract") and exc.strerror:
@@ -126,9 +129,11 @@ def _failed(job: FileJob, outcome: FileOutcome, exc: Exception, stage: str) -> F
     return _reject(job, outcome, f"{name}: internal error ({type(exc).__name__}) in stage {stage}, see {where}")
 
 
-def _reject(job: FileJob, outcome: FileOutcome, message: str, row: int | None = None) -> FileOutcome:
+def _reject(job: FileJob, outcome: FileOutcome, message: str, row: int | None = None,
+            record: bool = True) -> FileOutcome:
     outcome.status, outcome.error, outcome.rows, outcome.rows_rejected = "rejected", one_line(message), 0, 0
-    record_reject(job.con, job.load_id, outcome.path, row, outcome.error)
+    if record:
+        record_reject(job.con, job.load_id, outcome.path, row, outcome.error)
     return outcome
 
 
@@ -150,12 +155,9 @@ def _normalize(job: FileJob, path: Path, document_id: str, extracted: Extracted)
     """Stage 4: scale every statistic to its canonical unit and map it to a catalog series."""
     extra = {r[0] for r in job.con.execute("SELECT series_id FROM series").fetchall()}
     values = []
-    for raw in extracted.observations:
-        try:
-            row = normalize(raw, job.catalog, extracted.strict_series, extra)
-        except NormalizeError as exc:
-            where = f"{path.name} row {raw.row}" if raw.row else path.name
-            raise SourceError(f"{where}: {exc}.", row=raw.row) from None
+    for row in normalize_all(extracted.observations, job.catalog, extracted.strict_series, extra, path.name,
+                             job.settings.max_reported_rows):  # names every row that cannot be stored
+        raw = row.raw
         values.append((
             row.series_id, raw.subject, raw.indicator, raw.period_label, raw.period_start, raw.period_end,
             row.value, row.unit, raw.value_as_written, raw.unit_as_written, raw.change_pct, raw.change_kind,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from etl.catalog import Catalog, Series, base_from_text
+from etl.sources._report import BadRows
 from etl.sources.base import RawObservation
 from etl.units import UnitError, to_canonical
 
@@ -54,3 +55,20 @@ def _named_series(raw: RawObservation, catalog: Catalog, extra: set[str]) -> Ser
     if raw.series_id in extra:  # a series a source registered itself (plant KPIs)
         return raw.series_id
     raise NormalizeError(f"unknown series '{raw.series_id}'; add it to data/catalog.toml or fix the id")
+
+
+def normalize_all(
+    observations: list[RawObservation], catalog: Catalog, strict: bool, extra_series: set[str],
+    file_name: str, max_reported: int,
+) -> list[Row]:
+    """Every observation normalized, or one SourceError naming every row that cannot be stored
+    (up to `max_reported`, then "and N more"), so a person fixes them all in one pass."""
+    bad = BadRows(file_name, max_reported)
+    rows = []
+    for raw in observations:
+        try:
+            rows.append(normalize(raw, catalog, strict, extra_series))
+        except NormalizeError as exc:
+            bad.add(raw.row, f"{exc}.")
+    bad.raise_if_any()
+    return rows

@@ -92,6 +92,25 @@ class Settings:
     stale_months_monthly: int = field(
         default=3, metadata=_meta("The same for monthly figures.")
     )
+    max_future_days: int = field(
+        default=31,
+        metadata=_meta("A table row whose period ends more than this many days after the end of the "
+                       "current month is rejected (a typo like 2099 would become the latest value)."),
+    )
+    max_reported_rows: int = field(
+        default=20,
+        metadata=_meta("Bad rows named one by one in a rejected file's reason (and in `rejects`); "
+                       "the rest are counted as \"and N more\"."),
+    )
+    xlsx_max_uncompressed_mb: int = field(
+        default=512,
+        metadata=_meta("An XLSX workbook whose parts unpack to more than this many MB is rejected "
+                       "unread (a zip bomb of shared strings)."),
+    )
+    xlsx_max_rows: int = field(
+        default=2_000_000,
+        metadata=_meta("Rows read from one XLSX sheet at most; a sheet with more is rejected."),
+    )
     sources: Path = field(default=DATA_DIR / "sources.toml", metadata=_meta("Sources `pulse fetch` pulls."))
     alerts: Path = field(default=DATA_DIR / "alerts.toml", metadata=_meta("Alert rules checked after each load."))
     # [[schedule]] and [[target]] tables of pulse.toml, kept as written; checked by their users
