@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dashboard.commands._common import db_option, settings_for
 from dashboard.deliver import alerts
+from etl import review
 from etl.pipeline import LoadResult, run_load
 
 
@@ -41,6 +42,9 @@ def load_with_progress(settings, published: date | None = None) -> LoadResult:
 
         result = run_load(settings, published=published, progress=progress)
     report(result, console)
+    held = review.held(settings).height if result.published_version else 0
+    if held:
+        console.print(f"{held} vintage(s) held for review (conflicting or implausible): `pulse review list`.")
     return result
 
 

@@ -9,6 +9,7 @@ from dashboard import data, loading, ui
 from dashboard.i18n import t
 from dashboard.safe_text import markdown_text
 from dashboard.screens import ops
+from dashboard.screens.review import review_section
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -97,5 +98,6 @@ def tables() -> None:
 with ui.friendly_errors(lang):
     version_header()
     upload_and_load()
+    review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
     tables()
 ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)
