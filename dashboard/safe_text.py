@@ -10,14 +10,19 @@ escaping, never inside data.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _PLOTLY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# CommonMark lets every ASCII punctuation character be backslash-escaped; these are the ones that
-# start markup in Streamlit's markdown (emphasis, links, HTML, headings, lists, tables, directives).
 ZWSP = "\u200b"
 _AUTOLINK = {"://": ":" + ZWSP + "//", "www": "www" + ZWSP, "WWW": "WWW" + ZWSP, "@": "@" + ZWSP}
-_MARKDOWN = set("\\`*_{}[]()<>#+-.!|~:$=^\"'&")
+# CommonMark lets every ASCII punctuation character be backslash-escaped; these are the ones that
+# start markup anywhere in Streamlit's markdown (emphasis, code, links and images via "[", HTML,
+# tables, strikethrough, LaTeX, `:color[...]`/emoji directives, entities). "(", "=", "." ... stay
+# as they are, so a label such as 创新指数(2015=100) keeps its source text.
+_MARKDOWN = set("\\`*_[]<>#|~$:&")
+# markup only at the start of a line: a list item, a setext underline, a numbered list
+_LEADING = re.compile(r"^(?:[-+=]|\d+[.)])")
 
 
 def plotly_text(value: Any) -> str:
@@ -35,7 +40,11 @@ def markdown_text(value: Any) -> str:
     text = "" if value is None else str(value)
     for mark, broken in _AUTOLINK.items():
         text = text.replace(mark, broken)
-    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in text).replace("\n", " ")
+    text = "".join("\\" + ch if ch in _MARKDOWN else ch for ch in " ".join(text.splitlines()))
+    lead = _LEADING.match(text)
+    if lead:  # escape the character that makes it a list item or a heading underline
+        text = text[: lead.end() - 1] + "\\" + text[lead.end() - 1:]
+    return text
 
 
 def plotly_lines(value: Any, width: int = 40, limit: int = 160) -> str:
