@@ -26,6 +26,7 @@ import traceback
 
 _FRAME = struct.Struct("!Q")
 _REAP_EVERY_S = 0.5
+WORKER_FAULT = 70  # the worker's exit code when our own code failed (traceback on stderr)
 
 
 def send_frame(sock: socket.socket, data: bytes) -> None:
@@ -83,7 +84,7 @@ def run_forked(out: socket.socket, keep: list[socket.socket]) -> int:
             _run_child(out)
         except BaseException:  # noqa: BLE001 - whatever happens, the child never returns into the server loop
             traceback.print_exc()  # to the server's stderr: the parent's log
-            code = 70
+            code = WORKER_FAULT
         finally:
             os._exit(code)
     return pid

@@ -33,13 +33,15 @@ from typing import Any
 import pyarrow as pa
 
 from dashboard.sql.errors import SqlError, SqlRefused
-from dashboard.sql.forkserver import recv_frame, send_frame
+from dashboard.sql.forkserver import WORKER_FAULT, recv_frame, send_frame
 from etl.errors import PulseError, WarehouseMissing
 from etl.settings import PROJECT_ROOT
 
 # Address space a worker may take beyond its size at fork, as a share of the memory limit: room
 # for the result's Arrow copy and allocations outside DuckDB's buffer manager.
 AS_MARGIN = 0.15
+# ... and at least this much, for thread stacks and thread-local data under small limits
+AS_FLOOR = 64 * 2**20
 # DuckDB's own limit, as a share of the cap, so its buffer manager refuses before the rlimit bites.
 DUCKDB_SHARE = 0.8
 _ERRORS: dict[str, type[PulseError]] = {"SqlRefused": SqlRefused, "SqlError": SqlError,
@@ -182,7 +184,7 @@ def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 def _job(db: Path, sql: str, values: dict[str, Any], limits: Any) -> dict[str, Any]:
     cap = memory_bytes(limits.memory_limit)
     return {"db": str(db), "sql": sql, "values": values, "limits": asdict(limits),
-            "as_bytes": int(cap * (1 + AS_MARGIN)), "duckdb_memory": f"{int(cap * DUCKDB_SHARE)}B"}
+            "as_bytes": max(int(cap * (1 + AS_MARGIN)), cap + AS_FLOOR), "duckdb_memory": f"{int(cap * DUCKDB_SHARE)}B"}
 
 
 def _kill_group(pid: int) -> None:
@@ -235,11 +237,11 @@ def run_in_worker(db: Path, sql: str, values: dict[str, Any], limits: Any,
 
 
 def _death(status: int | None, limits: Any) -> PulseError:
-    """A worker that died without answering: a signal (an allocation past its cap aborts or the
-    kernel kills it) reads as the memory limit; an exit code is a worker fault, in the log."""
-    if status is not None and os.WIFEXITED(status):
-        return PulseError(f"the SQL worker failed (exit {os.WEXITSTATUS(status)}); the server log has "
-                          "the details; try again")
+    """A worker that died without answering. Our own code only exits 0 or WORKER_FAULT (with a
+    traceback in the log); a signal or any other exit code comes from the runtime aborting under
+    the address-space cap (glibc: "cannot allocate memory for thread-local data", exit 127)."""
+    if status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == WORKER_FAULT:
+        return PulseError("the SQL worker failed; the server log has the details; try again")
     return SqlRefused(_memory_message(limits))
 
 
