@@ -23,6 +23,7 @@ Public API (stable; the briefing exporter relies on it):
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Sequence
 from datetime import timedelta
@@ -33,7 +34,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboard.downsample import DEFAULT_MAX_POINTS, downsample_frame
-from dashboard.i18n import format_number, format_period, t, unit_label
+from dashboard.i18n import cumulation_label, format_number, format_period, t, unit_label
 from dashboard.transforms import dominant_span, insert_gaps
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -94,9 +95,9 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
     fig = go.Figure()
     if frame.is_empty():
         return _layout(fig, title, height)
-    frame = insert_gaps(frame)
     units = list(dict.fromkeys(u for u in frame.get_column("unit").to_list() if u is not None)) or [""]
-    for i, (_, part) in enumerate(frame.group_by("series_id", maintain_order=True)):
+    colors = series_colors(frame.get_column("series_id").unique().to_list())
+    for sid, label, dash, part in _trace_parts(frame, lang):
         part = downsample_frame(part, "period_end", "value", max_points)
         unit = part.get_column("unit").drop_nulls()[0] if part.get_column("unit").drop_nulls().len() else ""
         secondary = len(units) > 1 and unit != units[0]
@@ -104,9 +105,9 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
         fig.add_trace(go.Scatter(
             x=part.get_column("period_end").to_list(),
             y=part.get_column("value").to_numpy(),
-            name=str(part.get_column("label")[0]),
+            name=label,
             mode="lines+markers" if points <= 60 else "lines",
-            line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+            line={"color": colors[sid], "width": 2, "dash": dash},
             marker={"size": 6 if points > 1 else 10},
             connectgaps=False,
             yaxis="y2" if secondary else "y",
@@ -126,6 +127,55 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
     fig = _layout(fig, title, height)
     fig.update_layout(**extra)
     return zh_date_ticks(align_periods(fig, frame), lang)
+
+
+def series_colors(series_ids: Sequence[str]) -> dict[str, str]:
+    """A colour per series id that does not change with the transform or the order of the rows:
+    each id takes the palette slot its name hashes to (the next free one on a clash, in id order)."""
+    colors: dict[str, str] = {}
+    for sid in sorted(series_ids):
+        slot = int.from_bytes(hashlib.blake2s(sid.encode(), digest_size=4).digest(), "big") % len(PALETTE)
+        used = set(colors.values())
+        for step in range(len(PALETTE)):
+            candidate = PALETTE[(slot + step) % len(PALETTE)]
+            if candidate not in used or len(used) >= len(PALETTE):
+                break
+        colors[sid] = candidate
+    return colors
+
+
+_CUMULATION_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+def _trace_parts(frame: pl.DataFrame, lang: str):
+    """(series_id, legend label, line dash, rows) per trace: one per series, and one per
+    cumulation length when the frame carries a `cumulation` column (see transforms.with_cumulation)."""
+    keyed = "cumulation" in frame.columns and frame.get_column("cumulation").is_not_null().any()
+    for (sid,), part in frame.group_by("series_id", maintain_order=True):
+        label = str(part.get_column("label")[0])
+        if not keyed or part.get_column("cumulation").is_null().all():
+            yield sid, label, "solid", insert_gaps(part)
+            continue
+        lengths = sorted(part.get_column("cumulation").drop_nulls().unique().to_list())
+        for i, months in enumerate(lengths):
+            rows = part.filter(pl.col("cumulation") == months).sort("period_end")
+            yield (sid, f"{label} · {cumulation_label(months, lang)}",
+                   _CUMULATION_DASHES[i % len(_CUMULATION_DASHES)], _yearly_gaps(rows))
+
+
+def _yearly_gaps(rows: pl.DataFrame) -> pl.DataFrame:
+    """A null row in every missing year of one cumulation line, so the line breaks there."""
+    years = set(rows.get_column("period_end").dt.year().to_list())
+    missing = [y for y in range(min(years), max(years)) if y not in years]
+    if not missing:
+        return rows
+    last = rows.row(rows.height - 1, named=True)
+    filler = pl.DataFrame({
+        "period_start": [last["period_start"].replace(year=y) for y in missing],
+        "period_end": [last["period_end"].replace(year=y, day=1) for y in missing],
+    }).with_columns(pl.col("period_end").dt.month_end(), series_id=pl.lit(last["series_id"]),
+                    label=pl.lit(last["label"]), unit=pl.lit(last["unit"]))
+    return pl.concat([rows, filler], how="diagonal_relaxed").sort("period_end")
 
 
 def sparkline(frame: pl.DataFrame, color: str | None = None, max_points: int = DEFAULT_MAX_POINTS,

@@ -87,7 +87,7 @@ def _latest_per_series(frame: pl.DataFrame) -> pl.DataFrame:
     changes = transforms.yoy(kept.with_columns(label=pl.col("series_id"))).select(
         "series_id", "period_end", pl.col("value").alias("change"), pl.col("unit").alias("change_unit"),
         pl.col("derived").alias("change_computed"))
-    spark = kept.group_by("series_id").agg(pl.col("value").tail(24).alias("spark"),
+    spark = transforms.like_latest_cumulation(kept).group_by("series_id").agg(pl.col("value").tail(24).alias("spark"),
                                            pl.col("period_end").tail(24).alias("spark_x"))
     latest = kept.group_by("series_id").agg(pl.all().sort_by("period_end").last())
     return (latest.join(changes, on=["series_id", "period_end"], how="left")

@@ -80,6 +80,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_source": ("来源", "Source"),
     "col_quote": ("原文", "Quote"),
     "derived": ("推算", "derived"),
+    # cumulation lengths of year-to-date figures (chart legends)
+    "full_year": ("全年", "full year"),
+    "cum_january": ("1月", "Jan"),
+    "cum_months": ("1–{last}月累计", "Jan–{mon} YTD"),
     # plant
     "plant_title": ("工厂质量", "Plant quality"),
     "no_plant": ("还没有加载工厂数据。", "No plant data loaded yet."),
@@ -248,3 +252,12 @@ def format_month(d: date | None, lang: str = DEFAULT_LANG) -> str:
     if d is None:
         return "—"
     return f"{d.year}年{d.month}月" if lang != "en" else f"{_MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def cumulation_label(months: int, lang: str = DEFAULT_LANG) -> str:
+    """How much of the year a to-date figure covers: 1–9月累计 / Jan–Sep YTD; 全年 / full year."""
+    if months >= 12:
+        return t("full_year", lang)
+    if months == 1:
+        return t("cum_january", lang)
+    return t("cum_months", lang, last=months, mon=_MONTHS_EN[months - 1])

@@ -75,7 +75,9 @@ with ui.friendly_errors(lang):
     untouched: list[str] = []
     if transform == "single":  # split year-to-date figures first, then pick the period shape
         frame, untouched = transforms.single_period(frame)
-    frame = transforms.select_span(frame, st.session_state["ex_span"])
+    # Split figures are single periods; unsplit cumulative series keep every to-date length (one line each).
+    pick_span = transforms.select_span if transform == "single" else transforms.select_span_for_view
+    frame = pick_span(frame, st.session_state["ex_span"])
     periods = sorted(set(frame.get_column("period_end").to_list())) if not frame.is_empty() else []
     base = None
     if st.session_state["ex_transform"] == "index" and periods:
@@ -108,7 +110,8 @@ with ui.friendly_errors(lang):
     if st.session_state["ex_transform"] == "share":
         st.caption(t("share_note", lang))
 
-    ui.chart(charts.series_chart(shaped, lang=lang, max_points=data.settings().max_points), key="ex_chart")
+    drawn = shaped if transform == "single" else transforms.with_cumulation(shaped)
+    ui.chart(charts.series_chart(drawn, lang=lang, max_points=data.settings().max_points), key="ex_chart")
     if "derived" in shaped.columns and shaped.get_column("derived").fill_null(False).any():
         st.caption(t("derived_note", lang))
 
