@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import plotly.graph_objects as go
@@ -95,6 +95,8 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
     fig = go.Figure()
     if frame.is_empty():
         return _layout(fig, title, height)
+    if _is_cross_section(frame):
+        return cross_section_bars(frame, lang, title, height)
     units = list(dict.fromkeys(u for u in frame.get_column("unit").to_list() if u is not None)) or [""]
     colors = series_colors(frame.get_column("series_id").unique().to_list())
     for sid, label, dash, part in _trace_parts(frame, lang):
@@ -126,7 +128,7 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
         extra["margin"] = {"l": 56, "r": 64, "t": 48 if title else 16, "b": 40}
     fig = _layout(fig, title, height)
     fig.update_layout(**extra)
-    return zh_date_ticks(align_periods(fig, frame), lang)
+    return frequency_ticks(zh_date_ticks(align_periods(fig, frame), lang), frame, lang)
 
 
 def series_colors(series_ids: Sequence[str]) -> dict[str, str]:
@@ -176,6 +178,62 @@ def _yearly_gaps(rows: pl.DataFrame) -> pl.DataFrame:
     }).with_columns(pl.col("period_end").dt.month_end(), series_id=pl.lit(last["series_id"]),
                     label=pl.lit(last["label"]), unit=pl.lit(last["unit"]))
     return pl.concat([rows, filler], how="diagonal_relaxed").sort("period_end")
+
+
+def _is_cross_section(frame: pl.DataFrame) -> bool:
+    """Several series with one shared period (four companies' 2025 H1 revenue): a comparison, not a trend."""
+    shown = frame.filter(pl.col("value").is_not_null())
+    return (shown.get_column("series_id").n_unique() > 1
+            and shown.select("period_start", "period_end").unique().height == 1)
+
+
+def cross_section_bars(frame: pl.DataFrame, lang: str = "zh", title: str | None = None,
+                       height: int = 420) -> go.Figure:
+    """One bar per series for a single shared period; the period names the x axis.
+    frame: series_id, label, period_start, period_end, value, unit."""
+    shown = frame.filter(pl.col("value").is_not_null())
+    colors = series_colors(shown.get_column("series_id").unique().to_list())
+    fig = go.Figure()
+    units = list(dict.fromkeys(shown.get_column("unit").to_list()))
+    for row in shown.iter_rows(named=True):
+        fig.add_trace(go.Bar(
+            x=[row["label"]], y=[row["value"]], name=row["label"], marker={"color": colors[row["series_id"]]},
+            yaxis="y2" if len(units) > 1 and row["unit"] != units[0] else "y",
+            customdata=[_hover_rows(pl.DataFrame([row]), lang)[0]],
+            hovertemplate="<b>%{x}</b><br>%{customdata[0]}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+        ))
+    first = shown.row(0, named=True)
+    fig = _layout(fig, title, height)
+    extra: dict[str, object] = {"yaxis2": {"title": {"text": " / ".join(unit_label(u, lang) for u in units[1:])},
+                                           "overlaying": "y", "side": "right", "showgrid": False}} if len(units) > 1 else {}
+    fig.update_layout(xaxis={"type": "category", "title": {"text": format_period(first["period_start"],
+                                                                                 first["period_end"], lang)}},
+                      yaxis={"title": {"text": unit_label(units[0], lang)}}, showlegend=False, **extra)
+    return fig
+
+
+_TICK_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120)  # months between labelled periods
+
+
+def frequency_ticks(fig: go.Figure, frame: pl.DataFrame, lang: str = "zh", most: int = 12) -> go.Figure:
+    """Ticks that name periods at the data's frequency: 2016年 for annual, 2025年9月 for monthly,
+    2025年三季度 for quarterly (never a day for monthly data), at most `most` of them."""
+    span = dominant_span(frame)
+    step = {"A": 12, "Q": 3, "M": 1}.get(span or "")
+    if step is None:
+        return fig
+    ends = frame.get_column("period_end")
+    first, last = ends.min(), ends.max()
+    months = (last.year - first.year) * 12 + last.month - first.month  # type: ignore[union-attr]
+    every = next((s for s in _TICK_STEPS if s % step == 0 and months // s < most), _TICK_STEPS[-1])
+    ticks = pl.date_range(first, last, interval=f"{every}mo", eager=True).dt.month_end()
+    starts = ticks.dt.offset_by(f"-{step}mo").dt.month_end().dt.offset_by("1d")
+    # points sit in the middle of their period (align_periods); so do the ticks that name them
+    middles = [datetime.combine(start, datetime.min.time()) + (end - start + timedelta(days=1)) / 2
+               for start, end in zip(starts, ticks, strict=True)]
+    fig.update_xaxes(tickmode="array", ticklabelmode="instant", tickformatstops=[], dtick=None, tickvals=middles,
+                     ticktext=[format_period(s, e, lang) for s, e in zip(starts, ticks, strict=True)])
+    return fig
 
 
 def sparkline(frame: pl.DataFrame, color: str | None = None, max_points: int = DEFAULT_MAX_POINTS,

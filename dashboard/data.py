@@ -60,10 +60,11 @@ def info(db: Path, version: str) -> dict[str, str]:
 def series_list(db: Path, version: str) -> pl.DataFrame:
     """Every series with observations: ids, names, category, unit, how many points, first/last period."""
     return _query(db, """
-        SELECT s.series_id, s.name_zh, s.name_en, s.subject, s.category, s.kind, s.cumulative,
+        SELECT s.series_id, s.name_zh, s.name_en, s.subject, s.category, s.kind, s.cumulative, s.family,
+               f.name_zh AS family_zh, f.name_en AS family_en,
                coalesce(s.display_unit, '') AS display_unit, count(*) AS points,
                min(o.period_end) AS first_end, max(o.period_end) AS last_end
-        FROM v_observations o JOIN series s USING (series_id)
+        FROM v_observations o JOIN series s USING (series_id) LEFT JOIN series f ON f.series_id = s.family
         GROUP BY ALL ORDER BY s.category, s.series_id""")
 
 

@@ -6,7 +6,17 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, transforms, ui
-from dashboard.explore_state import SPAN_CHOICES, ExploreState, company_metric, from_query, snap, to_query
+from dashboard.explore_state import (
+    SPAN_CHOICES,
+    ExploreState,
+    company_metric,
+    derived_notes,
+    from_query,
+    open_range,
+    period_labels,
+    snap,
+    to_query,
+)
 from dashboard.i18n import format_number, format_period, series_name, t
 
 lang = ui.lang()
@@ -18,6 +28,9 @@ if catalog.is_empty():
     st.stop()
 
 names = {r["series_id"]: series_name(r["name_zh"], r["name_en"], lang) for r in catalog.iter_rows(named=True)}
+# A split year-to-date series is named after its single-period twin, marked as split.
+split_names = {r["series_id"]: t("split_label", lang, name=series_name(r["family_zh"], r["family_en"], lang))
+               for r in catalog.iter_rows(named=True) if r["cumulative"] and r["family_zh"]}
 both_names = {r["series_id"]: f"{r['name_zh']} · {r['name_en']}" for r in catalog.iter_rows(named=True)}
 
 # Seed the widgets from the URL whenever the URL differs from what this page last wrote.
@@ -75,27 +88,29 @@ with ui.friendly_errors(lang):
     untouched: list[str] = []
     if transform == "single":  # split year-to-date figures first, then pick the period shape
         frame, untouched = transforms.single_period(frame)
+        frame = frame.with_columns(label=pl.col("series_id").replace_strict(split_names, default=pl.col("label")))
     # Split figures are single periods; unsplit cumulative series keep every to-date length (one line each).
     pick_span = transforms.select_span if transform == "single" else transforms.select_span_for_view
     frame = pick_span(frame, st.session_state["ex_span"])
     periods = sorted(set(frame.get_column("period_end").to_list())) if not frame.is_empty() else []
+    labels = period_labels(frame, lang)
     base = None
-    if st.session_state["ex_transform"] == "index" and periods:
+    if transform == "index" and periods:
         st.session_state["ex_base"] = snap(st.session_state.get("ex_base"), periods)
         right.selectbox(t("base_period", lang), periods, key="ex_base",
-                        format_func=lambda d: format_period(d.replace(day=1), d, lang) if d else "—")
+                        format_func=lambda d: labels.get(d, "—"))
         base = st.session_state["ex_base"]
     shaped = frame if transform == "single" else transforms.apply_transform(frame, transform, base)[0]
     if len(periods) > 1:
+        # None = open end: the default is the whole span, and it stays whole across transforms.
         start = snap(st.session_state.get("ex_start"), periods)
         end = snap(st.session_state.get("ex_end"), periods, last=True)
-        st.session_state["ex_start"], st.session_state["ex_end"] = start, end
         picked = st.select_slider(t("period_range", lang), options=periods, value=(start, end),
-                                  format_func=lambda d: format_period(d, d, lang).replace("末", ""))
-        st.session_state["ex_start"], st.session_state["ex_end"] = picked
+                                  format_func=lambda d: labels.get(d, "—"))
+        st.session_state["ex_start"], st.session_state["ex_end"] = open_range(picked, periods)
         shaped = transforms.in_range(shaped, *picked)
 
-    state = ExploreState(series=series, transform=st.session_state["ex_transform"], span=st.session_state["ex_span"],
+    state = ExploreState(series=series, transform=transform, span=st.session_state["ex_span"],
                          start=st.session_state.get("ex_start"), end=st.session_state.get("ex_end"), base=base)
     st.query_params.from_dict(to_query(state, lang))
     st.session_state["ex_url"] = dict(st.query_params)
@@ -112,8 +127,8 @@ with ui.friendly_errors(lang):
 
     drawn = shaped if transform == "single" else transforms.with_cumulation(shaped)
     ui.chart(charts.series_chart(drawn, lang=lang, max_points=data.settings().max_points), key="ex_chart")
-    if "derived" in shaped.columns and shaped.get_column("derived").fill_null(False).any():
-        st.caption(t("derived_note", lang))
+    for note in derived_notes(shaped, transform):
+        st.caption(t(note, lang))
 
     table = shaped.sort("series_id", "period_end").select(
         pl.col("label").alias(t("col_series", lang)),

@@ -80,3 +80,105 @@ def test_explore_level_of_a_ytd_series_draws_a_line_per_length(loaded):
     names = [trace["name"] for trace in _chart(at)["data"]]
     assert all("累计" in n or "全年" in n or n.endswith("1月") for n in names), names
     assert len(names) == len(set(names)) > 1
+
+
+# ---- Explore: frequencies, ranges, colours, cross-sections ------------------------------------
+
+def periods(sid: str, ends: list[date], months: int, values: list[float] | None = None) -> pl.DataFrame:
+    ends_s = pl.Series(ends)
+    starts = ends_s.dt.offset_by(f"-{months}mo").dt.month_end().dt.offset_by("1d")
+    return pl.DataFrame({"series_id": sid, "label": sid, "period_start": starts, "period_end": ends_s,
+                         "value": values or [float(i + 1) for i in range(len(ends))], "unit": "万吨"})
+
+
+ANNUAL = periods("a", [date(y, 12, 31) for y in range(2016, 2026)], 12)
+MONTHLY = periods("m", [date(2025, m, 1) for m in range(3, 10)], 1).with_columns(
+    pl.col("period_end").dt.month_end())
+QUARTERLY = periods("q", [date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31),
+                          date(2025, 3, 31), date(2025, 6, 30), date(2025, 9, 30)], 3)
+
+
+def test_annual_ticks_name_years():
+    fig = charts.series_chart(ANNUAL)
+    assert list(fig.layout.xaxis.ticktext) == [f"{y}年" for y in range(2016, 2026)]
+    assert charts.series_chart(ANNUAL, lang="en").layout.xaxis.ticktext[0] == "2016"
+
+
+def test_monthly_ticks_name_months_never_days():
+    assert list(charts.series_chart(MONTHLY).layout.xaxis.ticktext) == [f"2025年{m}月" for m in range(3, 10)]
+
+
+def test_quarterly_ticks_name_quarters():
+    ticks = list(charts.series_chart(QUARTERLY).layout.xaxis.ticktext)
+    assert ticks == ["2024年一季度", "2024年二季度", "2024年三季度", "2024年四季度",
+                     "2025年一季度", "2025年二季度", "2025年三季度"]
+
+
+def test_period_labels_follow_the_frequency():
+    from dashboard.explore_state import period_labels
+
+    assert period_labels(ANNUAL, "zh")[date(2020, 12, 31)] == "2020年"
+    assert period_labels(QUARTERLY, "zh")[date(2025, 9, 30)] == "2025年三季度"
+    both = pl.concat([ANNUAL, periods("m2", [date(2025, 12, 31)], 1)])
+    assert period_labels(both, "en")[date(2025, 12, 31)] == "Dec 2025"  # the shortest period names the day
+
+
+def test_one_shared_period_of_several_series_is_bars():
+    frame = pl.concat([periods(sid, [date(2025, 6, 30)], 6, [v]) for sid, v in
+                       (("co_a", 120.0), ("co_b", 80.0), ("co_c", 60.5), ("co_d", 20.0))])
+    fig = charts.series_chart(frame)
+    assert [trace.type for trace in fig.data] == ["bar"] * 4
+    assert [trace.x[0] for trace in fig.data] == ["co_a", "co_b", "co_c", "co_d"]
+    assert fig.layout.xaxis.type == "category" and fig.layout.xaxis.title.text == "2025年1-6月"
+
+
+def test_series_keep_their_colour_across_transforms_and_selections():
+    a, b = ANNUAL, ANNUAL.with_columns(series_id=pl.lit("b"), label=pl.lit("b"), value=pl.col("value") * 2)
+    level = {tr.name: tr.line.color for tr in charts.series_chart(pl.concat([a, b])).data}
+    reordered = {tr.name: tr.line.color for tr in charts.series_chart(transforms.yoy(pl.concat([b, a]))).data}
+    assert level == reordered and len(set(level.values())) == 2
+
+
+def test_explore_default_range_is_the_whole_span_and_survives_transforms(loaded):
+    at = app_test("screens/explore.py", s="copper_spot_price_avg").run()
+    at.multiselect(key="ex_series").select("nf10_output").run()
+    ends = sorted(set(at.dataframe[0].value["期间"]))
+    slider = at.select_slider[0]
+    assert slider.value == (date(2013, 12, 31), date(2025, 12, 31))  # copper's first month to nf10_output's last year
+    for transform in ("yoy", "single", "index", "level"):
+        at.radio(key="ex_transform").set_value(transform).run()
+        assert not at.exception
+        assert at.select_slider[0].value[1] == date(2025, 12, 31), transform
+    assert "from" not in at.query_params and "to" not in at.query_params
+    assert sorted(set(at.dataframe[0].value["期间"])) == ends
+
+
+def test_explore_labels_annual_periods_as_years(loaded):
+    at = app_test("screens/explore.py", s="nf10_output", t="index").run()
+    assert at.select_slider[0].options[0] == "2016年"
+    assert at.selectbox(key="ex_base").options[:2] == ["2016年", "2017年"]
+
+
+def test_explore_single_period_view_names_the_split_series(loaded):
+    at = app_test("screens/explore.py", s="nf10_output_ytd", t="single").run()
+    assert set(at.dataframe[0].value["指标"]) == {"十种常用有色金属产量(由累计值拆分)"}
+    assert not any("年初至今" in trace["name"] for trace in _chart(at)["data"])
+
+
+def test_explore_plant_kpis_are_not_said_to_come_from_cumulative_figures(with_plant):
+    at = app_test("screens/explore.py", s="plant_w1_fpy_d").run()
+    captions = [c.value for c in at.caption]
+    assert "工厂日指标由 Pulse 根据原始记录汇总计算(非公布值)。" in captions
+    assert not any("累计值相减" in c for c in captions)
+
+
+def test_explore_language_switch_keeps_the_view_and_relabels_series(loaded):
+    at = app_test("screens/explore.py", s="nf10_output_ytd", t="single").run()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.radio(key="ex_transform").value == "single"
+    assert at.multiselect(key="ex_series").value == ["nf10_output_ytd"]
+    assert at.multiselect(key="ex_series").options == [
+        o for o in at.multiselect(key="ex_series").options if not any("\u4e00" <= ch <= "\u9fff" for ch in o)]
+    assert set(at.dataframe[0].value["Series"]) == {
+        "Output of ten common nonferrous metals (split from year-to-date)"}
