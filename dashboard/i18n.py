@@ -87,6 +87,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_source": ("来源", "Source"),
     "col_quote": ("原文", "Quote"),
     "derived": ("推算", "derived"),
+    # plant alerts table
+    "col_date": ("日期", "Date"),
+    "col_chart": ("控制图", "Chart"),
+    "col_subject": ("对象", "Subject"),
+    "col_rule": ("判异规则", "Rule"),
+    "col_limit": ("控制限", "Limit"),
+    "col_center": ("中心线", "Centre"),
+    "chart_p": ("不合格率 p 图", "p-chart (failed %)"),
+    "chart_i": ("回收率单值图", "Individuals (recovery %)"),
+    "chart_mr": ("移动极差图", "Moving range"),
+    "rule_WE1": ("WE1:1 点超出 3σ", "WE1: 1 point beyond 3σ"),
+    "rule_WE2": ("WE2:3 点中 2 点超出 2σ(同侧)", "WE2: 2 of 3 points beyond 2σ"),
+    "rule_WE3": ("WE3:5 点中 4 点超出 1σ(同侧)", "WE3: 4 of 5 points beyond 1σ"),
+    "rule_WE4": ("WE4:连续 8 点在中心线同侧", "WE4: 8 points in a row on one side"),
+    "unit_pp": ("个百分点", "pp"),
     # cumulation lengths of year-to-date figures (chart legends)
     "full_year": ("全年", "full year"),
     "cum_january": ("1月", "Jan"),
@@ -268,3 +283,12 @@ def cumulation_label(months: int, lang: str = DEFAULT_LANG) -> str:
     if months == 1:
         return t("cum_january", lang)
     return t("cum_months", lang, last=months, mon=_MONTHS_EN[months - 1])
+
+
+def format_day(d: date | None, lang: str = DEFAULT_LANG) -> str:
+    """A calendar day, never with a time: 2025年9月21日 / 21 Sep 2025."""
+    if d is None:
+        return "—"
+    if hasattr(d, "date") and callable(d.date):  # a datetime: the day is what is meant
+        d = d.date()
+    return f"{d.year}年{d.month}月{d.day}日" if lang != "en" else f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"

@@ -95,3 +95,18 @@ def chart(fig, key: str, config: dict | None = None) -> None:
         "PNG", data=figure_png_later(fig, width=1200, height=height, scale=2), file_name=f"{key}.png",
         mime="image/png", key=f"{key}_png", icon=":material/download:", type="tertiary",
     )
+
+
+# Metric labels and values wrap instead of ending in "…": the words that tell two cards apart and
+# the unit of a value stay visible at any column width (Streamlit truncates both to one line).
+_CARD_CSS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricValue"] { font-size: 1.75rem; line-height: 1.2; overflow-wrap: anywhere; }
+</style>"""
+
+
+def wrap_card_text() -> None:
+    st.html(_CARD_CSS)

@@ -38,6 +38,8 @@ class Series:
     cumulative: bool = False
     family: str | None = None
     description: str = ""
+    short_zh: str = ""  # display name where space is short (Overview cards); name_zh everywhere else
+    short_en: str = ""
 
     @property
     def display_factor(self) -> float:

@@ -39,6 +39,13 @@ if st.session_state.get("ex_url") != url:
     state = from_query(url, names)
     st.session_state.update(ex_series=list(state.series), ex_transform=state.transform, ex_span=state.span,
                             ex_start=state.start, ex_end=state.end, ex_base=state.base, ex_missing=state.missing)
+elif st.session_state.get("ex_lang") != lang:
+    # The language changed mid-session: writing the chosen series back before the widget is drawn
+    # makes the browser redraw its tags in the new language (it keeps the old labels otherwise).
+    for key in ("ex_series", "ex_transform", "ex_span"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+st.session_state["ex_lang"] = lang
 if st.session_state.get("ex_missing"):
     st.warning(t("missing_series", lang, ids=", ".join(st.session_state["ex_missing"])))
 

@@ -15,6 +15,8 @@ from dashboard.i18n import (
     series_name,
     t,
 )
+from dashboard.names import short_name, short_names
+from dashboard.plant_tables import alerts_table
 
 CARDS_PER_CATEGORY = 8
 COLUMNS = 4
@@ -22,6 +24,8 @@ COLUMNS = 4
 lang = ui.lang()
 st.title(t("overview_title", lang))
 db, version = ui.warehouse(lang)
+shorts = short_names(data.settings().catalog)
+ui.wrap_card_text()
 
 
 def card(row: dict) -> None:
@@ -32,14 +36,15 @@ def card(row: dict) -> None:
             kind = t("yoy_computed" if row.get("change_computed") else "yoy_published", lang)
             delta = f"{format_change(change, row['change_unit'], arrow=False)} {t('yoy', lang)} ({kind})"
         spark = [v for v in (row.get("spark") or []) if v is not None]
+        full = series_name(row["name_zh"], row["name_en"], lang)
         st.metric(
-            series_name(row["name_zh"], row["name_en"], lang),
+            short_name(row["series_id"], row["name_zh"], row["name_en"], lang, shorts),
             format_number(row["value"], row["unit"], lang),
             delta=delta,
             # Chinese convention: red for up, green for down.
             delta_color="inverse" if lang == "zh" else "normal",
             chart_data=spark if len(spark) > 1 else None,
-            help=row["series_id"],
+            help=f"{full} · {row['series_id']}",
         )
         st.caption(t("as_of", lang, period=format_period(row["period_start"], row["period_end"], lang)))
         st.page_link("screens/explore.py", label=t("open_in_explore", lang), icon=":material/show_chart:",
@@ -63,7 +68,7 @@ def plant_alerts() -> None:
     if alerts.is_empty():
         st.caption(t("no_alerts", lang) if "v_spc_alerts" in data.relations(db, version) else t("no_plant", lang))
         return
-    st.dataframe(alerts, hide_index=True, width="stretch")
+    st.dataframe(alerts_table(alerts, lang), hide_index=True, width="stretch")
     st.page_link("screens/plant.py", label=t("page_plant", lang), icon=":material/factory:")
 
 

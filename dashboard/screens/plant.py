@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data, ui
 from dashboard.i18n import format_number, t
+from dashboard.plant_tables import alerts_table
 
 WELD_TARGET_PCT = 99.9
 GALLIUM_PUBLISHED_PCT = 84.6
@@ -97,4 +98,4 @@ with ui.friendly_errors(lang):
     if alerts.is_empty():
         st.caption(t("no_alerts", lang))
     else:
-        st.dataframe(alerts, hide_index=True, width="stretch")
+        st.dataframe(alerts_table(alerts, lang), hide_index=True, width="stretch")

@@ -67,7 +67,7 @@ def test_overview_ytd_sparkline_is_not_a_zigzag(loaded):
     assert not at.exception
     # the card's latest figure is Jan–Jun 2024: its sparkline holds the Jan–Jun figures of the
     # cards' three-year window (reference_subset.csv), not Jan–Jun, Jan–Jul, Jan–Sep, … joined
-    assert _spark(at, "十种常用有色金属产量(年初至今累计)") == [3254.9, 3283.3, 3638.0, 3900.2]
+    assert _spark(at, "十种有色金属产量·累计") == [3254.9, 3283.3, 3638.0, 3900.2]
 
 
 def _chart(at, index: int = 0) -> dict:
@@ -182,3 +182,51 @@ def test_explore_language_switch_keeps_the_view_and_relabels_series(loaded):
         o for o in at.multiselect(key="ex_series").options if not any("\u4e00" <= ch <= "\u9fff" for ch in o)]
     assert set(at.dataframe[0].value["Series"]) == {
         "Output of ten common nonferrous metals (split from year-to-date)"}
+
+
+# ---- Overview: card names, plant alerts -------------------------------------------------------
+
+def test_overview_card_uses_the_short_name_with_the_full_name_in_its_tooltip(loaded):
+    at = app_test().run()
+    card = next(m for m in at.metric if m.label == "十种有色金属产量·累计")
+    assert card.proto.help == "十种常用有色金属产量(年初至今累计) · nf10_output_ytd"
+    en = app_test(lang="en").run()
+    assert "Ten metals output, YTD" in [m.label for m in en.metric]
+
+
+def test_catalog_short_names_tell_every_card_apart():
+    from etl.catalog import load_catalog
+    from etl.settings import PROJECT_ROOT
+
+    catalog = load_catalog(PROJECT_ROOT / "data" / "catalog.toml")
+    for lang in ("zh", "en"):
+        shown = {}
+        for s in catalog.series.values():
+            name = (s.short_en or s.name_en) if lang == "en" else (s.short_zh or s.name_zh)
+            shown.setdefault((s.category, name), []).append(s.id)
+        assert [ids for ids in shown.values() if len(ids) > 1] == [], lang
+
+
+def _alerts(at):
+    return next(d.value for d in at.dataframe if "判异规则" in d.value.columns or "Rule" in d.value.columns)
+
+
+def test_overview_plant_alerts_read_as_a_table_in_chinese(with_plant):
+    at = app_test().run()
+    assert not at.exception
+    table = _alerts(at)
+    assert list(table.columns) == ["日期", "控制图", "对象", "判异规则", "数值", "控制限", "中心线"]
+    cells = " ".join(str(v) for v in table.to_numpy().ravel())
+    assert "00:00:00" not in cells and "WE4: 8 points" not in cells and "points" not in cells
+    assert table["日期"].str.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日").all()
+    p_rows = table[table["控制图"] == "不合格率 p 图"]
+    assert p_rows.height if hasattr(p_rows, "height") else len(p_rows)
+    assert p_rows["数值"].str.fullmatch(r"\d+\.\d\d%").all()
+
+
+def test_plant_alerts_in_english(with_plant):
+    at = app_test("screens/plant.py", lang="en").run()
+    table = _alerts(at)
+    assert list(table.columns) == ["Date", "Chart", "Subject", "Rule", "Value", "Limit", "Centre"]
+    assert set(table["Rule"]) <= {"WE1: 1 point beyond 3σ", "WE2: 2 of 3 points beyond 2σ",
+                                  "WE3: 4 of 5 points beyond 1σ", "WE4: 8 points in a row on one side"}
