@@ -15,7 +15,7 @@ Public API (stable; the briefing exporter relies on it):
     small_multiples(frame, lang="zh", facet="robot", x="day", y="first_pass_yield_pct", target=None,
                     columns=4, title=None, max_points=2000) -> go.Figure
     pareto(frame, lang="zh", category="defect_code", count="welds", title=None, height=360) -> go.Figure
-    histogram(frame, column, lang="zh", unit="", bins=40, title=None, height=320) -> go.Figure
+    histogram(frame, column, lang="zh", unit="", bins=40, title=None, height=320, fit=0.001) -> go.Figure
     percentile_lines(frame, lang="zh", x="day", columns=("vdrop_p50_mv", ...), unit="mV", ...) -> go.Figure
     figure_bytes(fig) -> int            # size of the figure's JSON as sent to the browser
     FONT_FAMILY, PALETTE
@@ -332,10 +332,21 @@ def small_multiples(frame: pl.DataFrame, lang: str = "zh", facet: str = "robot",
                           row=i // columns + 1, col=i % columns + 1)
     for annotation in fig.layout.annotations:
         annotation.font = {"family": FONT_FAMILY, "size": 12}
-    fig = _layout(fig, title, 150 * rows + 60)
+    fig = _layout(fig, title, 170 * rows + 60)
     fig.update_layout(showlegend=False)
-    fig.update_xaxes(showticklabels=False)
+    # every value and the target inside the shared axis (no panel cuts a bad day off), dates under each panel
+    fig.update_yaxes(range=_padded_range(frame.get_column(y), target))
+    fig.update_xaxes(showticklabels=True, nticks=3, tickfont={"size": 10})
     return zh_date_ticks(fig, lang)
+
+
+def _padded_range(values: pl.Series, *also: float | None) -> list[float] | None:
+    shown = [float(v) for v in values.drop_nulls().to_list()] + [float(a) for a in also if a is not None]
+    if not shown:
+        return None
+    low, high = min(shown), max(shown)
+    pad = max((high - low) * 0.08, 0.05)
+    return [low - pad, high + pad]
 
 
 def pareto(frame: pl.DataFrame, lang: str = "zh", category: str = "defect_code", count: str = "welds",
@@ -362,10 +373,22 @@ def pareto(frame: pl.DataFrame, lang: str = "zh", category: str = "defect_code",
 
 
 def histogram(frame: pl.DataFrame, column: str, lang: str = "zh", unit: str = "", bins: int = 40,
-              title: str | None = None, height: int = 320) -> go.Figure:
-    """Distribution of `column`, binned server-side (bars), so the browser never gets raw rows."""
+              title: str | None = None, height: int = 320, fit: float = 0.001) -> go.Figure:
+    """Distribution of `column`, binned server-side (bars), so the browser never gets raw rows.
+    With 200+ values the axis covers the central 1 - 2·fit of them; a note counts the values beyond."""
     fig = go.Figure()
     values = frame.get_column(column).drop_nulls().cast(pl.Float64).to_numpy() if column in frame.columns else []
+    beyond = ""
+    if len(values) >= 200 and fit:
+        # a few extreme welds (43 mV among 8–17 mV) would squeeze the distribution into two bars:
+        # the axis spans the central 1 - 2·fit of the values, and a note counts the rest
+        low, high = np.quantile(values, [fit, 1 - fit])
+        pad = (high - low) * 0.05
+        inside = (values >= low - pad) & (values <= high + pad)
+        if (~inside).any():
+            beyond = t("beyond_axis", lang, n=int((~inside).sum()), low=f"{values.min():.1f} {unit}".strip(),
+                       high=f"{values.max():.1f} {unit}".strip())
+            values = values[inside]
     if len(values):
         counts, edges = np.histogram(values, bins=bins)
         centers = (edges[:-1] + edges[1:]) / 2
@@ -375,6 +398,9 @@ def histogram(frame: pl.DataFrame, column: str, lang: str = "zh", unit: str = ""
     fig = _layout(fig, title, height)
     fig.update_layout(xaxis={"title": {"text": unit}}, yaxis={"title": {"text": t("count", lang)}},
                       bargap=0.02, showlegend=False)
+    if beyond:
+        fig.add_annotation(text=beyond, xref="paper", yref="paper", x=0, y=1, xanchor="left", yanchor="top",
+                           showarrow=False, font={"family": FONT_FAMILY, "size": 11, "color": LIMIT_COLOR})
     return fig
 
 
@@ -394,6 +420,15 @@ def percentile_lines(frame: pl.DataFrame, lang: str = "zh", x: str = "day",
     fig = _layout(fig, title, height)
     fig.update_layout(yaxis={"title": {"text": unit}}, hovermode="x unified")
     return zh_date_ticks(fig, lang)
+
+
+def mark_simulated(fig: go.Figure, lang: str = "zh") -> go.Figure:
+    """A 'simulated data' stamp in the plot's top-right corner, so the chart and its PNG say it."""
+    fig.add_annotation(text=f"<b>{t('simulated_mark', lang)}</b>", xref="paper", yref="paper", x=1, y=1,
+                       xanchor="right", yanchor="top", showarrow=False, bgcolor="rgba(255,255,255,0.85)",
+                       bordercolor=ALERT_COLOR, borderwidth=1, borderpad=3,
+                       font={"family": FONT_FAMILY, "size": 12, "color": ALERT_COLOR})
+    return fig
 
 
 def figure_bytes(fig: go.Figure) -> int:

@@ -137,6 +137,13 @@ def weld_rows(db: Path, day, line: str | None = None, robot: str | None = None) 
         con.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def weld_rows_cached(db: Path, version: str, day, line: str | None = None,
+                     robot: str | None = None) -> pl.DataFrame | None:
+    """weld_rows, cached per warehouse version (a day's raw welds do not change between publishes)."""
+    return weld_rows(db, day, line=line, robot=robot)
+
+
 # ---- sources -------------------------------------------------------------------------------
 
 _SOURCE_QUERIES = {

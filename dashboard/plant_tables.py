@@ -42,3 +42,31 @@ def alerts_table(alerts: pl.DataFrame, lang: str) -> pl.DataFrame:
     columns = [t(k, lang) for k in ("col_date", "col_chart", "col_subject", "col_rule", "col_value",
                                     "col_limit", "col_center")]
     return pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.Utf8))
+
+
+# Raw weld telemetry (etl.plant.telemetry.weld_rows) -> columns a person reads; the rest is dropped
+# (document_id, simulated: the page's banner says it; date, plant: one day of one plant is shown).
+_WELD_COLUMNS = {"ts": "col_time", "line": "line", "robot": "robot", "cathode_id": "col_cathode",
+                 "weld_id": "col_weld", "current_a": "col_current", "temperature_c": "col_temperature",
+                 "vdrop_mv": "col_vdrop", "passed": "col_passed", "defect_code": "col_defect"}
+
+
+def defect_name(code: str | None, lang: str) -> str:
+    """POR -> 气孔(POR); None (a weld without defect) -> 无缺陷; an unknown code as written."""
+    if code is None or code == "":
+        return t("defect_none", lang)
+    key = f"defect_{code}"
+    name = t(key, lang)
+    return code if name == key else name
+
+
+def weld_table(rows: pl.DataFrame, lang: str) -> pl.DataFrame:
+    shown = [c for c in _WELD_COLUMNS if c in rows.columns]
+    out = rows.select(shown)
+    if "defect_code" in out.columns:
+        out = out.with_columns(pl.col("defect_code").map_elements(lambda c: defect_name(c, lang),
+                                                                  return_dtype=pl.Utf8, skip_nulls=False))
+    if "passed" in out.columns:
+        out = out.with_columns(pl.col("passed").replace_strict(
+            {True: t("yes", lang), False: t("no", lang)}, default="—", return_dtype=pl.Utf8))
+    return out.rename({c: t(_WELD_COLUMNS[c], lang) for c in shown})

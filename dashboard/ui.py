@@ -84,10 +84,15 @@ def friendly_errors(lang_code: str) -> Iterator[None]:
         st.warning(t("warehouse_unreadable", lang_code, error=str(exc).splitlines()[0]))
 
 
-def chart(fig, key: str, config: dict | None = None) -> None:
+def chart(fig, key: str, config: dict | None = None, simulated: bool = False, lang_code: str = "zh") -> None:
     """A chart, and under it a PNG download of exactly that figure (rendered only when clicked,
-    on the briefings' warm Chromium, so no page pays for an image nobody asked for)."""
+    on the briefings' warm Chromium, so no page pays for an image nobody asked for).
+    simulated: stamp the figure (and so its PNG) as simulated data."""
     from dashboard.briefing.export import figure_png_later
+    from dashboard.charts import mark_simulated
+
+    if simulated:
+        fig = mark_simulated(fig, lang_code)
 
     st.plotly_chart(fig, key=key, config={"displaylogo": False, **(config or {})})
     height = int(fig.layout.height or 480)

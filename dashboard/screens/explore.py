@@ -133,7 +133,11 @@ with ui.friendly_errors(lang):
         st.caption(t("share_note", lang))
 
     drawn = shaped if transform == "single" else transforms.with_cumulation(shaped)
-    ui.chart(charts.series_chart(drawn, lang=lang, max_points=data.settings().max_points), key="ex_chart")
+    simulated = "simulated" in raw.columns and bool(raw.get_column("simulated").fill_null(False).any())
+    if simulated:
+        st.warning(t("simulated_series", lang), icon=":material/warning:")
+    ui.chart(charts.series_chart(drawn, lang=lang, max_points=data.settings().max_points), key="ex_chart",
+             simulated=simulated, lang_code=lang)
     for note in derived_notes(shaped, transform):
         st.caption(t(note, lang))
 

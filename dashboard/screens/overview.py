@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, tones, ui
 from dashboard.i18n import (
     CATEGORY_ORDER,
     category_name,
@@ -41,12 +41,13 @@ def card(row: dict) -> None:
             short_name(row["series_id"], row["name_zh"], row["name_en"], lang, shorts),
             format_number(row["value"], row["unit"], lang),
             delta=delta,
-            # Chinese convention: red for up, green for down.
-            delta_color="inverse" if lang == "zh" else "normal",
+            delta_color=tones.metric_delta_color(row["series_id"], row.get("category")),  # see dashboard.tones
             chart_data=spark if len(spark) > 1 else None,
             help=f"{full} · {row['series_id']}",
         )
         st.caption(t("as_of", lang, period=format_period(row["period_start"], row["period_end"], lang)))
+        if row.get("simulated"):
+            st.caption(f":red[{t('simulated_mark', lang)}]")
         st.page_link("screens/explore.py", label=t("open_in_explore", lang), icon=":material/show_chart:",
                      query_params={"s": row["series_id"], "lang": lang})
 

@@ -230,3 +230,88 @@ def test_plant_alerts_in_english(with_plant):
     assert list(table.columns) == ["Date", "Chart", "Subject", "Rule", "Value", "Limit", "Centre"]
     assert set(table["Rule"]) <= {"WE1: 1 point beyond 3σ", "WE2: 2 of 3 points beyond 2σ",
                                   "WE3: 4 of 5 points beyond 1σ", "WE4: 8 points in a row on one side"}
+
+
+# ---- Plant: simulated mark, drill-down, one colour rule ---------------------------------------
+
+def test_one_colour_rule_for_quality_and_one_for_market_values():
+    from dashboard import tones
+
+    assert tones.change_color(-1, better=1) == tones.RED      # yield below target: worse
+    assert tones.change_color(+1, better=-1) == tones.RED     # more defects: worse
+    assert tones.change_color(+1, better=1) == tones.GREEN
+    assert tones.change_color(+1) == tones.RED and tones.change_color(-1) == tones.GREEN  # market: red = up
+    assert tones.metric_delta_color("plant_w1_fpy_d", "plant") == "normal"   # green up, red down
+    assert tones.metric_delta_color("plant_w1_defects_por_d", "plant") == "inverse"
+    assert tones.metric_delta_color("plant_w1_welds_d", "plant") == "off"
+    assert tones.metric_delta_color("copper_spot_price_avg", "price") == "inverse"  # in zh and en alike
+
+
+def test_briefing_target_tiles_follow_the_quality_rule():
+    from dashboard.briefing.panels import Tile, _fill_change
+    from dashboard.tones import RED, change_color
+
+    tile = Tile(label="焊接一次合格率", better=1)
+    _fill_change(tile, 99.82 - 99.9, "pp", "较目标 99.9%", "zh", 3)
+    assert tile.change.startswith("▼") and change_color(tile.direction, tile.better) == RED
+
+
+def test_histogram_axis_fits_the_bulk_of_the_values():
+    values = [8.0 + (i % 90) / 10 for i in range(900)] + [43.0]  # 8–17 mV and one extreme weld
+    fig = charts.histogram(pl.DataFrame({"vdrop_mv": values}), "vdrop_mv", unit="mV")
+    centres = list(fig.data[0].x)
+    assert max(centres) < 17.5 and min(centres) > 7.5
+    assert fig.layout.annotations[0].text == "另有 1 个值超出横轴(最小 8.0 mV,最大 43.0 mV)"
+
+
+def test_per_robot_panels_show_every_value_and_carry_dates():
+    days = [date(2025, 7, d) for d in range(1, 11)]
+    frame = pl.DataFrame({"robot": ["R1"] * 10 + ["R2"] * 10, "day": days * 2,
+                          "first_pass_yield_pct": [100.0] * 9 + [96.8] + [99.95] * 10})
+    fig = charts.small_multiples(frame, target=99.9)
+    low, high = fig.layout.yaxis.range
+    assert low < 96.8 and high > 100.0
+    assert fig.layout.xaxis.showticklabels and fig.layout.xaxis2.showticklabels
+
+
+def test_weld_table_reads_in_the_chosen_language():
+    from dashboard.plant_tables import weld_table
+
+    rows = pl.DataFrame({"ts": [None, None], "robot": ["R6", "R6"], "vdrop_mv": [12.1, 30.2],
+                         "passed": [True, False], "defect_code": [None, "POR"], "document_id": ["d1", "d1"]})
+    zh = weld_table(rows, "zh")
+    assert zh.columns == ["时间", "机器人", "压降 (mV)", "合格", "缺陷"]
+    assert zh.get_column("缺陷").to_list() == ["无缺陷", "气孔(POR)"]
+    assert weld_table(rows, "en").get_column("Defect").to_list() == ["no defect", "porosity (POR)"]
+
+
+def _annotations(chart) -> list[str]:
+    return [a.get("text", "") for a in json.loads(chart.proto.spec)["layout"].get("annotations", [])]
+
+
+def test_simulated_plant_data_is_marked_on_cards_explore_and_every_plant_chart(with_plant):
+    overview = app_test().run()
+    assert "模拟数据" in " ".join(c.value for c in overview.caption)
+    explore = app_test("screens/explore.py", s="plant_w1_fpy_d").run()
+    assert "<b>模拟数据</b>" in _annotations(explore.get("plotly_chart")[0])
+    plant = app_test("screens/plant.py", lang="en").run()
+    charts_shown = plant.get("plotly_chart")
+    assert charts_shown and all("<b>Simulated data</b>" in _annotations(c) for c in charts_shown)
+    # no raw query while the drill-down is closed: no histogram of raw welds
+    assert not any("Voltage-drop distribution" == json.loads(c.proto.spec)["layout"].get("title", {}).get("text")
+                   and "bar" in json.dumps(c.proto.spec) for c in charts_shown)
+
+
+def test_plant_drill_down_filters_by_robot_and_says_when_the_grid_is_cut(with_plant):
+    at = app_test("screens/plant.py")
+    at.session_state["pl_drill_open"] = True
+    at.run()
+    assert not at.exception
+    grid = next(d.value for d in at.dataframe if "焊点编号" in d.value.columns)
+    assert set(grid["机器人"]) > {"R6"}
+    count = next(c.value for c in at.caption if c.value.endswith("条焊接记录")).split()[0]
+    assert [i.value for i in at.info] == [f"表中显示前 1,000 条(共 {count} 条);完整数据请用 CSV 下载或 SQL 页。"]
+    at.selectbox(key="pl_drill_robot").set_value("R6").run()
+    grid = next(d.value for d in at.dataframe if "焊点编号" in d.value.columns)
+    assert set(grid["机器人"]) == {"R6"}
+    assert "None" not in set(grid["缺陷"]) and "无缺陷" in set(grid["缺陷"])
