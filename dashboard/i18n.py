@@ -22,6 +22,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_briefing": ("简报", "Briefing"),
     "language": ("语言 Language", "Language 语言"),
     "data_as_of": ("数据版本 {number} · 发布于 {published}", "Warehouse v{number} · published {published}"),
+    "age_days": ("{n} 天前", "{n} d ago"),
+    "age_hours": ("{n} 小时前", "{n} h ago"),
+    "age_minutes": ("{n} 分钟前", "{n} min ago"),
     "no_warehouse": (
         "还没有数据仓库 ({path})。请先运行 `pulse load`,或在「数据」页上传文件并加载。",
         "No warehouse yet ({path}). Run `pulse load`, or upload files and load them on the Sources page.",
@@ -42,7 +45,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # explore
     "explore_title": ("指标趋势", "Explore series"),
     "search": ("搜索指标(中文或英文)", "Search series (Chinese or English)"),
+    "search_hint": ("铜 / 产量 / 价格", "copper / output / price"),
+    "col_id": ("编号", "ID"),
     "choose_series": ("选择指标", "Series"),
+    "choose_hint": ("请选择", "Choose"),
     "pick_series_hint": ("请选择一个或多个指标。", "Pick one or more series."),
     "transform": ("变换", "Transformation"),
     "t_level": ("水平值", "Level"),
@@ -194,7 +200,8 @@ UNIT_EN = {
     "元/吨": "CNY/t", "元/克": "CNY/g", "%": "%", "pp": "pp", "index": "index", "": "",
     "亿千瓦时": "100m kWh", "个百分点": "pp", "kg": "kg", "mV": "mV",
 }
-UNIT_ZH = {"index": "指数", "pp": "个百分点", "t": "吨", "CNY": "元", "CNY/t": "元/吨", "CNY/g": "元/克"}
+UNIT_ZH = {"index": "指数", "pp": "个百分点", "t": "吨", "CNY": "元", "CNY/t": "元/吨", "CNY/g": "元/克",
+           "kg": "千克", "count": "个"}
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _QUARTERS_ZH = ("一", "二", "三", "四")
@@ -253,11 +260,11 @@ def format_number(value: float | None, unit: str | None = None, lang: str = DEFA
     return f"{text} {label}"
 
 
-def format_change(change: float | None, unit: str = "%", arrow: bool = True) -> str:
-    """▲ +3.0% / ▼ -1.2 pp (without the arrow: +3.0%)."""
+def format_change(change: float | None, unit: str = "%", arrow: bool = True, lang: str | None = None) -> str:
+    """▲ +3.0% / ▼ -1.2 pp (without the arrow: +3.0%); with lang="zh" points read 个百分点."""
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return "—"
-    suffix = "%" if unit == "%" else " pp"
+    suffix = "%" if unit == "%" else f" {unit_label('pp', lang)}" if lang else " pp"
     text = f"{change:+.1f}{suffix}"
     if not arrow:
         return text

@@ -55,9 +55,9 @@ def age_text(published_at: str | None, lang_code: str) -> str:
         then = then.replace(tzinfo=UTC)
     seconds = max(0, int((datetime.now(UTC) - then).total_seconds()))
     minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
-    if lang_code == "en":
-        return f"{days} d ago" if days else f"{hours} h ago" if hours else f"{minutes} min ago"
-    return f"{days} 天前" if days else f"{hours} 小时前" if hours else f"{minutes} 分钟前"
+    if days:
+        return t("age_days", lang_code, n=days)
+    return t("age_hours", lang_code, n=hours) if hours else t("age_minutes", lang_code, n=minutes)
 
 
 def version_caption(lang_code: str) -> None:

@@ -17,7 +17,7 @@ from dashboard.explore_state import (
     snap,
     to_query,
 )
-from dashboard.i18n import format_number, format_period, series_name, t
+from dashboard.i18n import format_number, format_period, pick, series_name, t
 
 lang = ui.lang()
 st.title(t("explore_title", lang))
@@ -57,12 +57,12 @@ def apply_companies() -> None:
     st.session_state["ex_series"] = chosen
 
 
-query = st.text_input(t("search", lang), key="ex_search", placeholder="铜 / copper / 产量 / output")
+query = st.text_input(t("search", lang), key="ex_search", placeholder=t("search_hint", lang))
 selected = st.session_state.get("ex_series", [])
 options = [sid for sid in names if sid in selected or not query
            or query.lower() in both_names[sid].lower() or query.lower() in sid.lower()]
-st.multiselect(t("choose_series", lang), options, key="ex_series",
-               format_func=lambda sid: f"{both_names[sid]}" if lang == "zh" else names[sid])
+st.multiselect(t("choose_series", lang), options, key="ex_series", select_all=False,
+               format_func=lambda sid: names[sid], placeholder=t("choose_hint", lang))
 
 companies = catalog.filter(pl.col("category") == "company").with_columns(
     metric=pl.struct("name_zh", "subject").map_elements(lambda r: company_metric(r["name_zh"], r["subject"]),
@@ -70,9 +70,18 @@ companies = catalog.filter(pl.col("category") == "company").with_columns(
 if not companies.is_empty():
     with st.expander(t("compare_companies", lang)):
         c1, c2 = st.columns([1, 2])
-        c1.selectbox(t("col_series", lang), sorted(set(companies.get_column("metric").to_list())), key="ex_metric")
+        # English names from the catalog: "Yunnan Aluminium, revenue" names the company and the metric.
+        metric_en, subject_en = {}, {}
+        for r in companies.iter_rows(named=True):
+            company, _, metric_name = (r["name_en"] or "").partition(", ")
+            metric_en.setdefault(r["metric"], metric_name or r["metric"])
+            subject_en.setdefault(r["subject"], company or r["subject"])
+        c1.selectbox(t("col_series", lang), sorted(set(companies.get_column("metric").to_list())), key="ex_metric",
+                     format_func=lambda m: pick((m, metric_en.get(m, m)), lang))
         c2.multiselect(t("companies", lang),
-                       sorted(set(companies.get_column("subject").to_list())), key="ex_companies")
+                       sorted(set(companies.get_column("subject").to_list())), key="ex_companies",
+                       format_func=lambda c: pick((c, subject_en.get(c, c)), lang),
+                       placeholder=t("choose_hint", lang))
         st.button(t("compare", lang), on_click=apply_companies, key="ex_compare")
 
 left, middle, right = st.columns([2, 1, 1])

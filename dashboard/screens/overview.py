@@ -34,7 +34,7 @@ def card(row: dict) -> None:
         delta = None
         if change is not None:
             kind = t("yoy_computed" if row.get("change_computed") else "yoy_published", lang)
-            delta = f"{format_change(change, row['change_unit'], arrow=False)} {t('yoy', lang)} ({kind})"
+            delta = f"{format_change(change, row['change_unit'], arrow=False, lang=lang)} {t('yoy', lang)} ({kind})"
         spark = [v for v in (row.get("spark") or []) if v is not None]
         full = series_name(row["name_zh"], row["name_en"], lang)
         st.metric(
@@ -56,9 +56,9 @@ def more_table(group: pl.DataFrame) -> None:
     rows = [{
         t("col_series", lang): series_name(r["name_zh"], r["name_en"], lang),
         t("col_value", lang): format_number(r["value"], r["unit"], lang),
-        t("yoy", lang): format_change(r.get("change"), r.get("change_unit") or "%"),
+        t("yoy", lang): format_change(r.get("change"), r.get("change_unit") or "%", lang=lang),
         t("col_period", lang): format_period(r["period_start"], r["period_end"], lang),
-        "id": r["series_id"],
+        t("col_id", lang): r["series_id"],
     } for r in group.iter_rows(named=True)]
     st.dataframe(rows, hide_index=True, width="stretch")
 

@@ -6,7 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
-from dashboard.i18n import format_number, t
+from dashboard.i18n import format_number, t, unit_label
 from dashboard.plant_tables import alerts_table, defect_name, weld_table
 
 WELD_TARGET_PCT = 99.9
@@ -32,7 +32,8 @@ def weld_section(daily: pl.DataFrame) -> None:
     k1, k2, k3 = st.columns(3)
     if not pchart.is_empty():
         k1.metric(t("kpi_yield_latest", lang), format_number(pchart.get_column("yield_pct")[-1], "%", lang),
-                  delta=f"{pchart.get_column('yield_pct')[-1] - WELD_TARGET_PCT:+.2f} pp {t('target', lang)}",
+                  delta=f"{pchart.get_column('yield_pct')[-1] - WELD_TARGET_PCT:+.2f} {unit_label('pp', lang)} "
+                        f"{t('target', lang)}",
                   delta_color="normal")
     k2.metric(t("welds", lang), f"{int(line_daily.get_column('welds').sum()):,}")
     k3.metric(t("kpi_alerts", lang), alerts)
@@ -96,7 +97,7 @@ def gallium_section() -> None:
     st.subheader(t("gallium_recovery", lang))
     c1, c2 = st.columns(2)
     c1.metric(t("kpi_recovery_latest", lang), format_number(ichart.get_column("recovery_pct")[-1], "%", lang),
-              delta=f"{ichart.get_column('recovery_pct')[-1] - GALLIUM_PUBLISHED_PCT:+.2f} pp "
+              delta=f"{ichart.get_column('recovery_pct')[-1] - GALLIUM_PUBLISHED_PCT:+.2f} {unit_label('pp', lang)} "
                     f"{t('published_recovery', lang)}")
     c2.metric(t("kpi_alerts", lang), ichart.filter(pl.col("out_of_control").fill_null(False)).height)
     ui.chart(charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart", simulated=SIMULATED, lang_code=lang)
