@@ -44,13 +44,21 @@ LIMIT_COLOR = "#7f8c8d"
 TARGET_COLOR = "#2a9d5c"
 
 
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "zerolinewidth": 2,
+         "automargin": True, "ticks": "", "title": {"standoff": 15}}
+# What plotly_white sets that these charts use, in 0.3 KB instead of its 7 KB (sent with every figure;
+# the page's theme draws the rest, and PNG exports look the same).
+LIGHT = go.layout.Template(layout={"paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest",
+                                   "font": {"color": "#2a3f5f"}, "xaxis": _AXIS, "yaxis": _AXIS})
+
+
 def _layout(fig: go.Figure, title: str | None, height: int, **extra: object) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
         font={"family": FONT_FAMILY, "size": 13, "color": "#1b2631"},
         height=height,
         margin={"l": 56, "r": 24, "t": 48 if title else 16, "b": 40},
-        template="plotly_white",
+        template=LIGHT,
         hoverlabel={"font": {"family": FONT_FAMILY}},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
         **extra,
@@ -249,7 +257,7 @@ def sparkline(frame: pl.DataFrame, color: str | None = None, max_points: int = D
         ))
     fig.update_layout(
         height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, showlegend=False,
-        xaxis={"visible": False}, yaxis={"visible": False}, template="plotly_white",
+        xaxis={"visible": False}, yaxis={"visible": False}, template=LIGHT,
         font={"family": FONT_FAMILY}, plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)",
     )
     return fig

@@ -315,3 +315,9 @@ def test_plant_drill_down_filters_by_robot_and_says_when_the_grid_is_cut(with_pl
     grid = next(d.value for d in at.dataframe if "焊点编号" in d.value.columns)
     assert set(grid["机器人"]) == {"R6"}
     assert "None" not in set(grid["缺陷"]) and "无缺陷" in set(grid["缺陷"])
+
+
+def test_figures_do_not_carry_plotly_whites_seven_kilobyte_template():
+    fig = charts.pareto(pl.DataFrame({"defect_code": ["POR", "LOF"], "welds": [3, 1]}))
+    assert len(json.dumps(fig.layout.template.to_plotly_json())) < 600
+    assert fig.layout.template.layout.plot_bgcolor == "white"
