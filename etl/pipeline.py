@@ -23,6 +23,7 @@ import duckdb
 from etl import warehouse
 from etl.catalog import Catalog, load_catalog
 from etl.errors import PulseError
+from etl.fetch import apply_provenance
 from etl.normalize import NormalizeError, normalize
 from etl.remap import remap_unmapped
 from etl.settings import Settings
@@ -151,6 +152,7 @@ def _load_file(
         kind = source.KIND
         ctx = SourceContext(settings, catalog, load_id, published, con, digest)
         extracted = source.extract(path, ctx)
+        apply_provenance(extracted, settings.db, digest, path.stem)  # fetched files: page URL, title, date
         rows, rejected = _store(con, path, digest, kind, extracted, catalog, load_id)
         if extracted.after_load is not None:
             extracted.after_load(con)

@@ -53,6 +53,11 @@ class Settings:
     max_points: int = field(
         default=2000, metadata=_meta("Most points one chart trace sends to the browser.")
     )
+    sources: Path = field(default=DATA_DIR / "sources.toml", metadata=_meta("Sources `pulse fetch` pulls."))
+    alerts: Path = field(default=DATA_DIR / "alerts.toml", metadata=_meta("Alert rules checked after each load."))
+    # [[schedule]] and [[target]] tables of pulse.toml, kept as written; checked by their users
+    schedule: tuple[dict, ...] = field(default=(), metadata=_meta("Tables `schedule` of pulse.toml: cron + jobs for `pulse schedule run`."))
+    target: tuple[dict, ...] = field(default=(), metadata=_meta("Tables `target` of pulse.toml: where briefings and alerts go."))
 
     @property
     def warehouse_dir(self) -> Path:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboard.commands._common import db_option, settings_for
+from dashboard.deliver import alerts
 from etl.pipeline import LoadResult, run_load
 
 
@@ -24,6 +25,7 @@ def command(inbox: Path | None, published, db: Path | None) -> None:
     """Load new files from the inbox. Exit 0: all loaded; 1: some rejected (see data/quarantine/)."""
     settings = settings_for(db=db, inbox=inbox)
     result = load_with_progress(settings, published.date() if published else None)
+    alerts.after_load(settings, result.published_version is not None, click.echo)  # data/alerts.toml
     sys.exit(result.exit_code)
 
 

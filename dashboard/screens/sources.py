@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import data, loading, ui
 from dashboard.i18n import t
+from dashboard.screens import ops
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -71,3 +72,4 @@ with ui.friendly_errors(lang):
     version_header()
     upload_and_load()
     tables()
+ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)
