@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -60,17 +61,20 @@ def server(tmp_path_factory):
     pulse = Path(sys.executable).with_name("pulse")
     with log.open("w") as out:
         process = subprocess.Popen([str(pulse), "serve", "--port", str(port), "--db", str(settings.db)],
-                                   stdout=out, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT)
+                                   stdout=out, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
+                                   start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, process, log)
         yield base, settings
     finally:
-        process.terminate()
+        # the whole group: `pulse serve` and the Streamlit process it starts (terminating only the
+        # former left Streamlit running, orphaned, after every test module)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
