@@ -23,6 +23,23 @@ def simulated(frame: pl.DataFrame) -> bool:
     return "simulated" in frame.columns and bool(frame.get_column("simulated").fill_null(False).any())
 
 
+def defects_and_vdrop(line: str, line_daily: pl.DataFrame) -> None:
+    left, right = st.columns(2)
+    defects = data.plant_view(db, version, "v_weld_defects", "WHERE line = ?", (line,))
+    if "defect_code" in defects.columns:  # Pareto bars named in the reader's language
+        defects = defects.with_columns(pl.col("defect_code").map_elements(
+            lambda c: defect_name(c, lang), return_dtype=pl.Utf8, skip_nulls=False))
+    with left:
+        ui.chart(charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto",
+                 simulated=SIMULATED, lang_code=lang)
+    with right:
+        robots = sorted(line_daily.get_column("robot").unique().drop_nulls().to_list())
+        robot = st.selectbox(t("robot", lang), robots, key="pl_robot")
+        per_day = line_daily.filter(pl.col("robot") == robot).sort("day")
+        ui.chart(charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
+                                         max_points=max_points), key="pl_vdrop", simulated=SIMULATED, lang_code=lang)
+
+
 def weld_section(daily: pl.DataFrame) -> None:
     lines = sorted(daily.get_column("line").unique().drop_nulls().to_list())
     line = st.selectbox(t("line", lang), lines, key="pl_line")
@@ -37,23 +54,22 @@ def weld_section(daily: pl.DataFrame) -> None:
                   delta_color="normal")
     k2.metric(t("welds", lang), f"{int(line_daily.get_column('welds').sum()):,}")
     k3.metric(t("kpi_alerts", lang), alerts)
-    ui.chart(charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
-                                  max_points=max_points), key="pl_pchart", simulated=SIMULATED, lang_code=lang)
-    ui.chart(charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
-                                           title=t("per_robot", lang), max_points=max_points), key="pl_robots", simulated=SIMULATED, lang_code=lang)
-    left, right = st.columns(2)
-    defects = data.plant_view(db, version, "v_weld_defects", "WHERE line = ?", (line,))
-    if "defect_code" in defects.columns:  # Pareto bars named in the reader's language
-        defects = defects.with_columns(pl.col("defect_code").map_elements(
-            lambda c: defect_name(c, lang), return_dtype=pl.Utf8, skip_nulls=False))
-    with left:
-        ui.chart(charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto", simulated=SIMULATED, lang_code=lang)
-    with right:
-        robots = sorted(line_daily.get_column("robot").unique().drop_nulls().to_list())
-        robot = st.selectbox(t("robot", lang), robots, key="pl_robot")
-        per_day = line_daily.filter(pl.col("robot") == robot).sort("day")
-        ui.chart(charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
-                                                max_points=max_points), key="pl_vdrop", simulated=SIMULATED, lang_code=lang)
+    # One chart per tab, drawn only while its tab is open: the first paint sends one weld chart, not four.
+    tab_yield, tab_robots, tab_defects = st.tabs(
+        [t("weld_yield", lang), t("per_robot", lang), f"{t('defect_pareto', lang)} · {t('vdrop', lang)}"],
+        key="pl_tab", on_change="rerun")
+    if tab_yield.open:
+        with tab_yield:
+            ui.chart(charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
+                                   max_points=max_points), key="pl_pchart", simulated=SIMULATED, lang_code=lang)
+    if tab_robots.open:
+        with tab_robots:
+            ui.chart(charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
+                                            title=t("per_robot", lang), max_points=max_points),
+                     key="pl_robots", simulated=SIMULATED, lang_code=lang)
+    if tab_defects.open:
+        with tab_defects:
+            defects_and_vdrop(line, line_daily)
     drill_down(line, daily)
 
 
