@@ -30,6 +30,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No warehouse yet ({path}). Run `pulse load`, or upload files and load them on the Sources page.",
     ),
     "warehouse_unreadable": ("无法读取数据仓库:{error}", "Cannot read the warehouse: {error}"),
+    "query_failed": ("查询失败:{error}", "Query failed: {error}"),
     "empty_warehouse": ("数据仓库中还没有观测值。请在「数据」页加载文件。", "The warehouse holds no observations yet. Load files on the Sources page."),
     # overview
     "overview_title": ("核心指标总览", "Headline indicators"),
@@ -171,6 +172,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "loading": ("正在加载……", "Loading…"),
     "load_done": ("加载完成。", "Load finished."),
     "load_failed": ("加载失败:{error}", "Load failed: {error}"),
+    "load_notices": ("提示", "Notices"),
     "warehouse_version": ("数据仓库版本", "Warehouse version"),
     "published_at": ("发布时间", "Published"),
     "age": ("距今", "Age"),

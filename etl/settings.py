@@ -38,8 +38,14 @@ class Settings:
         metadata=_meta("The series catalog: ids, names, aliases, units."),
     )
     ignore: tuple[str, ...] = field(
-        default=("README*", "*_notes.md", "*.reason.txt", ".*"),
-        metadata=_meta("File-name patterns `pulse load` never reads (provenance notes, hidden files)."),
+        default=("README*", "*_notes.md", "*.reason.txt", ".[!.]*"),
+        metadata=_meta("File- or folder-name patterns `pulse load` skips, and says so (provenance notes, "
+                       "hidden names: one dot then a name; `..x.csv` is not hidden)."),
+    )
+    settle_seconds: float = field(
+        default=1.0,
+        metadata=_meta("A file whose size or mtime changes within this many seconds is still being "
+                       "written: `pulse load` skips it with a notice and loads it next time."),
     )
     host: str = field(default="127.0.0.1", metadata=_meta("Address `pulse serve` listens on."))
     port: int = field(default=8501, metadata=_meta("Port `pulse serve` listens on."))

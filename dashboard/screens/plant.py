@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, ui
+from dashboard.exports import frame_csv
 from dashboard.i18n import format_number, t, unit_label
 from dashboard.plant_tables import alerts_table, defect_name, weld_table
 
@@ -101,7 +102,7 @@ def drill_down(line: str, daily: pl.DataFrame) -> None:
         if table.height > GRID_ROWS:
             st.info(t("rows_shown", lang, shown=f"{GRID_ROWS:,}", total=f"{table.height:,}"))
         st.dataframe(table.head(GRID_ROWS), hide_index=True, width="stretch")
-        st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8-sig"),
+        st.download_button(t("download_csv", lang), frame_csv(table),
                            file_name=f"pulse-welds-{day}-{line}{'-' + robot if robot else ''}.csv",
                            mime="text/csv", key="pl_drill_csv")
 
