@@ -1,8 +1,12 @@
 """What only a browser shows (issue 16): cut card titles and units, language switch mid-session.
-Screenshots at 1280 and 1400 px in zh and en go to <pytest basetemp>/artifacts (kept by pytest,
-not the repository); the path is printed."""
+Screenshots at 1280 and 1400 px in zh and en go to $PULSE_TEST_ARTIFACTS when set (CI keeps that
+folder), else <pytest basetemp>/artifacts (pytest keeps the last three runs); never the repository.
+The path is printed."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,8 +25,9 @@ CUT_TEXT = """() => [...document.querySelectorAll(
 
 @pytest.fixture(scope="module")
 def artifacts(tmp_path_factory):
-    folder = tmp_path_factory.getbasetemp() / "artifacts"
-    folder.mkdir(exist_ok=True)
+    wanted = os.environ.get("PULSE_TEST_ARTIFACTS")
+    folder = Path(wanted) if wanted else tmp_path_factory.getbasetemp() / "artifacts"
+    folder.mkdir(parents=True, exist_ok=True)
     print(f"\nscreenshots: {folder}")
     return folder
 
