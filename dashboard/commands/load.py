@@ -31,7 +31,7 @@ def command(inbox: Path | None, published, db: Path | None) -> None:
 
 
 def load_with_progress(settings, published: date | None = None) -> LoadResult:
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # a one-line reason stays one line in logs and pipes
     columns = (TextColumn("[bold]loading[/]"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
