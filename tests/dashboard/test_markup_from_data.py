@@ -75,7 +75,6 @@ def test_no_page_renders_markup_from_data(hostile, page: str) -> None:
     assert leaks(strings) == []
     assert markdown_leaks(texts(at).splitlines()) == []
     if page.endswith("plant.py"):  # the hostile names did reach the charts, escaped
-        assert any("&lt;img src=x onerror=alert(1)&gt;" in s for s in strings)
         assert any("&lt;b&gt;L&lt;/b&gt;" in s for s in strings)
     if page.endswith("explore.py"):
         assert any("&lt;a href=https://evil.example/x&gt;" in s for s in strings)

@@ -81,7 +81,7 @@ def check(page: Page, dialogs: list[str], url: str) -> None:
 def test_no_page_renders_markup_from_data(hostile_server, page: Page) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path, charts in (("", 0), ("explore?s=nf10_output", 1), ("plant", 4), ("sources", 0)):
+    for path, charts in (("", 0), ("explore?s=nf10_output", 1), ("plant", 1), ("sources", 0)):
         visit(page, f"{hostile_server}/{path}", dialogs, charts)
         if path == "plant":
             assert "<b>L</b>" in page.inner_text("body")  # the line name is shown, as text
