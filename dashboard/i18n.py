@@ -21,6 +21,33 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_sql": ("SQL 查询", "SQL"),
     "page_briefing": ("简报", "Briefing"),
     "language": ("语言 Language", "Language 语言"),
+    # sign-in and roles (dashboard/auth.py)
+    "signin_title": ("登录 Pulse", "Sign in to Pulse"),
+    "signin_intro": ("请用单位账号登录后查看数据。", "Sign in with your organisation account to see the data."),
+    "signin_button": ("登录", "Sign in"),
+    "signin_retry": ("重试", "Try again"),
+    "signin_unavailable": (
+        "暂时无法登录:身份提供方 ({url}) 没有响应。请稍后重试,或联系管理员。",
+        "Sign-in is unavailable: the identity provider ({url}) does not answer. Try again later or tell your administrator.",
+    ),
+    "signed_in_as": ("已登录:{user}({role})", "Signed in as {user} ({role})"),
+    "signout": ("退出登录", "Sign out"),
+    "no_signin": ("未启用登录,所有访问者均为「{role}」。", "Runs without sign-in: everyone is {role}."),
+    "role_viewer": ("查看者", "viewer"),
+    "role_analyst": ("分析员", "analyst"),
+    "role_maintainer": ("维护员", "maintainer"),
+    "role_claim_missing": (
+        "您的登录信息中没有角色 ({claim}),因此只能查看。如需更多权限请联系管理员。",
+        "Your sign-in carries no role ({claim}), so you are a viewer. Ask your administrator for more.",
+    ),
+    "role_claim_unmapped": (
+        "您的角色 ({claim}) 未对应 Pulse 的任何角色,因此只能查看。",
+        "Your roles ({claim}) match no Pulse role, so you are a viewer.",
+    ),
+    "role_not_in_file": ("您的邮箱不在角色名单中,因此只能查看。", "Your e-mail is not in the roles file, so you are a viewer."),
+    "not_allowed": ("您的角色({role})不能使用此功能({action})。", "Your role ({role}) may not use this ({action})."),
+    "audit_title": ("操作记录", "Audit trail"),
+    "audit_none": ("还没有操作记录。", "Nothing recorded yet."),
     "data_as_of": ("数据版本 {number} · 发布于 {published}", "Warehouse v{number} · published {published}"),
     "no_warehouse": (
         "还没有数据仓库 ({path})。请先运行 `pulse load`,或在「数据」页上传文件并加载。",

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, loading, ui
+from dashboard import auth, data, loading, ui
 from dashboard.i18n import t
+from dashboard.screens import audit as audit_view
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -30,8 +31,10 @@ def upload_and_load() -> None:
                              type=list(loading.UPLOAD_TYPES))
     if files:
         saved = loading.save_uploads(settings, [(f.name, f.getvalue()) for f in files])
+        auth.audit("upload", ", ".join(p.name for p in saved))
         st.success(t("saved_to_inbox", lang, files=", ".join(p.name for p in saved)))
     if st.button(t("run_load", lang), type="primary", key="src_load"):
+        auth.audit("load", str(settings.inbox))
         bar = st.progress(0.0, text=t("loading", lang))
         try:
             result = loading.run(settings, lambda message, done, total: bar.progress(
@@ -69,5 +72,7 @@ def tables() -> None:
 
 with ui.friendly_errors(lang):
     version_header()
-    upload_and_load()
+    if auth.may("load"):  # upload and load are for maintainers (and local use)
+        upload_and_load()
     tables()
+    audit_view.show(lang)

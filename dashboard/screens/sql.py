@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard.sql import SandboxLimits, SqlError, SqlRefused, SqlResult, check_sql, run_query
 from dashboard.sql.output import to_csv, to_parquet, truncation_notice
 from dashboard.sql.page import CHART_KINDS, chart_columns, from_url, quick_chart, url_state
@@ -17,6 +18,7 @@ from etl.errors import PulseError
 from etl.read import warehouse_version
 from etl.settings import load_settings
 
+auth.require("sql")  # analysts and maintainers only, whatever the URL or session state says
 settings = load_settings()
 DB = settings.db
 APP_LIMITS = SandboxLimits.for_app(settings)
@@ -64,6 +66,7 @@ def run(sql: str | None = None, params: dict[str, str] | None = None) -> None:
     if sql is None:
         sql, params = current()
     state.pop("download", None)
+    auth.audit("sql", sql)
     try:
         state.result, state.error = run_query(DB, sql, params or {}, APP_LIMITS), None
         st.query_params.from_dict(url_state(sql, params or {}))
@@ -73,6 +76,7 @@ def run(sql: str | None = None, params: dict[str, str] | None = None) -> None:
 
 def prepare_download() -> None:
     sql, params = current()
+    auth.audit("sql", f"download: {sql}")
     try:
         full = run_query(DB, sql, params, SandboxLimits.for_download(settings))
         state.download = (to_csv(full), to_parquet(full), full.row_count, full.truncated)
