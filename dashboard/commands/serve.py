@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import replace
@@ -67,6 +68,14 @@ def prepare(settings: Settings, allow_anonymous: bool = False, allow_anonymous_l
     return settings, serve_auth.write_secrets(settings)
 
 
+class _Terminated(Exception):
+    pass
+
+
+def _stop_on_term(*_: object) -> None:
+    raise _Terminated
+
+
 def serve(settings: Settings, allow_anonymous: bool = False, allow_anonymous_load: bool = False) -> int:
     """Run the dashboard in the foreground until interrupted; returns Streamlit's exit code."""
     settings, secrets = prepare(settings, allow_anonymous, allow_anonymous_load)
@@ -74,9 +83,10 @@ def serve(settings: Settings, allow_anonymous: bool = False, allow_anonymous_loa
     click.echo(f"Pulse dashboard on http://{settings.host}:{settings.port}  (warehouse {settings.db}; {signin})",
                err=True)
     process = start(settings, secrets)
+    signal.signal(signal.SIGTERM, _stop_on_term)  # a terminated serve stops its app and removes the secrets
     try:
         return process.wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated):
         process.terminate()
         return process.wait()
     finally:
