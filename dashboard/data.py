@@ -143,7 +143,7 @@ _SOURCE_QUERIES = {
                            (SELECT count(*) FROM observations o WHERE o.document_id = d.document_id) AS observations
                     FROM documents d ORDER BY load_id DESC, file_name""",
     "loads": "SELECT * FROM loads ORDER BY started_at DESC",
-    "rejects": "SELECT at, file_path, row_number, reason, quarantined_to FROM rejects ORDER BY at DESC",
+    "rejects": "SELECT rejected_at, file_path, row_number, reason, quarantined_to FROM rejects ORDER BY rejected_at DESC",
     "unmapped": """SELECT o.subject, o.indicator, o.period_label, o.period_start, o.period_end, o.value_as_written,
                           o.unit_as_written, o.change_pct, d.file_name AS document, o.quote
                    FROM observations o JOIN documents d USING (document_id)
