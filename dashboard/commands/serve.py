@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from dashboard.commands import serve_auth
+from dashboard.commands import _serve_checks as serve_checks
 from dashboard.commands._common import db_option, settings_for
 from etl.settings import PROJECT_ROOT, Settings
 
@@ -62,10 +62,10 @@ def prepare(settings: Settings, allow_anonymous: bool = False, allow_anonymous_l
             ) -> tuple[Settings, Path | None]:
     """Settings for the app and its secrets file, after the safe-default and provider checks."""
     if not settings.auth_metadata_url:
-        role = serve_auth.anonymous_role(settings, allow_anonymous, allow_anonymous_load)
+        role = serve_checks.anonymous_role(settings, allow_anonymous, allow_anonymous_load)
         return replace(settings, anonymous_role=role), None
-    serve_auth.check_signin(settings)
-    return settings, serve_auth.write_secrets(settings)
+    serve_checks.check_signin(settings)
+    return settings, serve_checks.write_secrets(settings)
 
 
 class _Terminated(Exception):

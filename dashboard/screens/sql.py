@@ -65,6 +65,8 @@ def current() -> tuple[str, dict[str, str]]:
 def run(sql: str | None = None, params: dict[str, str] | None = None) -> None:
     if sql is None:
         sql, params = current()
+    if not auth.may("sql"):  # callbacks run before the page's guard: refuse here too
+        return
     state.pop("download", None)
     auth.audit("sql", sql)
     try:
@@ -76,6 +78,8 @@ def run(sql: str | None = None, params: dict[str, str] | None = None) -> None:
 
 def prepare_download() -> None:
     sql, params = current()
+    if not auth.may("sql"):
+        return
     auth.audit("sql", f"download: {sql}")
     try:
         full = run_query(DB, sql, params, SandboxLimits.for_download(settings))

@@ -158,3 +158,13 @@ def test_signed_out_sees_only_the_signin_page(loaded, signin_on):
     assert [b.key for b in at.button] == ["signin"] and [t.value for t in at.title] == ["Sign in to Pulse"]
     with pytest.raises(ValueError, match=r"Could not find a navigation page for '[^']*/screens/overview\.py'"):
         at.switch_page("screens/overview.py")
+
+
+def test_a_click_from_a_session_whose_role_was_taken_away_runs_nothing(loaded, signin_on):
+    """The Run button's callback runs before the page's guard; it checks the role itself."""
+    at = signed_in("ana@example.com", "pulse-analysts", page="screens/sql.py")
+    at.text_area(key="sql_text").set_value("SELECT 42").run()
+    at.user = {"is_logged_in": True, "email": "ana@example.com", "sub": "ana@example.com", "groups": ["staff"]}
+    at.button(key="run").click().run()
+    assert journal.recent(loaded.db, "audit") == []
+    assert "result" not in at.session_state

@@ -24,18 +24,19 @@ def pulse_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def serve_refusal(tmp_path, *args: str, **settings: str) -> tuple[int, str]:
-    """Exit code and stderr of a `pulse serve` that must stop before it listens."""
+def serve_refusal(tmp_path, *args: str, command: str = "serve", **settings: str) -> tuple[int, str]:
+    """Exit code and stderr of a `pulse serve` (or `pulse up`) that must stop before it listens."""
     try:
-        done = subprocess.run([PULSE, "serve", "--db", str(tmp_path / "pulse.duckdb"), *args], env=pulse_env(**settings),
+        done = subprocess.run([PULSE, command, "--db", str(tmp_path / "pulse.duckdb"), *args], env=pulse_env(**settings),
                               capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT, start_new_session=True)
     except subprocess.TimeoutExpired:
         pytest.fail("pulse serve started instead of refusing")
     return done.returncode, done.stderr
 
 
-def test_exposed_without_signin_is_refused(tmp_path):
-    code, err = serve_refusal(tmp_path, "--host", "0.0.0.0", "--port", str(free_port()))
+@pytest.mark.parametrize("command", ["serve", "up"])  # up refuses before its load, not after
+def test_exposed_without_signin_is_refused(tmp_path, command):
+    code, err = serve_refusal(tmp_path, "--host", "0.0.0.0", "--port", str(free_port()), command=command)
     assert (code, err) == (1, 'Error: pulse serve --host 0.0.0.0 without sign-in lets anyone who reaches it use the '
                               'app; set auth_metadata_url (README "Serving to your team") or pass --allow-anonymous.\n')
 
