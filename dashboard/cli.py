@@ -11,7 +11,6 @@ import logging
 import os
 import pkgutil
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import click
 
 from dashboard import commands
 from etl.errors import PulseError
+from etl.logfile import write_traceback
 from etl.settings import SettingsError
 
 log = logging.getLogger("pulse")
@@ -54,10 +54,17 @@ class PulseGroup(click.Group):
 
 
 def _write_traceback() -> Path:
-    log_file = Path(tempfile.gettempdir()) / "pulse-error.log"
-    with log_file.open("a", encoding="utf-8") as fh:
-        fh.write(traceback.format_exc() + "\n")
-    return log_file
+    """The traceback goes to pulse.log beside the warehouse (etl.logfile), else to a per-user log."""
+    try:
+        from etl.settings import load_settings
+
+        return write_traceback(load_settings().db, "command " + " ".join(sys.argv[1:]))
+    except (OSError, SettingsError):
+        log_file = Path.home() / ".cache" / "pulse" / "pulse.log"
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        with log_file.open("a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc() + "\n")
+        return log_file
 
 
 @click.group(cls=PulseGroup, context_settings={"help_option_names": ["-h", "--help"]})

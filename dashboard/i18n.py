@@ -54,6 +54,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No warehouse yet ({path}). Run `pulse load`, or upload files and load them on the Sources page.",
     ),
     "warehouse_unreadable": ("无法读取数据仓库:{error}", "Cannot read the warehouse: {error}"),
+    "query_failed": ("查询失败:{error}", "Query failed: {error}"),
     "empty_warehouse": ("数据仓库中还没有观测值。请在「数据」页加载文件。", "The warehouse holds no observations yet. Load files on the Sources page."),
     # overview
     "overview_title": ("核心指标总览", "Headline indicators"),
@@ -141,6 +142,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "loading": ("正在加载……", "Loading…"),
     "load_done": ("加载完成。", "Load finished."),
     "load_failed": ("加载失败:{error}", "Load failed: {error}"),
+    "load_notices": ("提示", "Notices"),
     "warehouse_version": ("数据仓库版本", "Warehouse version"),
     "published_at": ("发布时间", "Published"),
     "age": ("距今", "Age"),
@@ -151,6 +153,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "dictionary": ("数据字典", "Data dictionary"),
     "none": ("无", "None"),
     "no_dictionary": ("没有找到数据字典 (docs/data-dictionary.md)。", "No data dictionary found (docs/data-dictionary.md)."),
+    # sources: pulls, deliveries, alerts (dashboard/screens/ops.py)
+    "ops_title": ("抓取、推送与报警", "Fetches, deliveries and alerts"),
+    "ops_fetches": ("最近抓取", "Recent fetches"),
+    "ops_deliveries": ("最近推送", "Recent deliveries"),
+    "ops_alerts": ("最近报警", "Recent alerts"),
+    "ops_failed": ("{count} 条失败", "{count} failed"),
+    "ops_unreadable": ("无法读取运行日志:{error}", "Cannot read the operations journal: {error}"),
+    # alert messages (dashboard/deliver/alerts.py)
+    "alert_subject": ("Pulse 报警:{rule}({period})", "Pulse alert: {rule} ({period})"),
+    "alert_level_above": ("{name} {period}:{value} {unit},高于 {limit}", "{name} {period}: {value} {unit}, above {limit}"),
+    "alert_level_below": ("{name} {period}:{value} {unit},低于 {limit}", "{name} {period}: {value} {unit}, below {limit}"),
+    "alert_yoy_above": ("{name} {period}:同比 {value}%,高于 {limit}%", "{name} {period}: {value}% YoY, above {limit}%"),
+    "alert_yoy_below": ("{name} {period}:同比 {value}%,低于 {limit}%", "{name} {period}: {value}% YoY, below {limit}%"),
+    "alert_change": ("{name} {period}:{value} {unit},较 {prev} 变动 {change}%(阈值 ±{limit}%)",
+                     "{name} {period}: {value} {unit}, {change}% vs {prev} (limit ±{limit}%)"),
+    "alert_stale": ("{name}:{period} 之后没有新数据(频率 {frequency},宽限 {grace} 天,应于 {due} 前发布)",
+                    "{name}: nothing after {period} (frequency {frequency}, {grace} grace days; due by {due})"),
+    "alert_spc": ("{subject} {period} 控制图报警 {we}:{detail}", "{subject} {period} control chart {we}: {detail}"),
+    "ops_hint": ("由 `pulse fetch`、`pulse schedule run` 与报警规则写入运行日志 (journal.sqlite)。",
+                 "Written to the operations journal (journal.sqlite) by `pulse fetch`, `pulse schedule run` and the alert rules."),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {

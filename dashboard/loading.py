@@ -23,13 +23,25 @@ def safe_name(name: str) -> str:
     return base or "upload"
 
 
+def unique_target(folder: Path, name: str, content: bytes) -> Path:
+    """<folder>/<name>, or <stem>-2<suffix>, -3 … when a different file (another upload of this
+    batch, or an earlier one) has that name: "a b.csv" and "a_b.csv" both become a_b.csv once made
+    safe. The same content under the same name reuses its file."""
+    base = Path(name)
+    for n in range(1, 10_000):
+        target = folder / (name if n == 1 else f"{base.stem}-{n}{base.suffix}")
+        if not target.exists() or target.read_bytes() == content:
+            return target
+    raise OSError(f"too many uploads named {name}")
+
+
 def save_uploads(settings: Settings, files: list[tuple[str, bytes]]) -> list[Path]:
     """Write uploaded files to <inbox>/uploads/ (atomically: a temporary name, then rename)."""
     folder = settings.inbox / UPLOADS
     folder.mkdir(parents=True, exist_ok=True)
-    saved = []
+    saved: list[Path] = []
     for name, content in files:
-        target = folder / safe_name(name)
+        target = unique_target(folder, safe_name(name), content)
         partial = target.with_name(f".{target.name}.part")
         partial.write_bytes(content)
         partial.replace(target)
@@ -56,7 +68,12 @@ def summary(result, lang: str) -> str:
 
 def outcomes(result) -> list[dict]:
     return [{"file": f.path.name, "status": f.status, "kind": f.kind, "rows": f.rows,
-             "rows_rejected": f.rows_rejected, "error": f.error or ""} for f in result.files]
+             "rows_rejected": f.rows_rejected, "error": f.error or f.notice or ""} for f in result.files]
+
+
+def notices(result) -> list[str]:
+    """What the scan skipped and why, and files skipped for now (still being written, no text)."""
+    return list(result.notices) + [f.notice for f in result.files if f.notice]
 
 
 def data_dictionary() -> str | None:

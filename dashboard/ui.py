@@ -77,11 +77,19 @@ def version_caption(lang_code: str) -> None:
 
 @contextmanager
 def friendly_errors(lang_code: str) -> Iterator[None]:
-    """A warehouse that vanished or cannot be read becomes one sentence, not a traceback."""
+    """A warehouse that vanished or cannot be read becomes one sentence, not a traceback; a query
+    that fails says so with DuckDB's own first line (not "cannot read the warehouse")."""
     try:
         yield
-    except (PulseError, duckdb.Error, OSError) as exc:
-        st.warning(t("warehouse_unreadable", lang_code, error=str(exc).splitlines()[0]))
+    except (PulseError, duckdb.IOException, OSError) as exc:
+        st.warning(t("warehouse_unreadable", lang_code, error=first_line(exc)))
+    except duckdb.Error as exc:
+        st.error(t("query_failed", lang_code, error=first_line(exc)))
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def chart(fig, key: str, config: dict | None = None) -> None:

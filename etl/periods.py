@@ -10,7 +10,8 @@ import calendar
 import re
 from datetime import date
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+from etl.lexicon import cn_int
+
 _DASH = r"\s*[-－—–~～至到]+\s*"
 
 
@@ -23,18 +24,11 @@ def month_end(year: int, month: int) -> date:
 
 
 def cn_number(text: str) -> int:
-    """'3', '三', '十二', '十' -> int."""
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS[text[1]]
-    if len(text) == 2 and text.endswith("十"):
-        return _CN_DIGITS[text[0]] * 10
-    if len(text) == 3 and text[1] == "十":
-        return _CN_DIGITS[text[0]] * 10 + _CN_DIGITS[text[2]]
-    return _CN_DIGITS[text]
+    """'3', '三', '十二', '十' -> int (the lexicon's one Chinese-numeral reader)."""
+    n = cn_int(text)
+    if n is None:
+        raise KeyError(text)
+    return n
 
 
 _NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"

@@ -38,8 +38,14 @@ class Settings:
         metadata=_meta("The series catalog: ids, names, aliases, units."),
     )
     ignore: tuple[str, ...] = field(
-        default=("README*", "*_notes.md", "*.reason.txt", ".*"),
-        metadata=_meta("File-name patterns `pulse load` never reads (provenance notes, hidden files)."),
+        default=("README*", "*_notes.md", "*.reason.txt", ".[!.]*"),
+        metadata=_meta("File- or folder-name patterns `pulse load` skips, and says so (provenance notes, "
+                       "hidden names: one dot then a name; `..x.csv` is not hidden)."),
+    )
+    settle_seconds: float = field(
+        default=1.0,
+        metadata=_meta("A file whose size or mtime changes within this many seconds is still being "
+                       "written: `pulse load` skips it with a notice and loads it next time."),
     )
     host: str = field(default="127.0.0.1", metadata=_meta("Address `pulse serve` listens on."))
     port: int = field(default=8501, metadata=_meta("Port `pulse serve` listens on."))
@@ -72,6 +78,11 @@ class Settings:
         "Sign-in: a TOML file of e-mail addresses per role (used instead of the claim when set)."))
     anonymous_role: str = field(default="maintainer", metadata=_meta(
         "Role of everyone without sign-in; `pulse serve` sets it from the address and --allow-anonymous-load."))
+    sources: Path = field(default=DATA_DIR / "sources.toml", metadata=_meta("Sources `pulse fetch` pulls."))
+    alerts: Path = field(default=DATA_DIR / "alerts.toml", metadata=_meta("Alert rules checked after each load."))
+    # [[schedule]] and [[target]] tables of pulse.toml, kept as written; checked by their users
+    schedule: tuple[dict, ...] = field(default=(), metadata=_meta("Tables `schedule` of pulse.toml: cron + jobs for `pulse schedule run`."))
+    target: tuple[dict, ...] = field(default=(), metadata=_meta("Tables `target` of pulse.toml: where briefings and alerts go."))
 
     @property
     def warehouse_dir(self) -> Path:

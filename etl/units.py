@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from etl.lexicon import LEXICON
+
 
 class UnitError(ValueError):
     """A unit we cannot read, or one whose dimension does not fit the series."""
@@ -22,89 +24,13 @@ class Unit:
     factor: Decimal  # canonical value = written value * factor
 
 
-# Base units (no magnitude prefix). Keys are normalised spellings.
-_BASE: dict[str, tuple[str, str, str]] = {
-    # written: (canonical, dimension, factor)
-    "吨": ("t", "mass", "1"),
-    "t": ("t", "mass", "1"),
-    "kt": ("t", "mass", "1e3"),
-    "mt": ("t", "mass", "1e6"),
-    "千克": ("t", "mass", "1e-3"),
-    "公斤": ("t", "mass", "1e-3"),
-    "kg": ("kg", "mass_kg", "1"),
-    "克": ("g", "mass_g", "1"),
-    "元": ("CNY", "money", "1"),
-    "人民币元": ("CNY", "money", "1"),
-    "美元": ("USD", "money_usd", "1"),
-    "元/吨": ("CNY/t", "price_mass", "1"),
-    "元/t": ("CNY/t", "price_mass", "1"),
-    "元/克": ("CNY/g", "price_gram", "1"),
-    "元/g": ("CNY/g", "price_gram", "1"),
-    "元/人": ("CNY/person", "money_per_person", "1"),
-    "千瓦时": ("kWh", "energy", "1"),
-    "度": ("kWh", "energy", "1"),
-    "kwh": ("kWh", "energy", "1"),
-    "千瓦时/吨": ("kWh/t", "energy_per_mass", "1"),
-    "%": ("%", "ratio", "1"),
-    "个百分点": ("pp", "pp", "1"),
-    "百分点": ("pp", "pp", "1"),
-    "pp": ("pp", "pp", "1"),
-    "": ("index", "index", "1"),
-    "点": ("index", "index", "1"),
-    "index": ("index", "index", "1"),
-    "家": ("count", "count", "1"),
-    "个": ("count", "count", "1"),
-    "项": ("count", "count", "1"),
-    "处": ("count", "count", "1"),
-    "种": ("count", "count", "1"),
-    "件": ("count", "count", "1"),
-    "名": ("count", "count", "1"),
-    "人": ("count", "count", "1"),
-    "台": ("count", "count", "1"),
-    "套": ("count", "count", "1"),
-    "count": ("count", "count", "1"),
-    "个月": ("months", "duration_months", "1"),
-    "月": ("months", "duration_months", "1"),
-    "年": ("years", "duration_years", "1"),
-    "天": ("days", "duration_days", "1"),
-    "平方米": ("m2", "area", "1"),
-    "立方米": ("m3", "volume", "1"),
-    "m3": ("m3", "volume", "1"),
-    "m³": ("m3", "volume", "1"),
-    "mv": ("mV", "voltage", "1"),
-    "毫伏": ("mV", "voltage", "1"),
-    "a": ("A", "current", "1"),
-    "安": ("A", "current", "1"),
-    "°c": ("°C", "temperature", "1"),
-    "千瓦": ("kW", "power", "1"),
-    "kw": ("kW", "power", "1"),
-    "元/千瓦时": ("CNY/kWh", "price_energy", "1"),
-    "美元/吨": ("USD/t", "price_mass_usd", "1"),
-    "吨标准煤": ("tce", "energy_coal", "1"),
-    "公里": ("km", "length", "1"),
-    "千米": ("km", "length", "1"),
-    "公顷": ("ha", "area_ha", "1"),
-    "亩": ("mu", "area_mu", "1"),
-    "倍": ("x", "multiple", "1"),
-    "户": ("count", "count", "1"),
-    "人次": ("count", "count", "1"),
-    "座": ("count", "count", "1"),
-    "辆": ("count", "count", "1"),
-    "艘": ("count", "count", "1"),
-    "次": ("count", "count", "1"),
-    "℃": ("°C", "temperature", "1"),
+# Base units and magnitudes come from the one lexicon (etl/lexicon.toml): written -> (canonical, dimension, factor).
+_BASE: dict[str, tuple[str, str, Decimal]] = {
+    w: (u.canonical, u.dimension, u.factor) for w, u in LEXICON.units.items()
 }
-
-_PREFIXES: list[tuple[str, str]] = [  # longest first
-    ("万亿", "1e12"),
-    ("千亿", "1e11"),
-    ("百亿", "1e10"),
-    ("亿", "1e8"),
-    ("千万", "1e7"),
-    ("百万", "1e6"),
-    ("十万", "1e5"),
-    ("万", "1e4"),
-]
+_PREFIXES: list[tuple[str, Decimal]] = sorted(LEXICON.magnitudes.items(), key=lambda kv: len(kv[0]), reverse=True)
+# Dimensions a magnitude cannot scale ("万%", "万元/吨" is a price, not ten thousand prices).
+_NO_MAGNITUDE = ("ratio", "pp", "index", "multiple", "price", "rank")
 
 _INDEX_RE = re.compile(r"^(指数)?[(（]?\d{4}\s*[=＝]\s*100[)）]?$")
 
@@ -125,8 +51,8 @@ def parse_unit(written: str) -> Unit:
     for prefix, mult in _PREFIXES:
         if text.startswith(prefix) and text[len(prefix) :] in _BASE:
             canonical, dim, factor = _BASE[text[len(prefix) :]]
-            if dim in ("ratio", "pp", "index", "multiple") or dim.startswith("price"):
-                break  # "万%" or "万元/吨" as a magnitude makes no sense for these
+            if dim.startswith(_NO_MAGNITUDE):
+                break
             return Unit(canonical, dim, Decimal(factor) * Decimal(mult))
     raise UnitError(f"unknown unit '{written}'")
 

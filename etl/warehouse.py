@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from etl import parts
 from etl.catalog import Catalog
 from etl.errors import PulseError
 
@@ -47,8 +48,11 @@ def staging_path(db: Path) -> Path:
     return db.with_name(db.name + ".staging")
 
 
-def open_staging(db: Path) -> duckdb.DuckDBPyConnection:
-    """A writable copy of the published warehouse (or a new one), migrated. Hold writer_lock."""
+def open_staging(db: Path, applied: list[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """A writable copy of the published warehouse (or a new one), migrated. Hold writer_lock.
+
+    The names of the migrations this applied are added to `applied` when given (a migrated
+    warehouse is worth publishing even when no file is new)."""
     staging = staging_path(db)
     for stale in (staging, staging.with_name(staging.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -56,7 +60,11 @@ def open_staging(db: Path) -> duckdb.DuckDBPyConnection:
         shutil.copyfile(db, staging)
     con = duckdb.connect(str(staging))
     con.execute(f"SET file_search_path = '{str(db.parent.resolve())}'")
-    apply_migrations(con)
+    done = apply_migrations(con)
+    if "004_telemetry_parts.sql" in done:
+        parts.adopt(con, db.parent)
+    if applied is not None:
+        applied += done
     return con
 
 
@@ -78,8 +86,19 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def _parts_list(con: duckdb.DuckDBPyConnection, kind: str) -> str:
+    """The listed parts of `kind` as a SQL list literal: what the raw-telemetry macros read."""
+    paths = [r[0] for r in con.execute(
+        "SELECT path FROM telemetry_parts WHERE kind = ? ORDER BY path", [kind]).fetchall()]
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Every view file, in name order; {weld_parts} / {gallium_parts} become the listed part paths."""
+    lists = {"{weld_parts}": _parts_list(con, "weld"), "{gallium_parts}": _parts_list(con, "gallium")}
     for name, sql in _sql_files(VIEWS):
+        for key, value in lists.items():
+            sql = sql.replace(key, value)
         try:
             con.execute(sql)
         except duckdb.Error as exc:

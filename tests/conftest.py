@@ -21,6 +21,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("PULSE_"):
             monkeypatch.delenv(key)
+    # Files in tests are written just before each load; tests of the settle time set their own.
+    monkeypatch.setenv("PULSE_SETTLE_SECONDS", "0")
 
 
 @pytest.fixture

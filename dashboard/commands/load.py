@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dashboard.commands._common import db_option, settings_for
+from dashboard.deliver import alerts
 from etl.pipeline import LoadResult, run_load
 
 
@@ -24,6 +25,7 @@ def command(inbox: Path | None, published, db: Path | None) -> None:
     """Load new files from the inbox. Exit 0: all loaded; 1: some rejected (see data/quarantine/)."""
     settings = settings_for(db=db, inbox=inbox)
     result = load_with_progress(settings, published.date() if published else None)
+    alerts.after_load(settings, result.published_version is not None, click.echo)  # data/alerts.toml
     sys.exit(result.exit_code)
 
 
@@ -43,8 +45,12 @@ def load_with_progress(settings, published: date | None = None) -> LoadResult:
 
 
 def report(result: LoadResult, console: Console) -> None:
+    for notice in result.notices:
+        console.print(f"[yellow]note[/] {notice}", highlight=False)
     for f in result.files:
-        if f.status == "rejected":
+        if f.notice:
+            console.print(f"[yellow]skipped for now[/] {f.notice}", highlight=False)
+        elif f.status == "rejected":
             where = f" -> {f.quarantined_to}" if f.quarantined_to else ""
             console.print(f"[red]rejected[/] {f.error}{where}", highlight=False)
         elif f.status == "loaded" and f.rows_rejected:
@@ -52,7 +58,12 @@ def report(result: LoadResult, console: Console) -> None:
                           "see `pulse status`", highlight=False)
     loaded, skipped, rejected = result.count("loaded"), result.count("skipped"), result.count("rejected")
     if result.published_version is None:
-        console.print(f"Nothing new: {skipped} file(s) already loaded; the warehouse is unchanged.")
+        if result.files:
+            later = sum(1 for f in result.files if f.notice)
+            not_ready = f", {later} not ready yet (see above)" if later else ""
+            console.print(f"Nothing new: {skipped - later} file(s) already loaded{not_ready}; the warehouse is unchanged.")
+        else:
+            console.print("Nothing to load; the warehouse is unchanged.")
         return
     remapped = f", {result.remapped} statistic(s) newly mapped" if result.remapped else ""
     console.print(

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data, transforms, ui
 from dashboard.explore_state import SPAN_CHOICES, ExploreState, company_metric, from_query, snap, to_query
+from dashboard.exports import frame_csv
 from dashboard.i18n import format_number, format_period, series_name, t
 
 lang = ui.lang()
@@ -128,5 +129,5 @@ with ui.friendly_errors(lang):
     latest = shaped.drop_nulls("value").sort("period_end").tail(1).row(0, named=True)
     st.caption(f"{latest['label']}: {format_number(latest['value'], latest['unit'], lang)} "
                f"({format_period(latest['period_start'], latest['period_end'], lang)}) · {t('copy_link', lang)}")
-    st.download_button(t("download_csv", lang), table.write_csv().encode("utf-8-sig"),
+    st.download_button(t("download_csv", lang), frame_csv(table),
                        file_name="pulse-explore.csv", mime="text/csv", key="ex_csv")

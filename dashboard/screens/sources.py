@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import duckdb
 import streamlit as st
 
 from dashboard import auth, data, loading, ui
 from dashboard.i18n import t
 from dashboard.screens import audit as audit_view
+from dashboard.screens import ops
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -26,8 +28,23 @@ def version_header() -> None:
     st.caption(str(settings.db))
 
 
+def last_load() -> None:
+    """The outcome of the load this session ran, shown after the rerun that refreshed the header."""
+    done = st.session_state.get("src_last_load")
+    if not done:
+        return
+    st.success(done["summary"])
+    if done["notices"]:
+        st.caption(t("load_notices", lang))
+        st.markdown("\n".join(f"- {n}" for n in done["notices"]))
+    if done["outcomes"]:
+        st.dataframe(done["outcomes"], hide_index=True, width="stretch")
+
+
 def upload_and_load() -> None:
-    files = st.file_uploader(t("upload", lang), accept_multiple_files=True, key="src_upload",
+    # A new key after each load empties the uploader, so a second click does not upload again.
+    generation = st.session_state.setdefault("src_upload_generation", 0)
+    files = st.file_uploader(t("upload", lang), accept_multiple_files=True, key=f"src_upload_{generation}",
                              type=list(loading.UPLOAD_TYPES))
     if files:
         saved = loading.save_uploads(settings, [(f.name, f.getvalue()) for f in files])
@@ -41,13 +58,30 @@ def upload_and_load() -> None:
                 min(1.0, done / total) if total else 0.0, text=f"{t('loading', lang)} {message}"))
         except Exception as exc:  # noqa: BLE001 - the user gets one sentence, the log the traceback
             loading.log.exception("load from the Sources page failed")
-            st.error(t("load_failed", lang, error=str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            st.error(t("load_failed", lang, error=ui.first_line(exc)))
             return
-        bar.progress(1.0, text=t("load_done", lang))
-        st.success(loading.summary(result, lang))
-        outcomes = loading.outcomes(result)
-        if outcomes:
-            st.dataframe(outcomes, hide_index=True, width="stretch")
+        st.session_state["src_last_load"] = {"summary": loading.summary(result, lang),
+                                             "notices": loading.notices(result),
+                                             "outcomes": loading.outcomes(result)}
+        st.session_state["src_upload_generation"] = generation + 1
+        st.rerun()  # the header above shows the version this load published
+    last_load()
+
+
+def source_tab(name: str, version: str | None) -> None:
+    if version is None:
+        st.caption(t("none", lang))
+        return
+    try:
+        frame = data.source_table(settings.db, version, name)
+    except duckdb.Error as exc:  # one tab failing says why and leaves the other tabs working
+        st.error(t("query_failed", lang, error=ui.first_line(exc)))
+        return
+    if frame.is_empty():
+        st.caption(t("none", lang))
+    else:
+        st.caption(f"{frame.height:,}")
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def tables() -> None:
@@ -56,15 +90,7 @@ def tables() -> None:
                     t("dictionary", lang)])
     for tab, name in zip(tabs[:4], ("documents", "loads", "rejects", "unmapped"), strict=True):
         with tab:
-            if version is None:
-                st.caption(t("none", lang))
-                continue
-            frame = data.source_table(settings.db, version, name)
-            if frame.is_empty():
-                st.caption(t("none", lang))
-            else:
-                st.caption(f"{frame.height:,}")
-                st.dataframe(frame, hide_index=True, width="stretch")
+            source_tab(name, version)
     with tabs[4]:
         dictionary = loading.data_dictionary()
         st.markdown(dictionary) if dictionary else st.caption(t("no_dictionary", lang))
@@ -76,3 +102,4 @@ with ui.friendly_errors(lang):
         upload_and_load()
     tables()
     audit_view.show(lang)
+ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)

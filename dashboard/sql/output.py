@@ -14,6 +14,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from rich.table import Table
 
+from dashboard.exports import neutralise_table
 from dashboard.sql.sandbox import SqlResult, format_seconds, unique_names
 
 
@@ -67,8 +68,9 @@ def _json_default(value: Any) -> Any:
 
 
 def to_csv(result: SqlResult) -> bytes:
+    """CSV of the result; text cells that a spreadsheet would run as formulas get a leading apostrophe."""
     sink = io.BytesIO()
-    pa_csv.write_csv(_plain(result.table), sink, pa_csv.WriteOptions(quoting_style="needed"))
+    pa_csv.write_csv(neutralise_table(_plain(result.table)), sink, pa_csv.WriteOptions(quoting_style="needed"))
     return sink.getvalue()
 
 

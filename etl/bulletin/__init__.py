@@ -41,7 +41,7 @@ def extract_document(name: str, text: str, published: date | None, catalog: Cata
     """Statistics of one document's text; `published` (else a masthead date) dates 今年/去年."""
     published = published or masthead_date(text)
     subjects = sorted({s.subject for s in catalog.series.values()}) if catalog else []
-    extraction, records = extract_records(text, published.year if published else None, subjects)
+    extraction, records = extract_records(text, published.year if published else None, subjects, published)
     post.mark_forecasts(records, extraction.s, extraction.seg, published)
     return Document(name, _title(text), published, extraction, records)
 
@@ -60,6 +60,7 @@ def to_raw(doc: Document, r: Record) -> RawObservation:
         change_kind=r.change_kind,
         quote=clean.span(r.start, r.end),
         row=clean.line_of(r.qstart),
+        index_base=r.index_base,
     )
 
 
@@ -88,5 +89,6 @@ def to_dict(doc: Document, r: Record, catalog: Catalog | None) -> dict[str, Any]
         "unit_canonical": unit_canonical,
         "change_pct": raw.change_pct,
         "change_kind": raw.change_kind,
+        "index_base": raw.index_base,
         "line": raw.row,
     }

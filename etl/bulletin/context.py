@@ -5,7 +5,8 @@ paragraph. Statements that are tied to a period by their wording — a year-on-y
 balance (余额), a streak ("连续31个月") — also look back through earlier paragraphs of the same
 article ("国家统计局发布的前三季度数据…\\n\\n新能源汽车产量同比增长29.7%"); other statements (a
 weld strength "提升30%") do not borrow a date from a distant narrative ("2024年，…联合研发…").
-"目前" dates nothing; "报告期内" means the period of the report named before; an event's days
+"目前" is the publication date, "今年以来" Jan 1 to the last month ended; "上年同期" the governing
+period a year earlier; "报告期内" means the period of the report named before; an event's days
 ("11月5日至10日") date facts about the event (今年 / 去年 shift them by a year).
 """
 
@@ -17,8 +18,12 @@ from datetime import date
 
 from etl.bulletin.periods import Mention, resolve
 from etl.bulletin.segment import Segments
+from etl.lexicon import LEXICON
+from etl.periods import month_end
 
 Period = tuple[date | None, date | None]
+_ASIDES = ("same_prev", "prev_step")
+_SUBORDINATE = tuple(LEXICON.words["subordinate"])
 
 
 class PeriodContext:
@@ -50,11 +55,20 @@ class PeriodContext:
         nxt = self.s[m.end : m.end + 2]
         return nxt[:1].isdigit() or (nxt[:1] in "的为达" and nxt[1:2].isdigit())
 
-    def _last(self, lo: int, hi: int, qstart: int) -> int | None:
+    def _last(self, lo: int, hi: int, qstart: int, skip_details: bool = True) -> int | None:
         """Index of the last usable mention starting in [lo, hi)."""
         k = bisect.bisect_left(self.starts, hi) - 1
         while k >= 0 and self.starts[k] >= lo:
             m = self.mentions[k]
+            if m.kind in _ASIDES and self.seg.clause(m.start) != self.seg.clause(qstart):
+                k -= 1  # "上年同期为…", "上月为…" date their own clause, they govern nothing after
+                continue
+            if skip_details and self._subordinate(m, qstart):
+                k -= 1  # "前三季度…。其中，第三季度…。公司…": the detail's quarter does not carry on
+                continue
+            if m.kind == "fyp" and self.seg.sentence(m.start) != self.seg.sentence(qstart):
+                k -= 1  # "“十四五”以来累计…；全国新发现…": a plan's span is an aside of its sentence
+                continue
             if not self._local(m) or 0 <= qstart - m.end <= 2:
                 return k
             k -= 1
@@ -76,18 +90,52 @@ class PeriodContext:
         event = self._event(qstart, art, 0)
         return (event[0], event[1]) if event else None, (event[2] if event else "")
 
+    def _subordinate(self, m: Mention, qstart: int) -> bool:
+        ss, _ = self.seg.sentence(m.start)
+        if ss == self.seg.sentence(qstart)[0]:
+            return False
+        head = self.s[ss : m.start].lstrip("，, ")
+        return head.startswith(_SUBORDINATE) and self.s[ss : m.start].count("，") + self.s[ss : m.start].count(",") <= 1
+
+    def listed_periods(self, qstart: int, n: int, joiners: tuple[str, ...]) -> list[tuple[Period | None, str]] | None:
+        """'一季度、二季度、三季度…分别增长5.4%、5.2%和4.8%': n periods listed before n values, in order."""
+        ss, _ = self.seg.sentence(qstart)
+        art = self.seg.article_start(qstart)
+        hi = bisect.bisect_left(self.starts, qstart)
+        ks = list(range(bisect.bisect_left(self.starts, ss), hi))
+        if len(ks) < n:
+            return None
+        ks = ks[:n] if len(ks) == n else ks[-n:]
+        for a, b in zip(ks, ks[1:], strict=False):
+            if self.s[self.mentions[a].end : self.mentions[b].start] not in joiners:
+                return None
+        return [self._resolve(k, art, qstart) for k in ks]
+
     def _resolve(self, k: int, art: int, qstart: int) -> tuple[Period | None, str]:
         m = self.mentions[k]
-        if m.kind == "now":
-            return None, m.label
-        if m.kind in ("report", "fyp"):
+        if m.kind in ("now", "ytd", "span"):  # dated when found (publication date, named spans)
+            return m.dates, m.label
+        if m.kind == "same_prev":  # "上年同期为…": the governing period, a year earlier
             prev = self._last(art, m.start, qstart)
+            base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
+            return _shift(base, m.rel or -1), m.label
+        if m.kind == "year_end":  # "年末": Dec 31 of the article's year
+            year = self.years[k] or self.doc_year
+            return ((date(year, 12, 31), date(year, 12, 31)) if year else None), m.label
+        if m.kind == "prev_step":  # "上月为增长1.2%": the governing month, one month back
+            prev = self._last(art, m.start, qstart)
+            base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
+            return _months_back(base, -(m.rel or -1)), m.label
+        if m.kind in ("report", "fyp"):
+            # A plan's span ends at the period its paragraph is about; a headline has none.
+            lo = art if m.kind == "report" else max(art, self.seg.paragraph_start(m.start))
+            prev = self._last(lo, m.start, qstart, skip_details=False)
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             if m.kind == "report":
                 return base, m.label
             end = base[1] if base else None
             return ((m.dates[0] if m.dates else None), end), m.label
-        if m.rel is not None and m.label in ("今年", "本年", "去年", "上年", "前年"):
+        if m.rel is not None and m.label in LEXICON.relative_years:
             event = self._event(qstart, art, m.rel)
             if event is not None:
                 return (event[0], event[1]), m.label
@@ -110,3 +158,30 @@ class PeriodContext:
         if shift:
             start, end = start.replace(year=start.year + shift), end.replace(year=end.year + shift)
         return start, end, event.label
+
+
+def _shift(period: Period | None, years: int) -> Period | None:
+    """The same period `years` away (Feb 29 becomes Feb 28)."""
+    if period is None:
+        return None
+    return tuple(None if d is None else _year_shift(d, years) for d in period)  # type: ignore[return-value]
+
+
+def _year_shift(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def _months_back(period: Period | None, months: int) -> Period | None:
+    """The span of the same length ending `months` months earlier (Oct -> Sep, Q3 -> Q2)."""
+    if period is None or period[1] is None:
+        return None
+    start, end = period
+    y, mo = divmod(end.year * 12 + end.month - 1 - months, 12)
+    new_end = month_end(y, mo + 1)
+    if start is None:
+        return None, new_end
+    y, mo = divmod(start.year * 12 + start.month - 1 - months, 12)
+    return date(y, mo + 1, 1), new_end

@@ -17,10 +17,13 @@ from etl.bulletin import post
 from etl.bulletin.context import PeriodContext
 from etl.bulletin.normalize import Clean, clean_text
 from etl.bulletin.numbers import BARE, TRUNCATED, Quantity, find_quantities, protect_thousands
-from etl.bulletin.periods import Mention, find_mentions
+from etl.bulletin.periods import NOW, Mention, find_mentions, index_base
 from etl.bulletin.record import Record
 from etl.bulletin.rules import (
+    CUE_RE,
     INDEX_CUE,
+    POINTS,
+    RATES,
     STOCK,
     STREAK_YEARS,
     Reading,
@@ -29,10 +32,13 @@ from etl.bulletin.rules import (
     read_quantity,
 )
 from etl.bulletin.segment import Segments, segment
+from etl.lexicon import LEXICON, alt
 
-_LIST_SEP = ("、", "和", "及", "与", "、和", "以及")
+_LIST_SEP = LEXICON.words["joiners"]
+NOW_WORDS = frozenset(LEXICON.periods["now"])
+COUNTS = LEXICON.classes["counts"]
 _LEAD = re.compile(r"^(?:其中|同时|此外|另外|而|但|并|且|和|及|与|、|\(|从[^,，]{0,8}看|[\"“”'])+")
-_TRAIL = re.compile(r"(?:为|达|达到|是|共|约|近|超过|超|逾|突破|接近|将达|有望接近|有望|实现了?|高达|累计|\(|\")+$")
+_TRAIL = re.compile(r"(?:为|是|共|" + alt(LEXICON.words["bounded"]) + "|" + alt(LEXICON.forecast_clause) + r"|实现了?|累计|\(|\")+$")
 _COMPARE = re.compile(r"[比较与同]$")
 SUBJECT_WINDOW = 1500
 
@@ -40,21 +46,23 @@ SUBJECT_WINDOW = 1500
 class Extraction:
     """The state of one text's extraction; `run` returns the records."""
 
-    def __init__(self, raw: str, doc_year: int | None, subjects: Iterable[str] = ()):
+    def __init__(self, raw: str, doc_year: int | None, subjects: Iterable[str] = (), published: date | None = None):
         self.clean: Clean = clean_text(raw)
         self.s = protect_thousands(self.clean.s)
         self.seg: Segments = segment(self.s, self.clean.para_starts)
         self.doc_year = doc_year
-        self.mentions = [m for m in find_mentions(self.s, doc_year) if self._is_period_mention(m)]
+        self.mentions = [m for m in find_mentions(self.s, doc_year, published) if self._is_period_mention(m)]
         self.subject_re = _subject_pattern(subjects)
+        self.why: dict[int, str] = {}  # quantity start -> the rule that dropped it (for --explain)
 
     def _is_period_mention(self, m: Mention) -> bool:
-        if self.seg.is_blocked(m.start):
-            return False
+        if self.seg.is_blocked(m.start) and m.kind not in ("span", "fyp"):
+            return False  # a quoted plan name ("“十三五”期间") still names its years
         # "比上年增长", "比去年同期": a comparison base, not the statistic's period.
-        if m.rel is not None and (_COMPARE.search(self.s[max(0, m.start - 1) : m.start])
-                                  or self.s.startswith("同期", m.end)):
+        if m.rel is not None and self.s.startswith("同期", m.end):
             return False
+        if m.kind == "period" and _COMPARE.search(self.s[max(0, m.start - 1) : m.start]):
+            return False  # "降幅比1—9月份扩大", "比2024年增长": the base of a comparison
         return True
 
     def run(self) -> list[Record]:
@@ -62,17 +70,37 @@ class Extraction:
         records = self._read(quantities)
         post.join_lists(records, self.s)
         post.attach_changes(records, self.s, self.seg)
+        for r in records:
+            if r.reading.kind == "attached":
+                self.why[r.qstart] = "change attached to the level before it (余额X，增长Y%)"
+        lists = [[records[i] for i in members] for members in post.list_groups(records).values()]
         records = [r for r in records if r.reading.kind != "attached"]
         ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year)
         for r in records:
             self._finish(r, ctx)
-        records = post.drop_duplicates(records)
-        return post.drop_narrative(records, self.seg)
+        for members in lists:
+            self._list_periods([r for r in members if r.reading.kind != "attached"], ctx)
+        kept = post.drop_duplicates(records)
+        self._note_dropped(records, kept, "duplicate: the same fact stated again (headline or lead)")
+        final = post.drop_narrative(kept, self.seg)
+        self._note_dropped(kept, final, "narrative: a count, share or rank with no change and too few statistics near it")
+        return final
+
+    def _note_dropped(self, before: list[Record], after: list[Record], reason: str) -> None:
+        left = {id(r) for r in after}
+        for r in before:
+            if id(r) not in left:
+                self.why[r.qstart] = reason
 
     # -- quantities ---------------------------------------------------------------------------
     def _quantities(self) -> list[Quantity]:
         s, seg = self.s, self.seg
-        qs = [q for q in find_quantities(s) if not seg.is_blocked(q.start)]
+        qs = []
+        for q in find_quantities(s):
+            if seg.is_blocked(q.start):
+                self.why[q.start] = "inside a title, a quoted name or an index base (《…》, “…”, 以2015年为100)"
+            else:
+                qs.append(q)
         taken = {q.start for q in qs}
         qs += self._streak_years(taken) + self._index_values(qs) + self._truncated(taken)
         qs.sort(key=lambda q: q.start)
@@ -126,20 +154,31 @@ class Extraction:
                 reading = Reading("streak")
             else:
                 nxt = next((p.start for p in qs[i + 1 : i + 8] if p.base == q.base), None)
-                if is_attribute(q, pre, post_text) or (q.base and is_denominator(s, q, s[cs : q.start], nxt)):
-                    continue
-                if _after_streak(s[cs : q.start]):
-                    continue
-                reading = read_quantity(q, s[cs : q.start] if q.base in ("%", "个百分点") else pre)
+                reason = self._not_a_statistic(q, pre, post_text, s[cs : q.start], nxt)
+                reading = None if reason else read_quantity(q, s[cs : q.start] if q.base in RATES | POINTS else pre)
                 if reading is None:
+                    self.why[q.start] = reason or "rank without a rank cue (排名/位居/居…)"
                     continue
             unit = q.unit if q.kind != "truncated" else self._complete_unit(records, q)
             if unit is None:
+                self.why[q.start] = "unit cut off by a column break and not found earlier in the paragraph"
                 continue
             rec = Record(q.start, q.end, seg_start, q.end, q.value, unit, q.base or unit, reading, list_head=head)
             rec.indicator = _indicator(pre, post_text, q)
             records.append(rec)
         return records
+
+    def _not_a_statistic(self, q: Quantity, pre: str, post_text: str, clause_pre: str, nxt: int | None) -> str:
+        """The rule that says a quantity is no statistic, or ''."""
+        if is_attribute(q, pre, post_text):
+            return "attribute: a rating or weight describing a thing (600千安电解槽), or a slogan count"
+        if q.base and is_denominator(self.s, q, clause_pre, nxt):
+            return "denominator: a count of categories (41个大类行业中, 4个分指数, 21个指标)"
+        if _after_streak(clause_pre):
+            return "threshold after a streak (连续31个月超过30%)"
+        if THRESHOLD.search(pre):
+            return "threshold crossed (首次突破1亿吨)"
+        return ""
 
     def _list_head(self, records: list[Record], q: Quantity) -> int | None:
         if not records:
@@ -162,15 +201,40 @@ class Extraction:
     def _finish(self, r: Record, ctx: PeriodContext) -> None:
         clause_text = self.s[self.seg.clause(r.qstart)[0] : r.qstart]
         bound = (r.change_pct is not None or r.reading.kind == "streak" or bool(STOCK.search(r.indicator))
-                 or bool(re.search(r"同比|比上年|比去年|较上年|环比", clause_text)))
+                 or bool(CUE_RE.search(clause_text)))
         period, label = ctx.period_for(r.qstart, bound)
         if period is not None:
             if r.reading.kind == "streak":
                 period = (None, period[1])
             elif STOCK.search(r.indicator) and period[1] is not None:
                 period = (period[1], period[1])
+        if label in NOW_WORDS and not self._dated_now(r):
+            period = None
         r.period, r.period_label = period, label
         r.subject = self._subject(r)
+        if r.unit == "":
+            r.index_base = self._index_base(r.qstart)
+
+    def _dated_now(self, r: Record) -> bool:
+        """'目前，运行产能4380万吨': 目前 dates an amount in its own sentence, not a tally ('目前已有7项专利')."""
+        ss, _ = self.seg.sentence(r.qstart)
+        return r.base not in COUNTS and NOW.search(self.s, ss, r.qstart) is not None
+
+    def _index_base(self, qstart: int) -> str | None:
+        """'以2005年为100', '上年同期=100': the stated base of the index values in its sentence, else paragraph."""
+        ss, se = self.seg.sentence(qstart)
+        ps = self.seg.paragraph_start(qstart)
+        return index_base(self.s[ss : min(se, len(self.s))]) or index_base(self.s[ps:ss])
+
+    def _list_periods(self, members: list[Record], ctx: PeriodContext) -> None:
+        """A list of values after a list of as many periods: each value takes its own period."""
+        if len(members) < 2:
+            return
+        periods = ctx.listed_periods(members[0].qstart, len(members), _LIST_SEP)
+        if periods is None or any(p is None for p, _ in periods):
+            return
+        for r, (period, label) in zip(members, periods, strict=True):
+            r.period, r.period_label = period, label
 
     def _subject(self, r: Record) -> str:
         if self.subject_re is None:
@@ -181,6 +245,9 @@ class Extraction:
         for m in self.subject_re.finditer(self.s, art, r.qstart):
             found = m.group()
         return found
+
+
+THRESHOLD = re.compile(r"(?:" + alt(LEXICON.words["threshold"]) + r")$")
 
 
 def _after_streak(clause_pre: str) -> bool:
@@ -202,8 +269,9 @@ def _subject_pattern(subjects: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(alt)
 
 
-def extract_records(raw: str, doc_year: int | None, subjects: Iterable[str] = ()) -> tuple[Extraction, list[Record]]:
-    ex = Extraction(raw, doc_year, subjects)
+def extract_records(raw: str, doc_year: int | None, subjects: Iterable[str] = (),
+                    published: date | None = None) -> tuple[Extraction, list[Record]]:
+    ex = Extraction(raw, doc_year, subjects, published)
     return ex, ex.run()
 
 

@@ -11,60 +11,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+from etl.lexicon import LEXICON, alt, cn_decimal, cn_int
 
-
-def cn_int(text: str) -> int | None:
-    """'四十一' -> 41, '十' -> 10, '一百零五' -> 105, '55' -> 55; None if not a numeral."""
-    if text.isdigit():
-        return int(text)
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGIT:
-            digit = _CN_DIGIT[ch]
-        elif ch in _CN_UNIT:
-            total += (1 if digit is None else digit) * _CN_UNIT[ch]
-            digit = None
-        else:
-            return None
-    return total + (digit or 0)
-
-
-def cn_decimal(text: str) -> str | None:
-    """'四十一' -> '41', '三点五' -> '3.5' (the number as an Arabic string)."""
-    whole, _, frac = text.partition("点")
-    n = cn_int(whole) if whole else 0
-    if n is None:
-        return None
-    if not frac:
-        return str(n)
-    digits = "".join(str(_CN_DIGIT[c]) for c in frac if c in _CN_DIGIT)
-    return f"{n}.{digits}" if len(digits) == len(frac) else None
-
-
-MAGNITUDE = r"(?:万亿|千亿|百亿|亿|千万|百万|十万|万)"
-# Units, longest spelling first. People/households need a magnitude (see _NEEDS_MAGNITUDE):
-# national statistics count people in 万人; a bare "46人" is narrative.
-_UNITS = [
-    "元/吨", "元/克", "元/千克", "元/公斤", "元/人", "元/平方米", "元/千瓦时", "元/桶",
-    "美元/吨", "美元/盎司", "美元/桶", "千瓦时/吨", "吨标准煤",
-    "个百分点", "百分点", "千瓦时", "平方公里", "平方米", "立方米", "个月",
-    "%", "‰", "吨", "千克", "公斤", "元", "美元", "港元", "欧元", "倍",
-    "家", "个", "项", "处", "种", "件", "台", "套", "座", "辆", "艘", "架", "所", "批",
-    "人次", "人", "户", "名", "千瓦", "公里", "公顷", "亩",
-]
-_NEEDS_MAGNITUDE = frozenset({"人次", "人", "户", "名"})
-_UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
+MAGNITUDE = r"(?:" + alt(LEXICON.magnitudes) + r")"
+# Units from the lexicon, longest spelling first. People/households need a magnitude (class
+# "people"): national statistics count people in 万人; a bare "46人" is narrative.
+_NEEDS_MAGNITUDE = LEXICON.people_units()
+SCANNED_UNITS = tuple(LEXICON.scanned_units())
+_UNIT_ALT = alt(SCANNED_UNITS)
+_RANK_UNITS = alt(LEXICON.words["rank_units"])
 
 # (?<![...]) keeps digits of codes, model names and decimals out: "CN41-0063", "Au9999", "5G".
-NUMBER = r"(?<![\dA-Za-z.'_/\-])(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\dA-Za-z'])"
+# A minus right after a word or a list mark is a sign ("利润总额-35.6亿元", "7.3%、-4.7%"), not after a unit or a digit (a range).
+_SIGN = r"(?<=[\u4e00-\u9fff:、,;(])(?<![万亿千百十吨元克米位个家项年月日至到])(?P<neg>-)"
+NUMBER = r"(?:" + _SIGN + r"|(?<![\dA-Za-z.'_/\-])|(?<=[^\dA-Za-z]-))(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\dA-Za-z'])"
 QUANTITY = re.compile(
     NUMBER + r"(?P<approx>余|多)?(?P<unit>(?P<mag>" + MAGNITUDE + r")?(?P<base>" + _UNIT_ALT + r"))"
 )
 PERCENT_CN = re.compile(r"百分之(?P<cn>[零〇一二两三四五六七八九十百点]+)")
-RANK = re.compile(r"第(?P<cn>\d+|[一二三四五六七八九十百]+)(?P<unit>位|名)")
+RANK = re.compile(r"第(?P<cn>\d+|[一二三四五六七八九十百]+)(?P<unit>" + _RANK_UNITS + ")")
 BARE = re.compile(NUMBER)
+# "52万-57万吨", "80至100万吨": the lower bound takes the upper bound's unit (GOLD.md: two rows).
+RANGE_LOW = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?P<lomag>" + MAGNITUDE + r")?(?:[-—–~]|至|到)"
+                       r"(?=\d+(?:\.\d+)?(?P<mag>" + MAGNITUDE + r")?(?P<base>" + _UNIT_ALT + r"))")
 # A magnitude with its unit cut off by a column break ("增加6.35万" + next paragraph).
 TRUNCATED = re.compile(NUMBER + r"(?P<mag>" + MAGNITUDE + r")")
 # Thousands separators: "64,161吨", "78,285" (full-width commas are half-width by now).
@@ -92,8 +61,14 @@ def find_quantities(s: str) -> list[Quantity]:
     for m in QUANTITY.finditer(s):
         if m.group("base") in _NEEDS_MAGNITUDE and not m.group("mag"):
             continue
-        value = m.group("num").replace("'", "")
+        value = (m.group("neg") or "") + m.group("num").replace("'", "")
         out.append(Quantity(m.start(), m.end(), value, m.group("unit"), m.group("base"), bool(m.group("approx"))))
+    taken = {q.start for q in out}
+    for m in RANGE_LOW.finditer(s):
+        if m.start() not in taken and m.group("base") not in _NEEDS_MAGNITUDE:
+            unit = (m.group("lomag") or m.group("mag") or "") + m.group("base")
+            out.append(Quantity(m.start(), m.end("num") + len(m.group("lomag") or ""), m.group("num"), unit,
+                                m.group("base"), kind="range_low"))
     for m in PERCENT_CN.finditer(s):
         value = cn_decimal(m.group("cn"))
         if value is not None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from etl.lexicon import LEXICON, alt, cn_int
 from etl.periods import PeriodError, month_end, parse_period
 
 _Q = r"[一二三四1-4]"
 _M = r"(?:1[0-2]|0?[1-9])"  # Arabic only: "九月十二" is a lunar date in a masthead
-_YEAR = r"(?:(?P<year>\d{4})年|(?P<rel>今年|本年|去年|上年|前年))"
+_YEAR = r"(?:(?P<year>\d{4})年|(?P<rel>" + alt(LEXICON.relative_years) + "))"
 _BODY = (
     r"(?:前" + _Q + r"(?:个)?季度|第?" + _Q + r"季度|[上下]半年|全年|年度"
     r"|前(?:" + _M + r"|十[一二]?|[一二两三四五六七八九])个?月|" + _M + r"月?[-—~至到]" + _M + r"月(?:份)?|" + _M + r"月(?:份)?(?![\d日号]))"
@@ -26,14 +27,43 @@ PERIOD = re.compile(
     r"(?P<asof>截至|截止到|截止)?"
     r"(?:" + _YEAR + r"(?:" + _BODY + r")?|" + _BODY + r")" + _END
 )
-FYP = re.compile(r"[\"“]?十(?P<n>[一二三四五六七])五[\"”]?(?:以来|期间)")
-NOW = re.compile(r"目前|当前|现阶段|截至目前")
-REPORT = re.compile(r"报告期(?:内)?")
+FYP = re.compile(r"[\"“]?(?P<n>" + alt(LEXICON.five_year_plans) + r")[\"”]?(?P<how>以来|期间|时期)")
+NOW = re.compile(alt(LEXICON.periods["now"]))
+P = LEXICON.periods
+# "年初以来", "今年以来": Jan 1 to the last month ended before publication.
+YTD = re.compile(alt(P["year_to_date"]))
+# "上年末", "去年年底", "年初" (a balance's base): Dec 31 of the year before; not after 比/较 (a cue).
+PREV_YEAR_END = re.compile(r"(?<![比较与])(?:" + alt(P["prev_year_end"]) + r")(?!以来|至|到|[\d一二三四五六七八九十])")
+# "上年同期为下降2.1%": the governing period a year earlier; "比上年同期" is a comparison cue.
+SAME_PREV = re.compile(r"(?<![比较与同])(?P<rel>" + alt(k for k, v in LEXICON.relative_years.items() if v < 0) + r")同期")
+# "上月为增长1.2%": the governing month (quarter) one step back; "比上月", "环比" are cues.
+PREV_STEP = re.compile(r"(?<![比较与同环])(?:(?P<m>" + alt(P["previous_month"]) + r")|(?P<q>" + alt(P["previous_quarter"]) + r"))"
+                       r"(?![末底以])")
+# "年末全国人口…": Dec 31 of the governing year (not 上年末, 2024年末, 年末以来).
+YEAR_END = re.compile(r"(?<![上去今本前\d年])(?:" + alt(P["year_end"]) + r")(?!以来|至|到)")
+# "2016—2020年", "2016-2020年": a span of whole years.
+YEAR_SPAN = re.compile(r"(?P<a>(?:19|20)\d{2})年?[-—–~至到](?P<b>(?:19|20)\d{2})年")
+# "近五年", "过去5年": the N full years before the publication year.
+RECENT = re.compile(r"(?:" + alt(P["recent_years"]) + r")(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})(?:个)?年")
+REPORT = re.compile(alt(LEXICON.periods["report"]))
 # An event's days, "11月5日至10日", "10月28日至30日": facts about the event take its dates.
 EVENT = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日?[-—~至到](?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
 # "以2015年为100": an index base year, not a period.
-BASE = re.compile(r"以\d{4}年为100|\d{4}年?=100")
-_FYP_START = {"一": 2006, "二": 2011, "三": 2016, "四": 2021, "五": 2026, "六": 2031, "七": 2036}
+_BASE_YEAR = [re.compile(p) for p in LEXICON.index_base_year]
+BASE = re.compile("|".join([p.replace("(?P<y>", "(?:") for p in LEXICON.index_base_year]
+                           + [re.escape(p) for p in LEXICON.index_base_prev]))
+
+
+def index_base(text: str) -> str | None:
+    """'以2005年为100' / '2005=100' -> '2005=100'; '上年=100', '上年同期=100' -> 'prev_year=100'."""
+    m = BASE.search(text)
+    if m is None:
+        return None
+    for pattern in _BASE_YEAR:
+        y = pattern.fullmatch(m.group())
+        if y:
+            return f"{y.group('y')}=100"
+    return "prev_year=100"
 
 
 @dataclass(frozen=True)
@@ -41,7 +71,7 @@ class Mention:
     start: int
     end: int
     label: str  # as written in compact text
-    kind: str  # period, now, report, fyp, event
+    kind: str  # period, now, ytd, span, same_prev, prev_step (rel = months back), year_end, report, fyp, event
     year: int | None = None  # explicit 4-digit year
     rel: int | None = None  # 今年 0, 去年 -1 …
     point: bool = False
@@ -49,7 +79,7 @@ class Mention:
     dates: tuple[date | None, date | None] | None = None  # for event / fyp start
 
 
-def find_mentions(s: str, doc_year: int | None) -> list[Mention]:
+def find_mentions(s: str, doc_year: int | None, published: date | None = None) -> list[Mention]:
     out: list[Mention] = []
     blocked = [m.span() for m in BASE.finditer(s)]
     for m in PERIOD.finditer(s):
@@ -58,16 +88,18 @@ def find_mentions(s: str, doc_year: int | None) -> list[Mention]:
         body = m.group()
         if body in ("年度",) or not re.search(r"[年月季度半]", body):
             continue
-        rel = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2}.get(m.group("rel") or "")
+        rel = LEXICON.relative_years.get(m.group("rel") or "")
         year = int(m.group("year")) if m.group("year") else None
         if year is not None and not 1949 <= year <= 2100:
             continue
         out.append(Mention(m.start(), m.end(), body, "period", year, rel, bool(m.group("point")), bool(m.group("asof"))))
     for m in FYP.finditer(s):
-        start = _FYP_START[m.group("n")]
-        out.append(Mention(m.start(), m.end(), m.group(), "fyp", dates=(date(start, 1, 1), None)))
-    for m in NOW.finditer(s):
-        out.append(Mention(m.start(), m.end(), m.group(), "now"))
+        start = LEXICON.five_year_plans[m.group("n")]
+        if m.group("how") == "以来":
+            out.append(Mention(m.start(), m.end(), m.group(), "fyp", dates=(date(start, 1, 1), None)))
+        else:  # "十三五期间": the plan's five years
+            out.append(Mention(m.start(), m.end(), m.group(), "span", dates=(date(start, 1, 1), date(start + 4, 12, 31))))
+    out += _relative_mentions(s, doc_year, published)
     for m in REPORT.finditer(s):
         out.append(Mention(m.start(), m.end(), m.group(), "report"))
     for m in EVENT.finditer(s):
@@ -76,6 +108,40 @@ def find_mentions(s: str, doc_year: int | None) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), m.group(), "event", dates=dates))
     out.sort(key=lambda x: x.start)
     return _drop_nested(out)
+
+
+def _relative_mentions(s: str, doc_year: int | None, published: date | None) -> list[Mention]:
+    """Mentions dated from the publication date: 目前, 今年以来, 上年末, 近五年; spans of years; 上年同期."""
+    out: list[Mention] = []
+    pub = published
+    for m in NOW.finditer(s):
+        out.append(Mention(m.start(), m.end(), m.group(), "now", dates=(pub, pub) if pub else None))
+    for m in YTD.finditer(s):
+        dates = None
+        if pub is not None:
+            last = date(pub.year, pub.month, 1) - timedelta(days=1)  # the last month ended before publication
+            dates = (date(pub.year, 1, 1), last) if last.year == pub.year else None
+        out.append(Mention(m.start(), m.end(), m.group(), "ytd", dates=dates))
+    for m in PREV_YEAR_END.finditer(s):
+        if doc_year is not None:
+            end = date(doc_year - 1, 12, 31)
+            out.append(Mention(m.start(), m.end(), m.group(), "span", dates=(end, end)))
+    for m in YEAR_SPAN.finditer(s):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if a < b:
+            out.append(Mention(m.start(), m.end(), m.group(), "span", dates=(date(a, 1, 1), date(b, 12, 31))))
+    for m in RECENT.finditer(s):
+        n = cn_int(m.group("n"))
+        if doc_year is not None and n:
+            out.append(Mention(m.start(), m.end(), m.group(), "span",
+                               dates=(date(doc_year - n, 1, 1), date(doc_year - 1, 12, 31))))
+    for m in YEAR_END.finditer(s):
+        out.append(Mention(m.start(), m.end(), m.group(), "year_end", point=True))
+    for m in PREV_STEP.finditer(s):
+        out.append(Mention(m.start(), m.end(), m.group(), "prev_step", rel=-1 if m.group("m") else -3))
+    for m in SAME_PREV.finditer(s):
+        out.append(Mention(m.start(), m.end(), m.group(), "same_prev", rel=LEXICON.relative_years[m.group("rel")]))
+    return out
 
 
 def _drop_nested(mentions: list[Mention]) -> list[Mention]:

@@ -8,8 +8,9 @@ from datetime import date
 
 from etl.bulletin.periods import EVENT
 from etl.bulletin.record import Record
-from etl.bulletin.rules import _DEC, _INC, ATTACH, RATE_VERB, Reading
+from etl.bulletin.rules import _DEC, _INC, ATTACH, RATE_VERB, RATES, Reading
 from etl.bulletin.segment import Segments
+from etl.lexicon import LEXICON, alt
 
 # A count, share or rank with no period and no change is a statistic only among other statistics:
 # "新增矿产地150处" in a report, not "累计入户480人次…党员参与率达100%" in a village story.
@@ -17,6 +18,11 @@ NARRATIVE_WINDOW = 600
 # A headline restates a figure of the article below it.
 DUPLICATE_WINDOW = 3000
 _LEVEL_KINDS = ("level",)
+
+
+def list_groups(records: list[Record]) -> dict[int, list[int]]:
+    """Values of one list ("A、B和C"): head index -> member indices."""
+    return _groups(records)
 
 
 def _groups(records: list[Record]) -> dict[int, list[int]]:
@@ -47,16 +53,29 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
     """'余额270.39万亿元，同比增长6.6%': a change right after a level, in the same sentence, is the level's."""
     groups = _groups(records)
     open_levels: list[int] = []
+    mom_on: tuple[int, int, Reading] | None = None  # (level, mom rate, its reading) for "环比…，同比…"
+    open_ratio: int | None = None  # "占比为16.3%，比上年提高0.6个百分点": the pp change is the share's
     sentence = None
     for i, r in enumerate(records):
         here = seg.sentence(r.qstart)
         if here != sentence:
-            open_levels, sentence = [], here
-        if r.reading.kind in _LEVEL_KINDS and r.list_head is None and r.base not in ("%", "‰"):
+            open_levels, sentence, open_ratio, mom_on = [], here, None, None
+        if r.reading.kind in _LEVEL_KINDS and r.list_head is None and r.base not in RATES:
             open_levels.append(i)
             continue
         if r.reading.kind in _LEVEL_KINDS and r.list_head is not None:
             open_levels.append(i)
+            continue
+        if r.reading.kind == "ratio" and r.list_head is None:
+            open_ratio = i
+            continue
+        if r.reading.kind == "pp" and open_ratio is not None and _attaches(s, seg, r, records[open_ratio]):
+            ratio = records[open_ratio]
+            ratio.change_pct, ratio.change_kind = float(r.signed_value), "pp"
+            ratio.end = max(ratio.end, r.qend)
+            r.reading, open_ratio = Reading("attached"), None
+            continue
+        if r.reading.kind == "rate" and r.list_head is None and _yoy_after_mom(s, seg, r, records, mom_on):
             continue
         if r.reading.kind != "rate" or r.list_head is not None or not open_levels:
             continue
@@ -65,7 +84,7 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
             continue  # the rate shares the level's clause: "…增长5%，达100亿元" reads the other way
         pre = s[cs : r.qstart]
         m = RATE_VERB.search(pre)
-        if m is None or not ATTACH.match(pre[: m.start()]):
+        if m is None or not (ATTACH.match(pre[: m.start()]) or _names_level(pre[: m.start()], records[open_levels[-1]])):
             continue
         members = groups.get(i, [i])
         if len(members) > 1 and len(open_levels) < len(members):
@@ -76,15 +95,58 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
             level.change_pct = float(rate.signed_value)
             level.change_kind = rate.reading.change_kind or "yoy"
             level.end = max(level.end, records[members[-1]].qend)
+            if level.change_kind == "mom" and len(members) == 1:
+                mom_on = (level_i, rate_i, rate.reading)  # a yoy right after takes the row
             rate.reading = Reading("attached")
         open_levels = [k for k in open_levels if k not in targets]
+
+
+_CUE_OR_FILL = re.compile("(?:" + ATTACH.pattern.removeprefix("^(?:").removesuffix(")*$") + ")+$")
+
+
+def _names_level(prefix: str, level: Record) -> bool:
+    """'日均成交12.86万亿元，日均成交同比增长9.5%': the change names the level again before its cue."""
+    name = _CUE_OR_FILL.sub("", prefix)
+    return 2 <= len(name) <= 10 and level.indicator.endswith(name)
+
+
+def _yoy_after_mom(s: str, seg: Segments, r: Record, records: list[Record],
+                   mom_on: tuple[int, int, Reading] | None) -> bool:
+    """'均价86520元/吨，环比上涨5.2%，同比上涨12.6%': the yoy goes on the row, the mom is its own row (GOLD.md)."""
+    if mom_on is None or r.reading.change_kind != "yoy":
+        return False
+    level_i, mom_i, mom_reading = mom_on
+    level, mom = records[level_i], records[mom_i]
+    if seg.sentence(level.qstart) != seg.sentence(r.qstart) or not _attaches(s, seg, r, mom):
+        return False
+    if any(x.reading.kind not in ("attached",) for x in records[mom_i + 1 : records.index(r)]):
+        return False  # only the two rates stand between
+    level.change_pct, level.change_kind = float(r.signed_value), "yoy"
+    level.end = max(level.end, r.qend)
+    mom.reading = mom_reading
+    r.reading = Reading("attached")
+    return True
+
+
+def _attaches(s: str, seg: Segments, change: Record, level: Record) -> bool:
+    """A change in its own clause after the level, introduced only by a cue and a verb ("比上年提高")."""
+    cs, _ = seg.clause(change.qstart)
+    if cs <= level.qstart:
+        return False
+    pre = s[cs : change.qstart]
+    m = RATE_VERB.search(pre)
+    return m is not None and bool(ATTACH.match(pre[: m.start()]) or _NAMED_BASE.match(pre[: m.start()]))
+
+
+# "比改造前提高1.1个百分点": a comparison with a named base, still the share's change.
+_NAMED_BASE = re.compile(r"^(?:比|较)[^,，;；。]{1,10}$")
 
 
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-_NOT_NAME = re.compile(r"同比|环比|比上年|比去年|比上月|较上年|实际|分别|累计|实现|" + _INC + "|" + _DEC)
+_NOT_NAME = re.compile(alt(LEXICON.cues) + r"|实际|分别|累计|实现|" + _INC + "|" + _DEC)
 
 
 def similar(a: str, b: str) -> bool:
@@ -124,8 +186,13 @@ def drop_duplicates(records: list[Record]) -> list[Record]:
 
 
 def _same_fact(a: Record, b: Record) -> bool:
+    ka, kb = a.reading.change_kind, b.reading.change_kind
+    if ka and kb and ka != kb:
+        return False  # "同比上涨0.2%，环比上涨0.2%": two rates that happen to agree
     if a.period_end and b.period_end and a.period_end != b.period_end:
         return False
+    if a.period_start and b.period_start and a.period_start != b.period_start:
+        return False  # "全年…平均值为5.1%" and "年末…为5.1%" end on the same day
     if a.change_pct is not None and b.change_pct is not None and a.change_pct != b.change_pct:
         return False
     return similar(a.indicator, b.indicator)
@@ -143,8 +210,7 @@ def _restates_change(r: Record, changes: list[tuple[int, float | None]]) -> bool
     return False
 
 
-_COUNTS = frozenset(("家", "个", "项", "处", "种", "件", "台", "套", "座", "辆", "艘", "架", "所", "批", "人次",
-                     "人", "户", "名", "个月", "年", "平方米", "平方公里", "公顷", "亩", "公里", "位"))
+_COUNTS = LEXICON.classes["counts"]
 
 
 def _strong(r: Record) -> bool:
@@ -152,8 +218,10 @@ def _strong(r: Record) -> bool:
     if r.change_pct is not None or r.reading.kind in ("rate", "pp", "delta", "multiple"):
         return True
     dated = r.period is not None or r.period_label != ""  # "上半年" in an undated text is still a period
-    if not dated or r.reading.kind in ("rank", "streak", "ratio"):
+    if not dated or r.reading.kind == "streak":
         return False
+    if r.reading.kind in ("rank", "ratio"):
+        return True  # "2024年…居全球第12位", "10月份…为49.0%": a dated rank or share stands alone
     if EVENT.fullmatch(r.period_label):
         return True  # a fact dated by its event's days ("第八届进博会…11月5日至10日")
     # Counts in 万/亿 ("30.3万家", "104.5万件") are national statistics, not a story's "46人".
@@ -180,8 +248,9 @@ def drop_narrative(records: list[Record], seg: Segments) -> list[Record]:
 
 
 # Future tense in Chinese statistical prose: what a forecast or a target sounds like.
-_FORECAST_IN_SENTENCE = re.compile(r"预计|预期|预测")
-_FORECAST_IN_CLAUSE = re.compile(r"将(?:达|突破|超|增长|实现|接近|保持|提升|提高|下降)|有望|力争|目标|计划")
+_FORECAST_IN_SENTENCE = re.compile(alt(LEXICON.forecast_sentence))
+_FORECAST_IN_CLAUSE = re.compile(alt(LEXICON.forecast_clause))
+FORECAST_MARK = LEXICON.forecast_mark
 
 
 def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date | None) -> None:
@@ -192,7 +261,7 @@ def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date
     published: PDF column breaks can run a forecast sentence into the next paragraph's actuals.
     """
     for r in records:
-        if "预计" in r.indicator:
+        if FORECAST_MARK in r.indicator:
             continue
         clause_start, _ = seg.clause(r.qstart)
         sentence_start, _ = seg.sentence(r.qstart)
@@ -200,4 +269,4 @@ def mark_forecasts(records: list[Record], s: str, seg: Segments, published: date
         if _FORECAST_IN_CLAUSE.search(s[clause_start : r.qstart]) or (
             not ended and _FORECAST_IN_SENTENCE.search(s[sentence_start : r.qstart])
         ):
-            r.indicator = f"{r.indicator}(预计)"
+            r.indicator = r.indicator + FORECAST_MARK

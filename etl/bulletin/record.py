@@ -26,6 +26,7 @@ class Record:
     change_kind: str | None = None
     list_head: int | None = None  # index (in the record list) of the first value of "A、B和C"
     sign_override: int | None = None
+    index_base: str | None = None  # "2005=100", "prev_year=100" when the text states the base
 
     @property
     def signed_value(self) -> str:

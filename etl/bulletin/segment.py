@@ -13,6 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from etl.bulletin.periods import BASE
+
 _CLAUSE = re.compile(r"[,，;；。！？!?:：]")
 _SENTENCE = re.compile(r"[;；。！？!?]")
 _ARTICLE = re.compile(
@@ -22,7 +24,7 @@ _ARTICLE = re.compile(
 _BLOCK = re.compile(
     r"《[^《》]{0,60}》"  # titles of reports and laws
     r"|“[^“”]{1,20}”|\"[^\"\n]{1,20}\""  # short quoted slogans and names
-    r"|\(以\d{4}年为100\)|以\d{4}年为100|\d{4}年?=100"  # index bases
+    r"|\((?:" + BASE.pattern + r")\)|" + BASE.pattern  # index bases
 )
 
 

@@ -1,23 +1,28 @@
-"""Keep the plant aggregate tables and KPI observations current, one touched day at a time.
+"""The derive stage's plant models: aggregates, then KPI observations, for the days a load touched.
 
-After a plant log loads, every (plant, day) it touched is recomputed from *all* of that day's
-Parquet parts (so a late file for an old day updates that day), and the day's KPI observations are
-inserted again; the newer load supersedes in v_observations. The work is proportional to the days
-the file touched, not to the history.
+Models are .sql files in etl/plant/sql, run in the declared order MODELS after every file of the
+load is in (control limits are views over the aggregates, created at publish). Every (plant, day)
+this load wrote a part for is recomputed from *all* of that day's listed parts (so a late file for
+an old day updates that day), and the day's KPI observations are inserted again; the newer load
+supersedes in v_observations. The work is proportional to the days touched, not to the history.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from etl.plant.schema import WELD, LogKind
-from etl.plant.telemetry import partition_dir
+from etl.plant.schema import KINDS
 
 _SQL = Path(__file__).parent / "sql"
+
+# (model, what it reads) in the order they run, per log kind: sources, then aggregates, then KPIs.
+MODELS = {
+    "weld": ("weld_source", "weld_refresh", "kpi_observations"),
+    "gallium": ("gallium_source", "gallium_refresh", "kpi_observations"),
+}
 
 
 @cache
@@ -28,39 +33,34 @@ def sql(name: str) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
-def _files(telemetry_dir: Path, kind: LogKind, partitions: list[tuple[str, date]]) -> list[str]:
-    files: list[str] = []
-    for plant, day in partitions:
-        folder = partition_dir(telemetry_dir, kind.name, plant, day)
-        files += sorted(str(p) for p in folder.glob("*.parquet"))
-    return files
+def derive(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, load_id: str) -> int:
+    """Run the plant models for the days `load_id` wrote parts for; returns the (kind, plant, day)s."""
+    touched = 0
+    for kind in KINDS:
+        days = con.execute(
+            "SELECT plant, day, max(document_id) FROM telemetry_parts WHERE load_id = $load AND kind = $kind "
+            "GROUP BY ALL", {"load": load_id, "kind": kind.name}).fetchall()
+        if days:
+            _refresh(con, kind.name, days, warehouse_dir, load_id)
+            touched += len(days)
+    return touched
 
 
-def refresh(
-    con: duckdb.DuckDBPyConnection,
-    kind: LogKind,
-    partitions: list[tuple[str, date]],
-    telemetry_dir: Path,
-    document_id: str,
-    load_id: str,
-) -> None:
-    """Recompute the aggregates and KPI observations of `partitions` on `con` (the staging warehouse)."""
-    if not partitions:
-        return
+def _refresh(con: duckdb.DuckDBPyConnection, kind: str, days: list[tuple], warehouse_dir: Path, load_id: str) -> None:
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE plant_refresh AS SELECT unnest($plants) AS plant, unnest($days) AS day",
-        {"plants": [p for p, _ in partitions], "days": [d for _, d in partitions]},
+        "CREATE OR REPLACE TEMP TABLE plant_refresh AS "
+        "SELECT unnest($plants) AS plant, unnest($days) AS day, unnest($docs) AS document_id",
+        {"plants": [p for p, _, _ in days], "days": [d for _, d, _ in days], "docs": [x for _, _, x in days]},
     )
-    files = _files(telemetry_dir, kind, partitions)
-    name = "weld" if kind is WELD else "gallium"
-    try:
-        if files:
-            con.execute(sql(f"{name}_source")[0], {"files": files})
-        for statement in sql(f"{name}_refresh"):
-            if files or statement.startswith("DELETE"):  # no parts left: the days are emptied
-                con.execute(statement)
-        con.execute(sql("kpi_observations")[0], {"document_id": document_id, "load_id": load_id})
-    finally:
-        for table in ("plant_refresh", "plant_welds_src", "plant_gallium_src"):
-            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
-
+    files = [str(warehouse_dir / r[0]) for r in con.execute(
+        "SELECT path FROM telemetry_parts t SEMI JOIN plant_refresh r USING (plant, day) WHERE t.kind = $kind "
+        "ORDER BY path", {"kind": kind}).fetchall()]
+    source, refresh, kpis = MODELS[kind]
+    con.execute(sql(source)[0], {"files": files})
+    for statement in sql(refresh):
+        con.execute(statement)
+    con.execute(sql(kpis)[0], {"load_id": load_id})
+    # Dropped only on success: after a failure the transaction is aborted, and a DROP would hide
+    # the real error behind "Current transaction is aborted".
+    for table in ("plant_refresh", "plant_welds_src", "plant_gallium_src"):
+        con.execute(f"DROP TABLE IF EXISTS temp.{table}")

@@ -1,18 +1,20 @@
-"""Plant logs -> validated, hive-partitioned Parquet; and reading it back (drill-down).
+"""Plant logs -> validated rows (extract) -> Parquet parts under the load's id (load); reading back.
 
-Layout: <telemetry_dir>/<kind>/plant=<plant>/date=<yyyy-mm-dd>/part-<sha16>-<i>.parquet, one part
-per source file and day. Parts are written to a hidden staging folder and moved into place with
-os.replace once complete; the name comes from the source file's sha256, so a crash-and-retry
-overwrites the same part instead of adding a second copy. The file is streamed through DuckDB with
-a memory limit (spilling to disk), never loaded into Python.
+Layout: <telemetry_dir>/<kind>/plant=<plant>/date=<yyyy-mm-dd>/part-<load_id>-<sha16>.parquet, one
+part per source file and day. A part becomes visible only with the warehouse that lists it in
+`telemetry_parts` (written in the same transaction as the file's document row, published by the
+same rename): readers never glob the folders. Parts no published warehouse lists (a load killed
+before its publish) are removed by the next load. The file is streamed through DuckDB with a memory
+limit (spilling to disk), never loaded into Python. Partition values are validated row by row
+(validate.py) and the final path is checked to stay inside the telemetry folder.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -30,22 +32,43 @@ from etl.plant.schema import (
     missing_columns,
 )
 from etl.plant.validate import PARQUET_COLUMNS, STAGING_SQL, source_select
-from etl.sources.base import RowReject, SourceError
+from etl.records import NotReady, RowReject, SourceError
 from etl.sources.text import decode_text
 
 MEMORY_LIMIT = "1GB"
 
 
+@dataclass(frozen=True)
+class Part:
+    """One written Parquet part: a row of `telemetry_parts` (path relative to the warehouse folder)."""
+
+    path: str
+    kind: str
+    plant: str
+    day: date
+    rows: int
+
+
 @dataclass
-class Ingested:
+class Validated:
+    """A plant log's rows, typed and checked, held in a private DuckDB until the load stage writes them."""
+
     kind: LogKind
     sha256: str
     rows: int
     loaded: int
     rejects: list[RowReject]
-    partitions: list[tuple[str, date]]  # (plant, day) touched by this file
+    partitions: list[tuple[str, date]]  # (plant, day) with good rows
     simulated: bool
-    staging: Path  # the parts, until publish_parts moves them into their partitions
+    con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
+    spill: Path | None = None
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        if self.spill is not None:
+            _remove_if_empty(self.spill)
 
 
 def read_header(path: Path) -> list[str]:
@@ -73,10 +96,6 @@ def detect_kind(path: Path) -> LogKind | None:
 
 def partition_dir(telemetry_dir: Path, kind: str, plant: str, day: date) -> Path:
     return telemetry_dir / kind / f"plant={plant}" / f"date={day.isoformat()}"
-
-
-def part_prefix(sha256: str) -> str:
-    return f"part-{sha256[:16]}-"
 
 
 def _connect(telemetry_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -125,30 +144,20 @@ def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: LogKind, first_row: i
         FROM dup WHERE staged.{col} = dup.id AND staged.rowid > dup.first AND staged.reason IS NULL""")
 
 
-def _existing_parts(telemetry_dir: Path, kind: LogKind, partitions: list[tuple[str, date]], own: str) -> list[str]:
-    files = []
-    for plant, day in partitions:
-        folder = partition_dir(telemetry_dir, kind.name, plant, day)
-        if folder.is_dir():
-            files += [str(p) for p in sorted(folder.glob("*.parquet")) if not p.name.startswith(own)]
-    return files
+# A plant names a Parquet folder (plant=<value>): letters, digits, space, '-', '_', '.', starting with
+# a letter or digit, so no value holds '/', is '..', or holds the '=' hive partitions split on.
+PLANT_NAME = re.compile(r"[^\W_][\w .-]{0,63}")
+PLANT_RULE = ("may hold only letters, digits, spaces, -, _ and . (at most 64, starting with a letter or digit); "
+              "it names a folder")
 
 
-def _mark_already_loaded(
-    con: duckdb.DuckDBPyConnection, telemetry_dir: Path, kind: LogKind, sha256: str
-) -> None:
-    partitions = con.execute("SELECT DISTINCT plant, date FROM staged WHERE reason IS NULL").fetchall()
-    files = _existing_parts(telemetry_dir, kind, partitions, part_prefix(sha256))
-    if not files:
-        return
-    con.execute(
-        f"""UPDATE staged SET reason = concat('{kind.id_column} ', e.id, ' is already loaded (document ',
-                                              e.document_id, ')')
-            FROM (SELECT {kind.id_column} AS id, any_value(document_id) AS document_id
-                  FROM read_parquet($files) GROUP BY 1) e
-            WHERE staged.{kind.id_column} = e.id AND staged.reason IS NULL""",
-        {"files": files},
-    )
+def _mark_bad_plants(con: duckdb.DuckDBPyConnection) -> None:
+    """Checked on the distinct values (a handful), not per row: a regex over every row cost 8x the read."""
+    plants = [r[0] for r in con.execute("SELECT DISTINCT plant FROM staged WHERE reason IS NULL").fetchall()]
+    bad = [p for p in plants if not PLANT_NAME.fullmatch(p)]
+    if bad:
+        con.execute("UPDATE staged SET reason = concat('plant ''', plant, ''' ', $rule) "
+                    "WHERE reason IS NULL AND plant IN (SELECT unnest($bad))", {"bad": bad, "rule": PLANT_RULE})
 
 
 def _rejects(con: duckdb.DuckDBPyConnection, first_row: int, bad: int) -> list[RowReject]:
@@ -179,82 +188,109 @@ def _refuse_mostly_bad(con: duckdb.DuckDBPyConnection, path: Path, total: int, b
     )
 
 
-def staging_dir(telemetry_dir: Path, kind: LogKind, sha256: str) -> Path:
-    return telemetry_dir / ".staging" / f"{kind.name}-{sha256[:16]}"
+def check_complete(path: Path) -> None:
+    """A CSV export still being written (or cut off) ends inside a line: not loaded until it is whole."""
+    if path.suffix.lower() != ".csv":
+        return  # a cut Parquet file fails to open and is rejected with pyarrow's reason
+    with path.open("rb") as fh:
+        fh.seek(0, os.SEEK_END)
+        if fh.tell() == 0:
+            return
+        fh.seek(-1, os.SEEK_END)
+        last = fh.read(1)
+    if last not in (b"\n", b"\r"):
+        raise NotReady(f"{path.name}: skipped, its last line is incomplete (still being written or cut off); "
+                       "it loads once the export is complete.")
 
 
-def _write_staging(con: duckdb.DuckDBPyConnection, staging: Path, kind: LogKind, sha256: str) -> None:
-    """One Parquet part per (plant, day), written one after another.
+def _mark_already_loaded(con: duckdb.DuckDBPyConnection, kind: LogKind, listed: list[tuple[str, str]]) -> None:
+    """Ids loaded before, from any day's listed part, are rejected naming the file they came from."""
+    if not listed:
+        return
+    con.execute("CREATE TEMP TABLE listed AS SELECT unnest($paths) AS filename, unnest($names) AS file_name",
+                {"paths": [p for p, _ in listed], "names": [n for _, n in listed]})
+    col = kind.id_column
+    con.execute(
+        f"""UPDATE staged SET reason = concat('{col} ', e.id, ' is already loaded from ', e.file_name)
+            FROM (SELECT r.{col} AS id, any_value(l.file_name) AS file_name
+                  FROM read_parquet($files, filename = true) r JOIN listed l USING (filename)
+                  WHERE r.{col} IN (SELECT {col} FROM staged WHERE reason IS NULL) GROUP BY 1) e
+            WHERE staged.{col} = e.id AND staged.reason IS NULL""",
+        {"files": [p for p, _ in listed]},
+    )
+
+
+def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str]], telemetry_dir: Path) -> Validated:
+    """Type and check every row of a plant log; the good rows stay in the returned connection.
+
+    `listed` is (absolute part path, source file name) of every published part of this kind, for the
+    across-file duplicate check. Raises SourceError when the file is unreadable, lacks columns, or is
+    mostly bad rows, NotReady when a CSV's last line is incomplete.
+    """
+    check_complete(path)
+    first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header
+    con = _connect(telemetry_dir)
+    got = Validated(kind, sha256, 0, 0, [], [], False, con, telemetry_dir / ".spill")
+    try:
+        _stage(con, path, kind)
+        _mark_bad_plants(con)
+        _mark_duplicates(con, kind, first_row)
+        _mark_already_loaded(con, kind, listed)
+        total, bad, simulated = con.execute(
+            "SELECT count(*), count(reason), coalesce(bool_or(simulated), false) FROM staged"
+        ).fetchone() or (0, 0, False)
+        _refuse_mostly_bad(con, path, total, bad, first_row)
+        got.rows, got.loaded, got.simulated = total, total - bad, bool(simulated)
+        got.rejects = _rejects(con, first_row, bad)
+        got.partitions = [(p, d) for p, d in con.execute(
+            "SELECT DISTINCT plant, date FROM staged WHERE reason IS NULL ORDER BY ALL").fetchall()]
+    except BaseException:
+        got.close()
+        raise
+    return got
+
+
+def part_path(kind: str, plant: str, day: date, load_id: str, sha256: str) -> str:
+    """A part's path relative to the warehouse folder."""
+    return f"telemetry/{kind}/plant={plant}/date={day.isoformat()}/part-{load_id}-{sha256[:16]}.parquet"
+
+
+def write_parts(got: Validated, warehouse_dir: Path, load_id: str) -> list[Part]:
+    """One Parquet part per (plant, day), written one after another (the load stage).
 
     Sequential single-partition COPYs beat one PARTITION_BY COPY here: the staged rows are in file
     (time) order, so each day's scan skips the other days' row groups, and only one writer is open.
+    Each part is written under a temporary name and renamed when whole.
     """
-    shutil.rmtree(staging, ignore_errors=True)
-    partitions = con.execute("SELECT DISTINCT plant, date FROM staged WHERE reason IS NULL ORDER BY ALL").fetchall()
-    for plant, day in partitions:
-        folder = partition_dir(staging, "", plant, day)
-        folder.mkdir(parents=True, exist_ok=True)
-        target = str(folder / f"{part_prefix(sha256)}0.parquet").replace("'", "''")
-        con.execute(
-            f"""COPY (SELECT {PARQUET_COLUMNS[kind.name]}, '{sha256[:16]}' AS document_id
+    assert got.con is not None, "write_parts after close"
+    root = (warehouse_dir / "telemetry").resolve()
+    parts = []
+    for plant, day in got.partitions:
+        rel = part_path(got.kind.name, plant, day, load_id, got.sha256)
+        target = (warehouse_dir / rel).resolve()
+        if not target.is_relative_to(root) or target.parent.parent.parent.parent != root:
+            raise SourceError(f"plant value {plant!r} does not name one folder; fix the file.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".tmp")
+        got.con.execute(
+            f"""COPY (SELECT {PARQUET_COLUMNS[got.kind.name]}, '{got.sha256[:16]}' AS document_id
                       FROM staged WHERE reason IS NULL AND plant = $plant AND date = $day)
-                TO '{target}' (FORMAT parquet, COMPRESSION zstd)""",
+                TO '{_sql_str(partial)}' (FORMAT parquet, COMPRESSION zstd)""",
             {"plant": plant, "day": day},
         )
+        os.replace(partial, target)
+        rows = pq.read_metadata(target).num_rows
+        parts.append(Part(rel, got.kind.name, plant, day, rows))
+    return parts
 
 
-def publish_parts(ingested: Ingested, telemetry_dir: Path) -> list[Path]:
-    """Move the file's parts from staging into their partitions (os.replace, part by part).
-
-    Parts an interrupted earlier run of the same file left behind are replaced, not added to.
-    """
-    staging = ingested.staging
-    produced = sorted(staging.rglob("*.parquet")) if staging.is_dir() else []
-    dests = [telemetry_dir / ingested.kind.name / p.relative_to(staging) for p in produced]
-    prefix = part_prefix(ingested.sha256)
-    for folder in {d.parent for d in dests}:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob(f"{prefix}*.parquet"):
-            old.unlink()
-    for src, dest in zip(produced, dests, strict=True):
-        os.replace(src, dest)
-    shutil.rmtree(staging, ignore_errors=True)
-    _remove_if_empty(telemetry_dir / ".staging")
-    return dests
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _remove_if_empty(folder: Path) -> None:
     if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
-
-
-def ingest(path: Path, kind: LogKind, sha256: str, telemetry_dir: Path) -> Ingested:
-    """Validate a plant log and write its good rows as Parquet parts in a staging folder.
-
-    Raises SourceError when the file is unreadable, lacks columns, or is mostly bad rows.
-    `publish_parts` then moves the parts into place (the source does so in `after_load`).
-    """
-    first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header
-    con = _connect(telemetry_dir)
-    try:
-        _stage(con, path, kind)
-        _mark_duplicates(con, kind, first_row)
-        _mark_already_loaded(con, telemetry_dir, kind, sha256)
-        total, bad, simulated = con.execute(
-            "SELECT count(*), count(reason), coalesce(bool_or(simulated), false) FROM staged"
-        ).fetchone() or (0, 0, False)
-        _refuse_mostly_bad(con, path, total, bad, first_row)
-        rejects = _rejects(con, first_row, bad)
-        partitions = con.execute(
-            "SELECT DISTINCT plant, date FROM staged WHERE reason IS NULL ORDER BY ALL"
-        ).fetchall()
-        staging = staging_dir(telemetry_dir, kind, sha256)
-        _write_staging(con, staging, kind, sha256)
-    finally:
-        con.close()
-        _remove_if_empty(telemetry_dir / ".spill")
-    return Ingested(kind, sha256, total, total - bad, rejects, [(p, d) for p, d in partitions], bool(simulated),
-                    staging)
 
 
 # --- reading back -------------------------------------------------------------------------------
@@ -269,14 +305,25 @@ def telemetry_dir_of(con: duckdb.DuckDBPyConnection) -> Path:
     return Path(row[0]).resolve().parent / "telemetry"
 
 
+def listed_parts(con: duckdb.DuckDBPyConnection, kind: str, day: date | None = None) -> list[str]:
+    """Paths (relative to the warehouse folder) of the parts this warehouse lists: the only ones to read."""
+    sql = "SELECT path FROM telemetry_parts WHERE kind = $kind"
+    params: dict = {"kind": kind}
+    if day is not None:
+        sql += " AND day = $day"
+        params["day"] = day
+    return [r[0] for r in con.execute(sql + " ORDER BY path", params).fetchall()]
+
+
 def _rows(con: duckdb.DuckDBPyConnection, kind: LogKind, day: date, where: dict[str, str | None]) -> pl.DataFrame:
-    root = telemetry_dir_of(con) / kind.name
-    files = sorted(str(p) for p in root.glob(f"plant=*/date={day.isoformat()}/*.parquet"))
+    base = telemetry_dir_of(con).parent
+    files = [str(base / p) for p in listed_parts(con, kind.name, day)]
     filters = {k: v for k, v in where.items() if v is not None}
     order = "ts" if kind.name == "weld" else "started_at"
     if not files:
         return pl.DataFrame()
-    sql = "SELECT * FROM read_parquet($files, hive_partitioning = true, hive_types = {'date': DATE})"
+    sql = ("SELECT * FROM read_parquet($files, hive_partitioning = true, "
+           "hive_types = {'plant': VARCHAR, 'date': DATE})")
     if filters:
         sql += " WHERE " + " AND ".join(f"{k} = ${k}" for k in filters)
     return con.sql(sql + f" ORDER BY {order}", params={"files": files, **filters}).pl()

@@ -70,6 +70,7 @@ def _required(cols: tuple[str, ...]) -> list[str]:
     return [f"WHEN {c} IS NULL THEN '{c} is empty'" for c in cols]
 
 
+
 def weld_staging_sql(source: str) -> str:
     """SELECT typed weld rows with their reason from `source` (a relation of canonical columns)."""
     checks = (

@@ -14,11 +14,12 @@ It never writes the warehouse: the pipeline normalizes and loads what it returns
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from etl.records import Extracted, NoTextFound, RawObservation, RowReject, SourceError
 
 if TYPE_CHECKING:
     import duckdb
@@ -27,61 +28,7 @@ if TYPE_CHECKING:
     from etl.settings import Settings
 
 
-class SourceError(ValueError):
-    """The whole file is rejected; the message is one sentence naming where and what to do."""
-
-    def __init__(self, message: str, row: int | None = None):
-        super().__init__(message)
-        self.row = row
-
-
-class NoTextFound(SourceError):
-    """The file holds no text to read (a scanned PDF, whitespace only): not loaded, not quarantined,
-    not recorded as a document, so a later run (e.g. after OCR) tries it again."""
-
-
-@dataclass(frozen=True)
-class RawObservation:
-    """One statistic as the source states it; the normalize stage scales and maps it."""
-
-    value_as_written: str
-    unit_as_written: str
-    period_start: date | None
-    period_end: date | None
-    series_id: str | None = None  # a catalog id or alias when the source names one
-    indicator: str = ""  # the indicator's name as written (used to map to the catalog)
-    subject: str = ""
-    period_label: str = ""
-    change_pct: float | None = None
-    change_kind: str | None = None  # yoy, mom, vs_prev_year, pp
-    quote: str = ""
-    source_url: str | None = None
-    derived: bool = False
-    row: int | None = None  # 1-based line/row in the file, for error messages
-    index_base: str | None = None  # an index's stated base, normalised: "2005=100", "prev_year=100"
-
-
-@dataclass(frozen=True)
-class RowReject:
-    row: int | None
-    reason: str
-
-
-@dataclass
-class Extracted:
-    title: str
-    published: date | None = None
-    # Document-level provenance a person can follow (masthead, source line, page URL).
-    publisher: str | None = None
-    source_url: str | None = None
-    observations: list[RawObservation] = field(default_factory=list)
-    row_rejects: list[RowReject] = field(default_factory=list)
-    simulated: bool = False
-    # Unmapped statistics are kept (bulletins); table sources insist every row maps.
-    strict_series: bool = True
-    # Run against the staging warehouse after this file's observations are loaded (plant KPIs).
-    after_load: Callable[[duckdb.DuckDBPyConnection], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+__all__ = ["Extracted", "NoTextFound", "RawObservation", "RowReject", "SourceContext", "SourceError", "read_head"]
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -59,18 +60,45 @@ def server(tmp_path_factory):
     env["PULSE_QUARANTINE"] = str(settings.quarantine)
     pulse = Path(sys.executable).with_name("pulse")
     with log.open("w") as out:
+        # its own session: `pulse serve` starts Streamlit as a child, and both must stop with the fixture
         process = subprocess.Popen([str(pulse), "serve", "--port", str(port), "--db", str(settings.db)],
-                                   stdout=out, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT)
+                                   stdout=out, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
+                                   start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, process, log)
         yield base, settings
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_group(process)
+        assert not group_alive(process.pid), f"a process of `pulse serve` (group {process.pid}) survived"
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(process: subprocess.Popen, grace_s: float = 15) -> None:
+    """SIGTERM the whole process group (pulse serve and Streamlit), SIGKILL what is left after grace_s."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        pass
+    deadline = time.monotonic() + grace_s
+    while group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if group_alive(process.pid):
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=grace_s)
+        while group_alive(process.pid) and time.monotonic() < deadline + grace_s:
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

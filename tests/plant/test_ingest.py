@@ -7,10 +7,8 @@ import shutil
 from datetime import date
 
 import duckdb
-import polars as pl
 
-from etl.plant.schema import WELD
-from etl.plant.telemetry import ingest, publish_parts, weld_rows
+from etl.plant.telemetry import weld_rows
 from etl.read import connect_readonly
 from tests.plant.conftest import CASES, load, rows
 
@@ -19,16 +17,19 @@ def sha16(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def test_good_rows_land_in_hive_partitions_named_after_the_source_file(settings):
-    load(settings, CASES / "welds_clean.csv", CASES / "batches_clean.csv")
+def test_good_rows_land_in_hive_partitions_named_after_the_load_and_file(settings):
+    result = load(settings, CASES / "welds_clean.csv", CASES / "batches_clean.csv")
     parts = sorted(p.relative_to(settings.telemetry_dir).as_posix() for p in settings.telemetry_dir.rglob("*.parquet"))
-    weld, ga = sha16(CASES / "welds_clean.csv"), sha16(CASES / "batches_clean.csv")
+    weld, ga, load_id = sha16(CASES / "welds_clean.csv"), sha16(CASES / "batches_clean.csv"), result.load_id
     assert parts == [
-        f"gallium/plant=alumina1/date=2025-03-01/part-{ga}-0.parquet",
-        f"gallium/plant=alumina1/date=2025-03-02/part-{ga}-0.parquet",
-        f"weld/plant=smelter1/date=2025-03-01/part-{weld}-0.parquet",
+        f"gallium/plant=alumina1/date=2025-03-01/part-{load_id}-{ga}.parquet",
+        f"gallium/plant=alumina1/date=2025-03-02/part-{load_id}-{ga}.parquet",
+        f"weld/plant=smelter1/date=2025-03-01/part-{load_id}-{weld}.parquet",
     ]
-    assert not (settings.telemetry_dir / ".staging").exists()
+    # exactly these parts are listed by the published warehouse, with their row counts
+    assert rows(settings, "SELECT path, rows FROM telemetry_parts ORDER BY path") == [
+        (f"telemetry/{p}", n) for p, n in zip(parts, (4, 4, 10), strict=True)]
+    assert not (settings.telemetry_dir / ".spill").exists()
     assert rows(settings, "SELECT kind, simulated FROM documents ORDER BY file_name") == [
         ("plant_log", True), ("plant_log", True)]
 
@@ -47,8 +48,8 @@ def test_a_renamed_copy_is_quarantined_as_already_loaded(settings, tmp_path):
     result = load(settings, copy)
     assert [(f.status, f.error) for f in result.files if f.path.name == copy.name] == [(
         "rejected",
-        f"welds_exported_again.csv: 10 of 10 rows are bad (e.g. row 2: weld_id W1-20250301-R5-000000 is "
-        f"already loaded (document {sha16(CASES / 'welds_clean.csv')})); the whole file is quarantined — "
+        "welds_exported_again.csv: 10 of 10 rows are bad (e.g. row 2: weld_id W1-20250301-R5-000000 is "
+        "already loaded from welds_clean.csv); the whole file is quarantined — "
         "fix the export and load it again.",
     )]
     assert rows(settings, "SELECT sum(welds) FROM v_weld_daily") == [(10,)]
@@ -74,18 +75,6 @@ def test_kpi_series_values_are_exact(settings):
     assert got[0] == ("plant_ga1_batches_d", date(2025, 3, 1), "4", "count")
     assert got[2] == ("plant_ga1_recovered_d", date(2025, 3, 1), "221.3000", "kg")
     assert got[4] == ("plant_ga1_recovery_d", date(2025, 3, 1), "84.9716", "%")  # 100 * 221.3 / 260.44
-
-
-def test_an_interrupted_write_is_replaced_by_the_retry_not_duplicated(tmp_path):
-    path, telemetry = CASES / "welds_clean.csv", tmp_path / "telemetry"
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    publish_parts(ingest(path, WELD, sha, telemetry), telemetry)  # the run that crashed before publishing
-    retry = ingest(path, WELD, sha, telemetry)  # its own parts are not "already loaded"
-    assert (retry.loaded, retry.rejects) == (10, [])
-    publish_parts(retry, telemetry)
-    files = sorted(telemetry.rglob("*.parquet"))
-    assert [f.name for f in files] == [f"part-{sha[:16]}-0.parquet"]
-    assert pl.read_parquet(files).height == 10
 
 
 def test_drill_down_reads_one_day_one_robot(settings):

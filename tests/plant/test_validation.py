@@ -9,16 +9,16 @@ import polars as pl
 import pytest
 
 from etl.plant.schema import GALLIUM, WELD
-from etl.plant.telemetry import Ingested, detect_kind, ingest
+from etl.plant.telemetry import Validated, detect_kind, validate, write_parts
 from etl.sources.base import RowReject, SourceError
 from tests.plant.conftest import CASES, load, rows
 
 
-def run(name: str, tmp_path: Path) -> Ingested:
+def run(name: str, tmp_path: Path) -> Validated:
     path = CASES / name
     kind = detect_kind(path)
     assert kind is not None, f"{name} not recognised as a plant log"
-    return ingest(path, kind, hashlib.sha256(path.read_bytes()).hexdigest(), tmp_path / "telemetry")
+    return validate(path, kind, hashlib.sha256(path.read_bytes()).hexdigest(), [], tmp_path / "telemetry")
 
 
 @pytest.mark.parametrize(
@@ -48,8 +48,10 @@ def test_a_bad_row_is_rejected_with_its_row_and_reason_and_the_rest_load(name, r
     got = run(name, tmp_path)
     assert got.rejects == [RowReject(row, reason)]
     assert got.loaded == got.rows - 1
-    written = pl.read_parquet(sorted(got.staging.rglob("*.parquet")))
-    assert written.height == got.loaded
+    parts = write_parts(got, tmp_path, "load-1")
+    got.close()
+    written = pl.read_parquet([tmp_path / p.path for p in parts])
+    assert written.height == got.loaded == sum(p.rows for p in parts)
 
 
 def test_clean_logs_of_both_kinds_and_formats_load_whole(tmp_path):
@@ -77,7 +79,8 @@ def test_reject_details_are_capped_with_a_count_line(tmp_path):
                    for i in range(3_000))
     path = tmp_path / "many_bad_rows.csv"
     path.write_text(header + body)
-    got = ingest(path, WELD, "0" * 64, tmp_path / "telemetry")
+    got = validate(path, WELD, "0" * 64, [], tmp_path / "telemetry")
+    got.close()
     assert (got.rows, got.loaded, len(got.rejects)) == (3_000, 1_900, 1_001)
     assert got.rejects[0] == RowReject(3, "current 99999 A is not physically possible (allowed 0 to 60000 A)")
     assert got.rejects[999].row == 2_001

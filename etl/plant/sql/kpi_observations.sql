@@ -1,7 +1,7 @@
 -- KPI observations (category plant) for the (plant, day)s in plant_refresh, from the aggregate
 -- tables. Series ids follow plant_<line>[_<robot>]_<metric>; rows whose id is not in the catalog
--- (`series`) are skipped, the aggregates still show them. $document_id / $load_id tag the file that
--- caused the recompute; a later recompute of the same day supersedes (load order).
+-- (`series`) are skipped, the aggregates still show them. plant_refresh.document_id (a file of this
+-- load that wrote the day) and $load_id tag the rows; a later recompute of the same day supersedes.
 INSERT INTO observations (series_id, subject, indicator, period_label, period_start, period_end, value, unit,
                           value_as_written, unit_as_written, derived, document_id, quote, load_id)
 WITH days AS (SELECT DISTINCT plant, day FROM plant_refresh),
@@ -53,7 +53,7 @@ kpi AS (
 SELECT 'plant_' || lower(replace(line, '-', '_')) || '_' || metric, plant || ' ' || replace(line, '_', ' '), indicator,
        label, day, day, value, unit,
        CASE WHEN unit = 'count' THEN CAST(CAST(value AS BIGINT) AS VARCHAR) ELSE printf('%.4f', value) END,
-       unit, true, $document_id, quote, $load_id
-FROM kpi
+       unit, true, r.document_id, quote, $load_id
+FROM kpi JOIN plant_refresh r USING (plant, day)
 WHERE value IS NOT NULL
   AND 'plant_' || lower(replace(line, '-', '_')) || '_' || metric IN (SELECT series_id FROM series);

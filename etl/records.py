@@ -1,0 +1,74 @@
+"""The types every stage shares: what a source returns (observations, rejects) and how it fails.
+
+The ground floor of etl/: it imports nothing from the package, so sources, stages and the plant
+module can all use it without importing upward. `etl.sources.base` re-exports these names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+class SourceError(ValueError):
+    """The whole file is rejected; the message is one sentence naming where and what to do."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
+
+
+class NoTextFound(SourceError):
+    """The file holds no text to read (a scanned PDF, whitespace only): not loaded, not quarantined,
+    not recorded as a document, so a later run (e.g. after OCR) tries it again."""
+
+
+@dataclass(frozen=True)
+class RawObservation:
+    """One statistic as the source states it; the normalize stage scales and maps it."""
+
+    value_as_written: str
+    unit_as_written: str
+    period_start: date | None
+    period_end: date | None
+    series_id: str | None = None  # a catalog id or alias when the source names one
+    indicator: str = ""  # the indicator's name as written (used to map to the catalog)
+    subject: str = ""
+    period_label: str = ""
+    change_pct: float | None = None
+    change_kind: str | None = None  # yoy, mom, vs_prev_year, pp
+    quote: str = ""
+    source_url: str | None = None
+    derived: bool = False
+    row: int | None = None  # 1-based line/row in the file, for error messages
+    index_base: str | None = None  # an index's stated base, normalised: "2005=100", "prev_year=100"
+
+
+@dataclass(frozen=True)
+class RowReject:
+    row: int | None
+    reason: str
+
+
+@dataclass
+class Extracted:
+    title: str
+    published: date | None = None
+    # Document-level provenance a person can follow (masthead, source line, page URL).
+    publisher: str | None = None
+    source_url: str | None = None
+    observations: list[RawObservation] = field(default_factory=list)
+    row_rejects: list[RowReject] = field(default_factory=list)
+    simulated: bool = False
+    # Unmapped statistics are kept (bulletins); table sources insist every row maps.
+    strict_series: bool = True
+    # Rows that go to telemetry Parquet rather than `observations` (plant logs): the load stage
+    # writes them under the load's id; the source only validates them.
+    telemetry: Any = None  # etl.plant.telemetry.Validated
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class NotReady(SourceError):
+    """The file is not complete yet (still being written, cut off mid-line): skipped with the message
+    as a notice, not recorded, not quarantined; the next run reads it again."""
