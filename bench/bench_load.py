@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from bench import best_of
+from etl.periods import month_end
 from etl.pipeline import run_load
 from etl.settings import load_settings
 
@@ -23,9 +24,10 @@ HEADER = "series_id,period_start,period_end,value,unit,change_pct,source_url,sou
 def make_inbox(inbox: Path, files: int, rows: int) -> int:
     inbox.mkdir(parents=True)
     for f in range(files):
+        # one month per row, all in the past (a period far ahead, or two values for one period, is rejected)
         lines = [
-            f"nf10_output,{1000 + r}-01-01,{1000 + r}-12-31,{f * 10 + r % 97}.5,万吨,1.2,https://example.org/{f},"
-            f"十种有色金属产量{f}万吨\n"
+            f"nf10_output,{1600 + r // 12}-{r % 12 + 1:02d}-01,{month_end(1600 + r // 12, r % 12 + 1)},"
+            f"{f * 10 + r % 97}.5,万吨,1.2,https://example.org/{f},十种有色金属产量{f}万吨\n"
             for r in range(rows)
         ]
         (inbox / f"long_{f:03d}.csv").write_text(HEADER + "".join(lines), encoding="utf-8")

@@ -33,7 +33,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboard.downsample import DEFAULT_MAX_POINTS, downsample_frame
-from dashboard.i18n import format_number, format_period, t, unit_label
+from dashboard.i18n import format_number, format_period, source_text, t, unit_label
 from dashboard.transforms import dominant_span, insert_gaps
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -74,13 +74,18 @@ def _hover_rows(part: pl.DataFrame, lang: str) -> list[list[str]]:
     rows = []
     starts, ends = _col(part, "period_start"), _col(part, "period_end")
     values, units = _col(part, "value"), _col(part, "unit")
-    docs, quotes, derived = _col(part, "document"), _col(part, "quote"), _col(part, "derived")
-    for start, end, value, unit, doc, quote, der in zip(starts, ends, values, units, docs, quotes, derived, strict=True):
+    quotes, derived = _col(part, "quote"), _col(part, "derived")
+    # provenance a person can follow: publisher, date and link (file names only when nothing else is known)
+    publishers, docs = _col(part, "publisher"), _col(part, "document")
+    published, loaded, links = _col(part, "published"), _col(part, "loaded_on"), _col(part, "source_link")
+    for i, (start, end, value, unit, quote, der) in enumerate(zip(starts, ends, values, units, quotes, derived,
+                                                                   strict=True)):
         period = format_period(start, end, lang)
         if der:
             period += f" ({t('derived', lang)})"
-        source = f"{t('col_source', lang)}: {doc}" if doc else ""
-        rows.append([format_number(value, unit, lang), period, source, _wrap(quote)])
+        who = publishers[i] or docs[i]
+        source = source_text(who, published[i], loaded[i], None, lang) if who or published[i] else ""
+        rows.append([format_number(value, unit, lang), period, source, _wrap(quote), _wrap(links[i], 60, 120)])
     return rows
 
 
@@ -112,7 +117,7 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
             yaxis="y2" if secondary else "y",
             customdata=_hover_rows(part, lang),
             hovertemplate="<b>%{fullData.name}</b><br>%{customdata[0]}<br>%{customdata[1]}"
-                          "<br>%{customdata[2]}<br><i>%{customdata[3]}</i><extra></extra>",
+                          "<br>%{customdata[2]}<br>%{customdata[4]}<br><i>%{customdata[3]}</i><extra></extra>",
         ))
     extra: dict[str, object] = {
         "yaxis": {"title": {"text": unit_label(units[0], lang)}, "rangemode": "normal"},

@@ -9,12 +9,13 @@ so the loader is never blocked.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from dashboard import transforms
+from dashboard.cards import build_cards
 from etl.read import connect_readonly, warehouse_version
 from etl.read import frame as read_frame
 from etl.settings import Settings, load_settings
@@ -67,9 +68,10 @@ def series_list(db: Path, version: str) -> pl.DataFrame:
         GROUP BY ALL ORDER BY s.category, s.series_id""")
 
 
-_OBS_COLUMNS = """series_id, name_zh, name_en, subject, category, kind, cumulative, period_start, period_end,
-    display_value AS value, coalesce(display_unit, '') AS unit, change_pct, change_kind, derived,
-    document, quote, simulated"""
+_OBS_COLUMNS = """series_id, name_zh, name_en, subject, category, kind, cumulative, family, frequency,
+    period_start, period_end, display_value AS value, coalesce(display_unit, '') AS unit, change_pct,
+    change_kind, derived, document, quote, simulated, publisher, published, loaded_on, source_link,
+    document_title"""
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -81,23 +83,15 @@ def observations(db: Path, version: str, series_ids: tuple[str, ...]) -> pl.Data
                       "ORDER BY series_id, period_end, period_start", [list(series_ids)])
 
 
-def _latest_per_series(frame: pl.DataFrame) -> pl.DataFrame:
-    """Each series' latest observation within its dominant period shape, with YoY and a sparkline."""
-    kept = transforms.select_span(frame, "auto").sort("series_id", "period_end")
-    changes = transforms.yoy(kept.with_columns(label=pl.col("series_id"))).select(
-        "series_id", "period_end", pl.col("value").alias("change"), pl.col("unit").alias("change_unit"),
-        pl.col("derived").alias("change_computed"))
-    spark = kept.group_by("series_id").agg(pl.col("value").tail(24).alias("spark"),
-                                           pl.col("period_end").tail(24).alias("spark_x"))
-    latest = kept.group_by("series_id").agg(pl.all().sort_by("period_end").last())
-    return (latest.join(changes, on=["series_id", "period_end"], how="left")
-            .join(spark, on="series_id", how="left"))
+def stale_limits(s: Settings) -> dict[str, int]:
+    """Months after its period end a figure is still current, per frequency (settings)."""
+    return {"A": s.stale_months_annual, "Q": s.stale_months_quarterly, "M": s.stale_months_monthly}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def overview_cards(db: Path, version: str) -> pl.DataFrame:
-    """One row per series: latest value, YoY (published preferred, else computed on calendar keys),
-    as-of period, last 24 values for the sparkline, and the number of observations."""
+def overview_cards(db: Path, version: str, today: date | None = None) -> pl.DataFrame:
+    """One row per family (see dashboard/cards.py): the freshest figure, its YoY (published
+    preferred), as-of period, stale flag, provenance, last 24 values for the sparkline."""
     # The cards need the recent past only (latest value, a year earlier, 24 sparkline points):
     # the last three years of each series, with the full count kept for ordering.
     frame = _query(db, f"""SELECT {_OBS_COLUMNS}, count(*) OVER (PARTITION BY series_id) AS points
@@ -106,11 +100,12 @@ def overview_cards(db: Path, version: str) -> pl.DataFrame:
     if frame.is_empty():
         return frame
     points = frame.group_by("series_id").agg(pl.col("points").first())
-    frame = frame.drop("points")
-    # Headline order within a category: single-period series before year-to-date twins, then the
-    # series with the most history.
-    return _latest_per_series(frame).join(points, on="series_id").sort(
-        "category", "cumulative", "points", "series_id", descending=[False, False, True, False])
+    cards = build_cards(frame.drop("points"), today or date.today(), stale_limits(settings()))
+    # Headline order within a category: current figures before stale ones, the freshest first,
+    # single-period series before year-to-date twins, then the series with the most history.
+    return cards.join(points, on="series_id").sort(
+        "category", "stale", "period_end", "cumulative", "points", "series_id",
+        descending=[False, False, True, False, True, False])
 
 
 # ---- plant ---------------------------------------------------------------------------------
@@ -139,13 +134,19 @@ def weld_rows(db: Path, day, line: str | None = None, robot: str | None = None) 
 # ---- sources -------------------------------------------------------------------------------
 
 _SOURCE_QUERIES = {
-    "documents": """SELECT file_name, kind, title, published, size_bytes, simulated, load_id, path,
-                           (SELECT count(*) FROM observations o WHERE o.document_id = d.document_id) AS observations
+    # a table citing a page per row has no single publisher: `cited_publishers` says how many it cites
+    "documents": """SELECT publisher, title, published, source_url, file_name, kind, size_bytes, simulated, load_id,
+                           (SELECT count(*) FROM observations o WHERE o.document_id = d.document_id) AS observations,
+                           (SELECT count(DISTINCT o.publisher) FROM observations o
+                            WHERE o.document_id = d.document_id) AS cited_publishers
                     FROM documents d ORDER BY load_id DESC, file_name""",
     "loads": "SELECT * FROM loads ORDER BY started_at DESC",
+    "conflicts": "SELECT * FROM v_conflicts",
+    "decisions": "SELECT * FROM v_review_decisions",
+    "change_check": "SELECT * FROM v_change_check",
     "rejects": "SELECT rejected_at, file_path, row_number, reason, quarantined_to FROM rejects ORDER BY rejected_at DESC",
     "unmapped": """SELECT o.subject, o.indicator, o.period_label, o.period_start, o.period_end, o.value_as_written,
-                          o.unit_as_written, o.change_pct, d.file_name AS document, o.quote
+                          o.unit_as_written, o.change_pct, o.unmapped_reason AS reason, d.file_name AS document, o.quote
                    FROM observations o JOIN documents d USING (document_id)
                    WHERE o.series_id IS NULL ORDER BY d.file_name, o.obs_id""",
 }

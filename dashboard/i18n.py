@@ -153,6 +153,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "dictionary": ("数据字典", "Data dictionary"),
     "none": ("无", "None"),
     "no_dictionary": ("没有找到数据字典 (docs/data-dictionary.md)。", "No data dictionary found (docs/data-dictionary.md)."),
+    # review and provenance (issue 12)
+    "review_title": ("待审核的数值", "Held for review"),
+    "review_intro": ("与当前值冲突或不合常理的新数值不会显示在图表中,需由人审核:接受后成为当前值,拒绝后保留但不显示。",
+                     "New figures that conflict with the current value, or look implausible, stay off the charts "
+                     "until a person decides: accepted ones become current, rejected ones are kept but never shown."),
+    "review_none": ("没有待审核的数值。", "Nothing is held for review."),
+    "review_accept": ("接受 #{id}", "Accept #{id}"),
+    "review_reject": ("拒绝 #{id}", "Reject #{id}"),
+    "review_done": ("#{id} 已{decision}(操作人 {user}),数据版本 {version}。",
+                    "#{id} {decision} by {user}; warehouse version {version}."),
+    "review_failed": ("审核未完成:{error}", "Review not done: {error}"),
+    "review_decisions": ("审核记录", "Review decisions"),
+    "change_check": ("公布与计算同比相差超过 0.2 个百分点", "Published and computed YoY more than 0.2 pp apart"),
+    "accepted": ("接受", "accepted"),
+    "rejected": ("拒绝", "rejected"),
+    "stale": ("数据已过时", "stale"),
+    "stale_help": ("最新一期已超过该频率允许的时间。", "The latest figure is older than its frequency allows."),
+    "source_line": ("来源:{publisher} · {date}", "Source: {publisher} · {date}"),
+    "source_unknown": ("来源未注明", "source not stated"),
+    "loaded_on": ("{date} 载入", "loaded {date}"),
+    "col_publisher": ("发布机构", "Publisher"),
+    "col_published": ("发布日期", "Date"),
+    "col_link": ("链接", "Link"),
     # sources: pulls, deliveries, alerts (dashboard/screens/ops.py)
     "ops_title": ("抓取、推送与报警", "Fetches, deliveries and alerts"),
     "ops_fetches": ("最近抓取", "Recent fetches"),
@@ -297,3 +320,11 @@ def format_month(d: date | None, lang: str = DEFAULT_LANG) -> str:
     if d is None:
         return "—"
     return f"{d.year}年{d.month}月" if lang != "en" else f"{_MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def source_text(publisher: str | None, published: date | None, loaded_on: date | None, link: str | None,
+                lang: str = DEFAULT_LANG) -> str:
+    """来源:人民网 · 2024-10-26 · https://… — publisher, publication date (else the load date), link."""
+    when = str(published) if published else (t("loaded_on", lang, date=loaded_on) if loaded_on else "—")
+    text = t("source_line", lang, publisher=publisher or t("source_unknown", lang), date=when)
+    return f"{text} · {link}" if link else text

@@ -20,6 +20,20 @@ _SEQUENTIAL = re.compile(r"环比|比上月|比上季|较上月|较上季")
 # forecasts and targets are not the published values of a series; they stay unmapped
 _NOT_ACTUAL = re.compile(r"预计|预测|预期|目标|力争|计划|规划")
 KINDS = ("flow", "stock", "rate", "price", "index")
+# An index's base as a text states it: 以2005年为100, 以2015年为基期, 2005=100, 上年=100.
+_BASE_YEAR = re.compile(r"以\s*(\d{4})\s*年?\s*为\s*(?:100|基期|基年)|(\d{4})\s*年?\s*=\s*100")
+_BASE_PREV = re.compile(r"上年\s*(?:同期)?\s*=\s*100|以上年(?:同期)?为\s*100")
+
+
+def base_from_text(text: str | None) -> str | None:
+    """The index base a quote states, normalised ("2005=100", "prev_year=100"), or None."""
+    if not text:
+        return None
+    if _BASE_PREV.search(text):
+        return "prev_year=100"
+    hit = _BASE_YEAR.search(text)
+    return f"{hit.group(1) or hit.group(2)}=100" if hit else None
+
 FREQUENCIES = ("A", "Q", "M", "D", "S", "B")  # year, quarter, month, day, shift, batch
 
 
@@ -38,6 +52,7 @@ class Series:
     cumulative: bool = False
     family: str | None = None
     description: str = ""
+    base: str | None = None  # an index's base, normalised like index_base: "2015=100"
 
     @property
     def display_factor(self) -> float:
@@ -88,14 +103,28 @@ class Catalog:
         unit: str | None = None,
         period_start: date | None = None,
         period_end: date | None = None,
+        index_base: str | None = None,
     ) -> Series | None:
         """The catalog series a statistic states, or None when none fits."""
+        return self.match_with_reason(indicator, subject, unit, period_start, period_end, index_base)[0]
+
+    def match_with_reason(
+        self,
+        indicator: str,
+        subject: str = "",
+        unit: str | None = None,
+        period_start: date | None = None,
+        period_end: date | None = None,
+        index_base: str | None = None,
+    ) -> tuple[Series | None, str | None]:
+        """(series, None), or (None, why not) when a series fitted but its index base differs."""
         text = _squash(subject) + "|" + _squash(indicator)
         if _NOT_ACTUAL.search(text):
-            return None
+            return None, None
         sequential = bool(_SEQUENTIAL.search(text))
         cumulative = is_cumulative_period(period_start, period_end)
         dim = _dimension_or_none(unit) if unit is not None else None
+        reason = None
         for _alias, parts, s in self._aliases:
             if not all(p in text for p in parts):
                 continue
@@ -108,8 +137,12 @@ class Catalog:
                 if twin is None:
                     continue
                 s = twin
-            return s
-        return None
+            if index_base and s.base and index_base != s.base:
+                # a value on another base is another number: never put it on this series' scale
+                reason = reason or f"base {index_base}, series {s.id} base {s.base}"
+                continue
+            return s, None
+        return None, reason
 
     def _twin(self, s: Series, cumulative: bool) -> Series | None:
         if cumulative:
@@ -154,6 +187,8 @@ def load_catalog(path: Path) -> Catalog:
                 parse_unit(entry["display_unit"])
         except UnitError as exc:
             raise CatalogError(f"catalog {path}: series '{entry['id']}': {exc}.") from None
+        if entry.get("base") is not None and entry["kind"] != "index":
+            raise CatalogError(f"catalog {path}: series '{entry['id']}' has a base but is not an index; drop it.")
         entry = dict(entry, aliases=tuple(entry.get("aliases", ())))
         series[entry["id"]] = Series(**entry)
     return Catalog(series, path)

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from etl import parts, warehouse
+from etl import holds, parts, warehouse
 from etl.catalog import Catalog
 from etl.errors import PulseError
 from etl.fetch import apply_provenance
 from etl.logfile import write_traceback
-from etl.normalize import NormalizeError, normalize
+from etl.normalize import normalize_all
 from etl.plant.telemetry import write_parts
 from etl.quarantine import one_line
 from etl.records import Extracted, NoTextFound, NotReady, SourceError
@@ -92,6 +92,7 @@ def load_file(job: FileJob, path: Path) -> FileOutcome:
         try:
             stage = "load"
             outcome.rows, outcome.rows_rejected = _store(job, path, digest, source.KIND, extracted, written)
+            holds.check_document(job.con, digest[:16], job.catalog, job.settings)  # hold conflicting vintages
         finally:
             if extracted.telemetry is not None:
                 extracted.telemetry.close()
@@ -115,7 +116,10 @@ def _failed(job: FileJob, outcome: FileOutcome, exc: Exception, stage: str) -> F
         outcome.status, outcome.notice, outcome.rows, outcome.rows_rejected = "skipped", one_line(str(exc)), 0, 0
         return outcome
     if isinstance(exc, SourceError):
-        return _reject(job, outcome, str(exc), exc.row)
+        outcome = _reject(job, outcome, str(exc), None if exc.rejects else exc.row, record=not exc.rejects)
+        for reject in exc.rejects:  # every bad row the source named, one `rejects` row each
+            record_reject(job.con, job.load_id, outcome.path, reject.row, reject.reason)
+        return outcome
     if isinstance(exc, PulseError):
         return _reject(job, outcome, f"{name}: {exc}")
     if isinstance(exc, OSError) and stage in ("detect", "extract") and exc.strerror:
@@ -125,9 +129,11 @@ def _failed(job: FileJob, outcome: FileOutcome, exc: Exception, stage: str) -> F
     return _reject(job, outcome, f"{name}: internal error ({type(exc).__name__}) in stage {stage}, see {where}")
 
 
-def _reject(job: FileJob, outcome: FileOutcome, message: str, row: int | None = None) -> FileOutcome:
+def _reject(job: FileJob, outcome: FileOutcome, message: str, row: int | None = None,
+            record: bool = True) -> FileOutcome:
     outcome.status, outcome.error, outcome.rows, outcome.rows_rejected = "rejected", one_line(message), 0, 0
-    record_reject(job.con, job.load_id, outcome.path, row, outcome.error)
+    if record:
+        record_reject(job.con, job.load_id, outcome.path, row, outcome.error)
     return outcome
 
 
@@ -141,7 +147,7 @@ def record_reject(con: duckdb.DuckDBPyConnection, load_id: str, path: Path, row:
 OBSERVATION_COLUMNS = [
     "series_id", "subject", "indicator", "period_label", "period_start", "period_end", "value", "unit",
     "value_as_written", "unit_as_written", "change_pct", "change_kind", "derived", "document_id", "quote",
-    "source_url", "source_row", "load_id",
+    "source_url", "source_row", "load_id", "index_base",
 ]
 
 
@@ -149,16 +155,13 @@ def _normalize(job: FileJob, path: Path, document_id: str, extracted: Extracted)
     """Stage 4: scale every statistic to its canonical unit and map it to a catalog series."""
     extra = {r[0] for r in job.con.execute("SELECT series_id FROM series").fetchall()}
     values = []
-    for raw in extracted.observations:
-        try:
-            row = normalize(raw, job.catalog, extracted.strict_series, extra)
-        except NormalizeError as exc:
-            where = f"{path.name} row {raw.row}" if raw.row else path.name
-            raise SourceError(f"{where}: {exc}.", row=raw.row) from None
+    for row in normalize_all(extracted.observations, job.catalog, extracted.strict_series, extra, path.name,
+                             job.settings.max_reported_rows):  # names every row that cannot be stored
+        raw = row.raw
         values.append((
             row.series_id, raw.subject, raw.indicator, raw.period_label, raw.period_start, raw.period_end,
             row.value, row.unit, raw.value_as_written, raw.unit_as_written, raw.change_pct, raw.change_kind,
-            raw.derived, document_id, raw.quote, raw.source_url, raw.row, job.load_id,
+            raw.derived, document_id, raw.quote, raw.source_url, raw.row, job.load_id, raw.index_base,
         ))
     return values
 
@@ -169,9 +172,9 @@ def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracte
     values = _normalize(job, path, document_id, extracted)
     job.con.execute(  # named columns: other migrations may add provenance columns with defaults
         "INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,"
-        " simulated, load_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        " simulated, load_id, publisher, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [document_id, digest, str(path), path.name, kind, extracted.title, extracted.published,
-         path.stat().st_size, extracted.simulated, job.load_id],
+         path.stat().st_size, extracted.simulated, job.load_id, extracted.publisher, extracted.source_url],
     )
     warehouse.insert_rows(job.con, "observations", OBSERVATION_COLUMNS, values)
     for reject in extracted.row_rejects:

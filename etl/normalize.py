@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from etl.catalog import Catalog, Series
+from etl.catalog import Catalog, Series, base_from_text
+from etl.sources._report import BadRows
 from etl.sources.base import RawObservation
 from etl.units import UnitError, to_canonical
 
@@ -35,7 +36,8 @@ def normalize(raw: RawObservation, catalog: Catalog, strict: bool, extra_series:
             raise NormalizeError(f"{exc}; fix the unit or the series id") from None
         return Row(None, None, None, raw)
     if series is None:
-        series = catalog.match(raw.indicator, raw.subject, unit, raw.period_start, raw.period_end)
+        base = raw.index_base or base_from_text(raw.quote)
+        series = catalog.match(raw.indicator, raw.subject, unit, raw.period_start, raw.period_end, base)
         if series is None and strict:
             raise NormalizeError(
                 f"indicator '{raw.indicator}' matches no catalog series; add an alias to data/catalog.toml"
@@ -53,3 +55,20 @@ def _named_series(raw: RawObservation, catalog: Catalog, extra: set[str]) -> Ser
     if raw.series_id in extra:  # a series a source registered itself (plant KPIs)
         return raw.series_id
     raise NormalizeError(f"unknown series '{raw.series_id}'; add it to data/catalog.toml or fix the id")
+
+
+def normalize_all(
+    observations: list[RawObservation], catalog: Catalog, strict: bool, extra_series: set[str],
+    file_name: str, max_reported: int,
+) -> list[Row]:
+    """Every observation normalized, or one SourceError naming every row that cannot be stored
+    (up to `max_reported`, then "and N more"), so a person fixes them all in one pass."""
+    bad = BadRows(file_name, max_reported)
+    rows = []
+    for raw in observations:
+        try:
+            rows.append(normalize(raw, catalog, strict, extra_series))
+        except NormalizeError as exc:
+            bad.add(raw.row, f"{exc}.")
+    bad.raise_if_any()
+    return rows

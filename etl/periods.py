@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from etl.lexicon import cn_int
 
@@ -31,7 +31,7 @@ def cn_number(text: str) -> int:
     return n
 
 
-_NUM = r"(\d{1,2}|[一二两三四五六七八九十]{1,3})"
+_NUM = r"([0-9]{1,2}|[一二两三四五六七八九十]{1,3})"
 _Q = r"([1-4一二三四])"
 
 
@@ -41,8 +41,8 @@ def _normalise(label: str) -> str:
 
 
 def _split_year(label: str, year: int | None) -> tuple[int, str]:
-    m = re.match(r"^(\d{4})(?:年|(?![\d-]))", label)
-    if m and not re.match(r"^\d{4}[-/.]\d", label):
+    m = re.match(r"^([0-9]{4})(?:年|(?![0-9-]))", label)
+    if m and not re.match(r"^[0-9]{4}[-/.][0-9]", label):
         return int(m.group(1)), label[m.end() :]
     for word, delta in (("今年", 0), ("本年", 0), ("去年", -1), ("上年", -1), ("前年", -2)):
         if label.startswith(word):
@@ -73,21 +73,21 @@ def _is_point_label(text: str) -> bool:
 
 
 def _parse_iso(text: str) -> tuple[date, date] | None:
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text)
     if m:
         d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
         return d, d
-    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})", text)
+    m = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})", text)
     if m:
         y, mo = int(m.group(1)), _month(int(m.group(2)), text)
         return date(y, mo, 1), month_end(y, mo)
-    m = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text)
+    m = re.fullmatch(r"([0-9]{4})-?[Qq]([1-4])", text)
     if m:
         return _quarter(int(m.group(1)), int(m.group(2)))
-    m = re.fullmatch(r"(\d{4})-?[Hh]([12])", text)
+    m = re.fullmatch(r"([0-9]{4})-?[Hh]([12])", text)
     if m:
         return _half(int(m.group(1)), int(m.group(2)))
-    m = re.fullmatch(r"(\d{4})(?:-?[Ff][Yy])?", text)
+    m = re.fullmatch(r"([0-9]{4})(?:-?[Ff][Yy])?", text)
     if m and len(text) == 4:
         y = int(m.group(1))
         return date(y, 1, 1), date(y, 12, 31)
@@ -139,7 +139,7 @@ def _parse_in_year(y: int, rest: str, label: str) -> tuple[date, date]:
         if a > b:
             raise PeriodError(f"'{label}' runs backwards")
         return date(y, a, 1), month_end(y, b)
-    m = re.fullmatch(_NUM + r"月(?:" + r"(\d{1,2})日)?", rest)
+    m = re.fullmatch(_NUM + r"月(?:" + r"([0-9]{1,2})日)?", rest)
     if m:
         mo = _month(cn_number(m.group(1)), label)
         if m.group(2):
@@ -147,3 +147,23 @@ def _parse_in_year(y: int, rest: str, label: str) -> tuple[date, date]:
             return d, d
         return date(y, mo, 1), month_end(y, mo)
     raise PeriodError(f"cannot read the period '{label}'")
+
+
+def latest_allowed_end(max_future_days: int, today: date | None = None) -> date:
+    """The last period end a table may state: this month's end plus the `max_future_days` setting."""
+    today = today or date.today()
+    return month_end(today.year, today.month) + timedelta(days=max_future_days)
+
+
+def future_problem(end: date, max_future_days: int, today: date | None = None) -> str | None:
+    """Why a period ending too far ahead is refused (a typo like 2099 would become the latest value),
+    or None when it is not."""
+    limit = latest_allowed_end(max_future_days, today)
+    if end <= limit:
+        return None
+    return f"the period ends {end}, after {limit} (this month's end + max_future_days={max_future_days})"
+
+
+def check_not_future(end: date, max_future_days: int, today: date | None = None) -> None:
+    if problem := future_problem(end, max_future_days, today):
+        raise PeriodError(problem)

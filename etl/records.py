@@ -14,9 +14,10 @@ from typing import Any
 class SourceError(ValueError):
     """The whole file is rejected; the message is one sentence naming where and what to do."""
 
-    def __init__(self, message: str, row: int | None = None):
+    def __init__(self, message: str, row: int | None = None, rejects: list[RowReject] | None = None):
         super().__init__(message)
         self.row = row
+        self.rejects = rejects or []  # one per bad row when several are named (etl.sources._report)
 
 
 class NoTextFound(SourceError):

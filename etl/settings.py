@@ -78,6 +78,58 @@ class Settings:
         "Sign-in: a TOML file of e-mail addresses per role (used instead of the claim when set)."))
     anonymous_role: str = field(default="maintainer", metadata=_meta(
         "Role of everyone without sign-in; `pulse serve` sets it from the address and --allow-anonymous-load."))
+    published_rules: tuple[str, ...] = field(
+        default=(), metadata=_meta("PATTERN=YYYY-MM-DD: the publication date of table files whose name matches and "
+                                   "that state none, so their vintages order by publication, not by load.")
+    )
+    review_level_tolerance_pct: float = field(
+        default=0.5, metadata=_meta("A new vintage of a level differing from the current one by more than this "
+                                    "percent (relative) is held for `pulse review`.")
+    )
+    review_rate_tolerance: float = field(
+        default=0.05, metadata=_meta("The same for rates (% or pp): the absolute difference that holds a new vintage.")
+    )
+    review_history_factor: float = field(
+        default=10.0, metadata=_meta("A value more than this factor above the series' largest (or below its "
+                                     "smallest) current value is held as implausible.")
+    )
+    review_implied_tolerance_pct: float = field(
+        default=2.0, metadata=_meta("How far (percent) the previous-year level a published YoY implies may lie from "
+                                    "the stored one before the value is held (indices are revised each release).")
+    )
+    review_implied_kinds: tuple[str, ...] = field(
+        default=("index", "price"),
+        metadata=_meta("Series kinds whose published YoY must imply the stored previous-year value (flows are "
+                       "exempt: NBS computes their growth on a comparable caliber)."),
+    )
+    stale_months_annual: int = field(
+        default=15, metadata=_meta("An annual figure whose period ended more months ago than this is marked stale.")
+    )
+    stale_months_quarterly: int = field(
+        default=6, metadata=_meta("The same for quarterly and year-to-date figures.")
+    )
+    stale_months_monthly: int = field(
+        default=3, metadata=_meta("The same for monthly figures.")
+    )
+    max_future_days: int = field(
+        default=31,
+        metadata=_meta("A table row whose period ends more than this many days after the end of the "
+                       "current month is rejected (a typo like 2099 would become the latest value)."),
+    )
+    max_reported_rows: int = field(
+        default=20,
+        metadata=_meta("Bad rows named one by one in a rejected file's reason (and in `rejects`); "
+                       "the rest are counted as \"and N more\"."),
+    )
+    xlsx_max_uncompressed_mb: int = field(
+        default=512,
+        metadata=_meta("An XLSX workbook whose parts unpack to more than this many MB is rejected "
+                       "unread (a zip bomb of shared strings)."),
+    )
+    xlsx_max_rows: int = field(
+        default=2_000_000,
+        metadata=_meta("Rows read from one XLSX sheet at most; a sheet with more is rejected."),
+    )
     sources: Path = field(default=DATA_DIR / "sources.toml", metadata=_meta("Sources `pulse fetch` pulls."))
     alerts: Path = field(default=DATA_DIR / "alerts.toml", metadata=_meta("Alert rules checked after each load."))
     # [[schedule]] and [[target]] tables of pulse.toml, kept as written; checked by their users

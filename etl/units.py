@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from etl.lexicon import LEXICON
 
@@ -67,16 +67,26 @@ def dimension_of(canonical: str) -> str:
     raise UnitError(f"unknown canonical unit '{canonical}'")
 
 
+# ASCII digits only (full-width ones are translated first); commas or spaces only as valid
+# thousands grouping, so "7,9,6" is refused rather than read as 796.
+_NUMBER_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?P<sep>[, ])[0-9]{3}(?:(?P=sep)[0-9]{3})*|[0-9]+)(?:\.[0-9]*)?"
+                        r"|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Scaled by up to 1e12 (万亿) and stored as a float: anything near float's limit is a typo, not a statistic.
+_MAX_EXPONENT = 290
+
+
 def parse_number(text: str) -> Decimal:
     """A number as written: full-width digits, thousands separators, a leading sign."""
-    t = (text or "").strip().translate(_FULLWIDTH).replace(",", "").replace(" ", "").replace("+", "")
-    t = t.replace("−", "-").replace("—", "-") if t[:1] in "−—" else t
-    try:
-        value = Decimal(t)
-    except InvalidOperation:
-        raise UnitError(f"'{text}' is not a number") from None
-    if not value.is_finite():
-        raise UnitError(f"'{text}' is not a finite number")
+    t = (text or "").strip()
+    if not t.isascii():  # full-width digits and typographic minus signs; most cells are plain ASCII
+        t = t.translate(_FULLWIDTH)
+        t = "-" + t[1:] if t[:1] in "−—" else t
+    match = _NUMBER_RE.fullmatch(t)
+    if match is None:
+        raise UnitError(f"'{text}' is not a number")
+    value = Decimal(t.replace(match.group("sep"), "") if match.group("sep") else t)
+    if value and value.adjusted() > _MAX_EXPONENT:
+        raise UnitError(f"'{text}' is not a finite number of a plausible size")
     return value
 
 

@@ -122,14 +122,14 @@ def insert_rows(
 
 
 SERIES_COLUMNS = ["series_id", "name_zh", "name_en", "subject", "category", "unit", "display_unit",
-                  "display_factor", "frequency", "kind", "cumulative", "family", "aliases", "description"]
+                  "display_factor", "frequency", "kind", "cumulative", "family", "aliases", "description", "base"]
 
 
 def refresh_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     """Upsert every catalog series (series added by sources, e.g. plant KPIs, are kept)."""
     rows = [
         (s.id, s.name_zh, s.name_en, s.subject, s.category, s.unit, s.display_unit, s.display_factor,
-         s.frequency, s.kind, s.cumulative, s.family, list(s.aliases), s.description)
+         s.frequency, s.kind, s.cumulative, s.family, list(s.aliases), s.description, s.base)
         for s in catalog.series.values()
     ]
     insert_rows(con, "series", SERIES_COLUMNS, rows, replace=True)

@@ -29,7 +29,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "latest": ("(最新)", " (latest)"),
     "warehouse": ("数据仓库 v{n} · 发布于 {at}", "Warehouse v{n} · published {at}"),
     "sources": ("来源:", "Sources: "),
-    "hosts": ("参考来源 {hosts}{more}", "reference sources {hosts}{more}"),
+    "hosts": ("参考来源 {hosts}{more}({loaded} 载入)", "reference sources {hosts}{more} (loaded {loaded})"),
     "more": (" 等 {n} 个网站", " and {n} more sites"),
     "plant_logs": ("工厂日志 {n} 个文件", "{n} plant log files"),
     "views": ("视图 {views}", "views {views}"),
@@ -261,7 +261,8 @@ def _footer(page: Page, g: Gathered, lang: str) -> None:
     if g.hosts:
         shown = g.hosts[:5]
         more = text("more", lang, n=len(g.hosts)) if len(g.hosts) > len(shown) else ""
-        parts.append(text("hosts", lang, hosts="、".join(shown) if lang == "zh" else ", ".join(shown), more=more))
+        parts.append(text("hosts", lang, hosts="、".join(shown) if lang == "zh" else ", ".join(shown), more=more,
+                          loaded=g.loaded_on or "—"))
     if g.plant_logs:
         parts.append(text("plant_logs", lang, n=g.plant_logs))
     if g.views:

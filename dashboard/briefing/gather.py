@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import duckdb
 import polars as pl
 
 from dashboard.briefing.template import BriefingError, Query, Template
+from etl import provenance
 from etl.read import connect_readonly, frame
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -31,6 +31,7 @@ MISSING_NAME = re.compile(r"with name (\w+) does not exist", re.IGNORECASE)
 OBSERVATIONS_AS_OF = """
 WITH ranked AS (
     SELECT o.*, d.published, d.file_name AS document, d.simulated,
+           coalesce(o.publisher, d.publisher) AS source_publisher, CAST(l.started_at AS DATE) AS loaded_on,
            row_number() OVER (
                PARTITION BY o.series_id, o.period_start, o.period_end
                ORDER BY (d.published IS NULL OR d.published <= $as_of) DESC,
@@ -38,13 +39,15 @@ WITH ranked AS (
                         CASE WHEN d.published > $as_of THEN d.published END ASC,
                         o.load_id DESC, o.obs_id DESC
            ) AS vintage_rank
-    FROM observations o JOIN documents d USING (document_id)
+    FROM observations o JOIN documents d USING (document_id) LEFT JOIN loads l ON l.load_id = o.load_id
     WHERE o.series_id IN (SELECT unnest($ids)) AND o.period_end <= $as_of
+      AND o.status IN ('ok', 'accepted')  -- held or rejected vintages never reach a briefing
 )
 SELECT r.series_id, s.name_zh, s.name_en, s.subject, s.category, s.kind, s.cumulative,
        r.period_start, r.period_end, r.value / s.display_factor AS value,
        coalesce(s.display_unit, '') AS unit, r.change_pct, r.change_kind, coalesce(r.derived, false) AS derived,
-       r.document, r.quote, coalesce(r.simulated, false) AS simulated, r.source_url, r.published
+       r.document, r.quote, coalesce(r.simulated, false) AS simulated, r.source_url, r.published,
+       r.source_publisher AS publisher, r.loaded_on
 FROM ranked r JOIN series s USING (series_id)
 WHERE r.vintage_rank = 1
 ORDER BY r.series_id, r.period_end, r.period_start
@@ -68,7 +71,8 @@ class Gathered:
     warehouse_number: int
     published_at: str
     documents: list[str] = field(default_factory=list)
-    hosts: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # publishers of undated rows, most cited first
+    loaded_on: date | None = None  # when those undated rows were loaded
     views: list[str] = field(default_factory=list)
     plant_logs: int = 0
     simulated: bool = False
@@ -97,8 +101,8 @@ def gather(db: Path, template: Template) -> Gathered:
     return Gathered(
         template=template, as_of=cutoff, requested=requested, observations=obs, queries=queries,
         known_series=known, warehouse_number=int(info.get("version", 0)), published_at=str(info.get("published_at", "")),
-        documents=sorted(obs.get_column("document").drop_nulls().unique().to_list()) if obs.height else [],
-        hosts=_hosts(obs), views=sorted({v.lower() for n in used for v in VIEW_NAME.findall(template.queries[n].sql)}),
+        documents=_dated_publishers(obs), hosts=_hosts(obs), loaded_on=_loaded_on(obs),
+        views=sorted({v.lower() for n in used for v in VIEW_NAME.findall(template.queries[n].sql)}),
         plant_logs=plant_logs,
         simulated=plant_simulated or (obs.height > 0 and bool(obs.get_column("simulated").any())),
     )
@@ -142,14 +146,32 @@ def _plant_documents(con: duckdb.DuckDBPyConnection, template: Template, used: s
     return (int(row[0]), bool(row[1])) if row else (0, False)
 
 
+def _dated_publishers(obs: pl.DataFrame) -> list[str]:
+    """"publisher date" of every dated source the briefing shows (a person can look it up)."""
+    if obs.is_empty():
+        return []
+    dated = obs.filter(pl.col("published").is_not_null()).select(
+        pl.coalesce(pl.col("publisher"), pl.col("document")).alias("who"), "published").unique()
+    return sorted(f"{who} {published}" for who, published in dated.iter_rows())
+
+
+def _undated(obs: pl.DataFrame) -> pl.DataFrame:
+    return obs.filter(pl.col("published").is_null()) if obs.height else obs
+
+
 def _hosts(obs: pl.DataFrame) -> list[str]:
-    """Hosts of the reference sources' URLs, most cited first (ties by name)."""
-    if obs.is_empty() or "source_url" not in obs.columns:
+    """Publishers of the undated reference rows (named from their URLs), most cited first (ties by name)."""
+    rows = _undated(obs)
+    if rows.is_empty():
         return []
     counts: dict[str, int] = {}
-    for url in obs.get_column("source_url").drop_nulls().to_list():
-        host = urlparse(str(url)).hostname or ""
-        host = host.removeprefix("www.").removeprefix("m.")
-        if host:
-            counts[host] = counts.get(host, 0) + 1
+    for who, url in rows.select("publisher", "source_url").iter_rows():
+        who = who or provenance.publisher_of(url)
+        if who:
+            counts[who] = counts.get(who, 0) + 1
     return [h for h, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _loaded_on(obs: pl.DataFrame) -> date | None:
+    rows = _undated(obs)
+    return rows.get_column("loaded_on").max() if rows.height else None  # type: ignore[return-value]

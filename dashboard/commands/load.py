@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dashboard.commands._common import db_option, settings_for
 from dashboard.deliver import alerts
+from etl import review
 from etl.pipeline import LoadResult, run_load
 
 
@@ -30,7 +31,7 @@ def command(inbox: Path | None, published, db: Path | None) -> None:
 
 
 def load_with_progress(settings, published: date | None = None) -> LoadResult:
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # a one-line reason stays one line in logs and pipes
     columns = (TextColumn("[bold]loading[/]"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as bar:
@@ -41,6 +42,9 @@ def load_with_progress(settings, published: date | None = None) -> LoadResult:
 
         result = run_load(settings, published=published, progress=progress)
     report(result, console)
+    held = review.held(settings).height if result.published_version else 0
+    if held:
+        console.print(f"{held} vintage(s) held for review (conflicting or implausible): `pulse review list`.")
     return result
 
 

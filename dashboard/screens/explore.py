@@ -69,6 +69,20 @@ if not series:
     st.session_state["ex_url"] = dict(st.query_params)
     st.stop()
 
+
+def _basis(transform: str) -> pl.Expr:
+    """YoY values say whether they are published (公布) or computed (计算); others whether derived."""
+    if transform == "yoy":
+        return (pl.when(pl.col("derived").fill_null(False)).then(pl.lit(t("yoy_computed", lang)))
+                .otherwise(pl.lit(t("yoy_published", lang))).alias(t("yoy", lang)))
+    return pl.col("derived").fill_null(False).alias(t("derived", lang))
+
+
+def _first_of(frame: pl.DataFrame, *names: str) -> pl.Expr:
+    """The first of these columns the frame has, coalesced (a transform may have dropped some)."""
+    present = [pl.col(n) for n in names if n in frame.columns]
+    return pl.coalesce(*present) if present else pl.lit(None, dtype=pl.Utf8)
+
 with ui.friendly_errors(lang):
     raw = data.observations(db, version, series)
     frame = raw.with_columns(label=pl.col("series_id").replace_strict(names, default=pl.col("series_id")))
@@ -120,12 +134,16 @@ with ui.friendly_errors(lang):
         ).alias(t("col_period", lang)),
         pl.col("value").alias(t("col_value", lang)),
         pl.col("unit").alias(t("col_unit", lang)),
-        pl.col("derived").fill_null(False).alias(t("derived", lang)),
-        pl.col("document").alias(t("col_source", lang)),
+        _basis(st.session_state["ex_transform"]),
+        # provenance a person can follow: who published it, when, and where to read it
+        _first_of(shaped, "publisher", "document").alias(t("col_publisher", lang)),
+        _first_of(shaped, "published", "loaded_on").alias(t("col_published", lang)),
+        _first_of(shaped, "source_link").alias(t("col_link", lang)),
         pl.col("quote").alias(t("col_quote", lang)),
     )
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={t("col_value", lang): st.column_config.NumberColumn(format="%.2f")})
+                 column_config={t("col_value", lang): st.column_config.NumberColumn(format="%.2f"),
+                                t("col_link", lang): st.column_config.LinkColumn()})
     latest = shaped.drop_nulls("value").sort("period_end").tail(1).row(0, named=True)
     st.caption(f"{latest['label']}: {format_number(latest['value'], latest['unit'], lang)} "
                f"({format_period(latest['period_start'], latest['period_end'], lang)}) · {t('copy_link', lang)}")

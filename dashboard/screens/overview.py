@@ -13,6 +13,7 @@ from dashboard.i18n import (
     format_number,
     format_period,
     series_name,
+    source_text,
     t,
 )
 
@@ -39,20 +40,33 @@ def card(row: dict) -> None:
             # Chinese convention: red for up, green for down.
             delta_color="inverse" if lang == "zh" else "normal",
             chart_data=spark if len(spark) > 1 else None,
-            help=row["series_id"],
+            help=_source(row),
         )
-        st.caption(t("as_of", lang, period=format_period(row["period_start"], row["period_end"], lang)))
+        as_of = t("as_of", lang, period=format_period(row["period_start"], row["period_end"], lang))
+        st.caption(f"{as_of} · ⚠ {t('stale', lang)}" if row.get("stale") else as_of,
+                   help=t("stale_help", lang) if row.get("stale") else None)
         st.page_link("screens/explore.py", label=t("open_in_explore", lang), icon=":material/show_chart:",
                      query_params={"s": row["series_id"], "lang": lang})
+
+
+def _source(row: dict) -> str:
+    return source_text(row.get("publisher"), row.get("published"), row.get("loaded_on"), row.get("source_link"), lang)
+
+
+def _change(row: dict) -> str:
+    if row.get("change") is None:
+        return "—"
+    kind = t("yoy_computed" if row.get("change_computed") else "yoy_published", lang)
+    return f"{format_change(row['change'], row.get('change_unit') or '%')} ({kind})"
 
 
 def more_table(group: pl.DataFrame) -> None:
     rows = [{
         t("col_series", lang): series_name(r["name_zh"], r["name_en"], lang),
         t("col_value", lang): format_number(r["value"], r["unit"], lang),
-        t("yoy", lang): format_change(r.get("change"), r.get("change_unit") or "%"),
+        t("yoy", lang): _change(r),
         t("col_period", lang): format_period(r["period_start"], r["period_end"], lang),
-        "id": r["series_id"],
+        t("col_source", lang): _source(r),
     } for r in group.iter_rows(named=True)]
     st.dataframe(rows, hide_index=True, width="stretch")
 

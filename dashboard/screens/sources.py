@@ -9,6 +9,7 @@ from dashboard import auth, data, loading, ui
 from dashboard.i18n import t
 from dashboard.screens import audit as audit_view
 from dashboard.screens import ops
+from dashboard.screens.review import review_section
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -100,6 +101,8 @@ with ui.friendly_errors(lang):
     version_header()
     if auth.may("load"):  # upload and load are for maintainers (and local use)
         upload_and_load()
+    if auth.may("review"):
+        review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
     tables()
     audit_view.show(lang)
 ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)

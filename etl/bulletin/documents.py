@@ -9,6 +9,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
+from etl.sources._html import visible_html
 from etl.sources.base import SourceError
 from etl.sources.text import decode_text
 
@@ -49,7 +50,7 @@ class _TextParser(HTMLParser):
 
 def html_to_text(markup: str) -> str:
     parser = _TextParser()
-    parser.feed(markup)
+    parser.feed(visible_html(markup))  # hidden elements would override the figures a reader sees
     parser.close()
     text = html.unescape("".join(parser.parts))
     return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)

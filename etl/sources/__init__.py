@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
+from etl.sources._tabular import TABLE_SUFFIXES, describe_text
 from etl.sources.base import SourceError, read_head
 
 
@@ -31,8 +32,12 @@ def detect_kind(path: Path) -> ModuleType:
     for mod in source_modules():
         if mod.detect(path, head):
             return mod
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        seen = describe_text(path)  # a text that cannot be read says why, rather than "not recognised"
+    else:
+        seen = ""
     kinds = ", ".join(m.KIND for m in source_modules())
     raise SourceError(
-        f"{path.name}: no source kind recognises this file (known kinds: {kinds}); "
+        f"{path.name}: no source kind recognises this file (known kinds: {kinds}){seen}; "
         "check its extension and columns against the README."
     )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from etl import provenance
 from etl.bulletin import extract_document, to_raw
 from etl.bulletin.documents import HTML_SUFFIXES, TEXT_SUFFIXES, read_document
-from etl.sources.base import Extracted, SourceContext
+from etl.sources.base import Extracted, NoTextFound, SourceContext
 
 KIND = "bulletin"
 PRIORITY = 50  # after the table kinds, which look at columns
@@ -25,7 +26,11 @@ def extract(path: Path, ctx: SourceContext) -> Extracted:
 
 
 def extract_text_file(path: Path, text: str, ctx: SourceContext) -> Extracted:
+    if not text.strip():  # not "loaded, 0 rows": it would never be looked at again
+        scanned = " (a scanned PDF?); run OCR on it" if path.suffix.lower() == ".pdf" else "; put the text in it"
+        raise NoTextFound(f"{path.name}: no text found{scanned} and put it back in the inbox.")
     doc = extract_document(path.name, text, ctx.published, ctx.catalog)
     observations = [to_raw(doc, r) for r in doc.records]
+    publisher, url = provenance.from_text(text)  # masthead / source line: who a reader should credit
     return Extracted(title=doc.title or path.stem, published=doc.published, observations=observations,
-                     strict_series=False)
+                     strict_series=False, publisher=publisher, source_url=url)

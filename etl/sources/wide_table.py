@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from etl.periods import PeriodError, parse_period
-from etl.sources._tabular import TABLE_SUFFIXES, head_rows, read_rows
+from etl.periods import PeriodError, check_not_future, parse_period
+from etl.sources._report import BadRows
+from etl.sources._tabular import TABLE_SUFFIXES, Table, head_rows, read_tables
 from etl.sources.base import Extracted, RawObservation, SourceContext, SourceError
 from etl.units import UnitError, parse_number
 
@@ -65,12 +66,25 @@ def _header_index(rows: list[list[str]]) -> int | None:
 
 
 def extract(path: Path, ctx: SourceContext) -> Extracted:
-    rows = read_rows(path)
+    """Every table of the file (each visible sheet of a workbook) must be a wide table."""
+    observations: list[RawObservation] = []
+    title = path.stem
+    for i, table in enumerate(read_tables(path, ctx.settings)):
+        table_title, found = _table_observations(table, ctx)
+        observations += found
+        title = table_title if i == 0 else title
+    return Extracted(title=title, observations=observations, strict_series=True)
+
+
+def _table_observations(table: Table, ctx: SourceContext) -> tuple[str, list[RawObservation]]:
+    name, rows = table.name, table.rows
     h = _header_index(rows)
     if h is None:
-        raise SourceError(f"{path.name}: no header row of periods (e.g. 指标,2025年9月,2025年8月); check the export.")
-    columns = _columns(rows[h])
-    title = next((r[0] for r in rows[:h] if r and r[0]), path.stem)
+        raise SourceError(f"{name}: no header row of periods (e.g. 指标,2025年9月,2025年8月); check the export.")
+    columns = _columns(rows[h], name)
+    title = next((r[0] for r in rows[:h] if r and r[0]), Path(name).stem)
+    bad = BadRows(name, ctx.settings.max_reported_rows)
+    _check_future(columns, ctx.settings.max_future_days, bad)
     levels: dict[tuple[str, date, date], RawObservation] = {}
     growth: list[tuple[int, str, str, _Column, str]] = []
     for n, row in enumerate(rows[h + 1 :], start=h + 2):
@@ -78,46 +92,76 @@ def extract(path: Path, ctx: SourceContext) -> Extracted:
             continue
         if _FOOTNOTE.match(row[0]):
             break
-        name, unit = _split_indicator(row[0], f"{path.name} row {n}")
+        try:
+            indicator, unit = _split_indicator(row[0], f"{name} row {n}", n)
+        except SourceError as exc:
+            bad.add_error(exc)
+            continue
         for col in columns:
             cell = row[col.index].strip() if col.index < len(row) else ""
             if cell in _MISSING:
                 continue
-            _check_number(cell, f"{path.name} row {n}, column {col.label}")
-            start = date(col.end.year, 1, 1) if "累计" in name else col.start
-            if unit in ("%", "％") and _GROWTH.search(name):
-                growth.append((n, name, cell, col, unit))
+            if not _is_number(cell):
+                bad.add(n, f"column {col.label}: '{cell}' is not a number; fix the cell or leave it empty")
                 continue
-            levels[(_base_name(name), start, col.end)] = RawObservation(
+            start = date(col.end.year, 1, 1) if "累计" in indicator else col.start
+            if unit in ("%", "％") and _GROWTH.search(indicator):
+                growth.append((n, indicator, cell, col, unit))
+                continue
+            obs = RawObservation(
                 value_as_written=cell, unit_as_written=unit, period_start=start, period_end=col.end,
-                period_label=col.label, indicator=name, quote=f"{row[0]} {col.label}: {cell}", row=n,
+                period_label=col.label, indicator=indicator, quote=f"{row[0]} {col.label}: {cell}", row=n,
             )
-    return Extracted(title=title, observations=_attach_growth(levels, growth), strict_series=True)
+            _put_once(levels, (_base_name(indicator), start, col.end), obs, bad)
+    bad.raise_if_any()
+    return title, _attach_growth(levels, growth, bad)
 
 
-def _columns(header: list[str]) -> list[_Column]:
-    columns = []
+def _put_once(found: dict, key: tuple, obs: RawObservation, bad: BadRows) -> None:
+    """Two rows stating one indicator and period: reject both rows by name, never 'last wins'."""
+    first = found.setdefault(key, obs)
+    if first is not obs and parse_number(first.value_as_written) != parse_number(obs.value_as_written):
+        bad.add(obs.row, f"{obs.indicator} {obs.period_label} is {obs.value_as_written} here but "
+                         f"{first.value_as_written} in row {first.row}; keep the right one")
+
+
+def _check_future(columns: list[_Column], max_future_days: int, bad: BadRows) -> None:
+    for col in columns:
+        try:
+            check_not_future(col.end, max_future_days)
+        except PeriodError as exc:
+            bad.add(None, f"column {col.index + 1} '{col.label}': {exc}; fix the header")
+
+
+def _columns(header: list[str], name: str) -> list[_Column]:
+    columns: list[_Column] = []
     for i, cell in enumerate(header[1:], start=1):
         try:
             start, end = parse_period(cell)
         except PeriodError:
             continue
+        twin = next((c for c in columns if (c.start, c.end) == (start, end)), None)
+        if twin is not None:
+            raise SourceError(f"{name}: columns {twin.index + 1} '{twin.label}' and {i + 1} '{cell}' are the same "
+                              "period; keep one of them, so no value is silently dropped.")
         columns.append(_Column(i, cell, start, end))
     return columns
 
 
-def _split_indicator(cell: str, where: str) -> tuple[str, str]:
+def _split_indicator(cell: str, where: str, row: int) -> tuple[str, str]:
     m = _INDICATOR.match(cell)
     if not m:
-        raise SourceError(f"{where}: indicator '{cell}' has no unit in parentheses, e.g. 十种有色金属产量(万吨).")
+        raise SourceError(f"{where}: indicator '{cell}' has no unit in parentheses, e.g. 十种有色金属产量(万吨).",
+                          row=row)
     return m.group("name").strip(), m.group("unit").strip()
 
 
-def _check_number(cell: str, where: str) -> None:
+def _is_number(cell: str) -> bool:
     try:
         parse_number(cell)
     except UnitError:
-        raise SourceError(f"{where}: '{cell}' is not a number; fix the cell or leave it empty.") from None
+        return False
+    return True
 
 
 def _base_name(name: str) -> str:
@@ -126,18 +170,26 @@ def _base_name(name: str) -> str:
     return re.sub(r"(当期值|累计值|当期|累计|本月|本期)$", "", name)
 
 
-def _attach_growth(levels: dict, growth: list) -> list[RawObservation]:
+def _attach_growth(levels: dict, growth: list, bad: BadRows) -> list[RawObservation]:
     """A growth row beside its level row becomes the level's change_pct; alone, it is a rate."""
     out = dict(levels)
+    attached: dict[tuple, tuple[int, str]] = {}  # level key -> (row, cell) of the growth given to it
     for n, name, cell, col, unit in growth:
         start = date(col.end.year, 1, 1) if "累计" in name else col.start
         key = (_base_name(name), start, col.end)
-        if key in out and out[key].change_pct is None:
+        if key in attached:
+            first_row, first_cell = attached[key]
+            if parse_number(first_cell) != parse_number(cell):
+                bad.add(n, f"{name} {col.label} is {cell} here but {first_cell} in row {first_row}; keep the right one")
+        elif key in out:
             level = out[key]
             out[key] = RawObservation(**{**level.__dict__, "change_pct": float(parse_number(cell)), "change_kind": "yoy"})
+            attached[key] = (n, cell)
         else:
-            out[(name, start, col.end)] = RawObservation(
+            obs = RawObservation(
                 value_as_written=cell, unit_as_written=unit, period_start=start, period_end=col.end,
                 period_label=col.label, indicator=name, quote=f"{name}({unit}) {col.label}: {cell}", row=n,
             )
+            _put_once(out, (name, start, col.end), obs, bad)
+    bad.raise_if_any()
     return list(out.values())

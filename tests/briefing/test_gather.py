@@ -24,8 +24,10 @@ def test_latest_is_the_newest_period_shown_and_footer_names_sources(warehouse: S
     assert g.as_of == g.observations.get_column("period_end").max()
     shown = texts(fig)
     assert f"数据截至 {g.as_of.year}年{g.as_of.month}月{g.as_of.day}日" in shown
-    assert "reference_history.csv" in shown and "数据仓库 v1" in shown
-    assert g.hosts and g.hosts[0] in shown  # the most cited reference host
+    assert "数据仓库 v1" in shown
+    assert "reference_history.csv" not in shown  # publishers and dates, not file names
+    assert g.hosts and g.hosts[0] in shown  # the most cited reference publisher
+    assert f"({g.loaded_on} 载入)" in shown  # undated reference rows: the day they were loaded
     assert "▲" in shown or "▼" in shown  # KPI tiles carry change arrows
 
 

@@ -59,6 +59,18 @@ def test_hover_carries_source_and_quote():
     assert row[0] == "5.00 万吨" and row[1] == "2020年1月" and "bulletin.txt" in row[2] and "产量为5万吨" in row[3]
 
 
+def test_hover_names_publisher_date_and_link_not_the_file():
+    frame = monthly("a", [5.0]).with_columns(
+        document=pl.lit("000_0bd2a604021fabf6.txt"), quote=pl.lit("产量为5万吨"), publisher=pl.lit("国家统计局"),
+        published=pl.lit(date(2020, 2, 17)), loaded_on=pl.lit(date(2020, 3, 1)),
+        source_link=pl.lit("https://www.stats.gov.cn/sj/zxfb/202002/t20200217.html"))
+    row = charts.series_chart(frame, lang="zh").data[0].customdata[0]
+    assert row[2] == "来源:国家统计局 · 2020-02-17"
+    assert row[4] == "https://www.stats.gov.cn/sj/zxfb/202002/t20200217.html"
+    undated = frame.with_columns(published=pl.lit(None, dtype=pl.Date))
+    assert charts.series_chart(undated, lang="en").data[0].customdata[0][2] == "Source: 国家统计局 · loaded 2020-03-01"
+
+
 def test_yoy_uses_calendar_keys_not_row_offsets():
     frame = pl.concat([monthly("a", [10.0, 20.0]), monthly("a", [15.0], start=date(2021, 2, 1))])
     out = transforms.yoy(frame)  # Feb 2021 vs Feb 2020; Jan 2021 missing must not shift anything

@@ -108,7 +108,7 @@ def test_sources_page_lists_documents_and_version(loaded):
     at = app_test("screens/sources.py").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["数据仓库版本"] == "1"
-    docs = at.dataframe[0].value
+    docs = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
     assert "reference_subset.csv" in set(docs["file_name"])
 
 

@@ -111,13 +111,30 @@ def test_a_file_still_growing_is_skipped_and_loads_next_time(settings):
 def test_an_unexpected_error_in_one_file_rejects_that_file_and_the_rest_loads(settings):
     put(settings, "load/csv_field_over_128kb.csv", "load/good_table_beside_bad_ones.csv")
     result = run_load(settings)
-    log = settings.db.with_name("pulse.log")
+    # the inputs branch made this case a named reject (it was the example of an unexpected error)
     assert outcome(result, "csv_field_over_128kb.csv") == (
-        "rejected", f"csv_field_over_128kb.csv: internal error (Error) in stage extract, see {log}")
+        "rejected", "csv_field_over_128kb.csv line 3: a field is longer than 131,072 characters (an unclosed "
+        "quote, or a document pasted into a cell); fix or remove it.")
     assert outcome(result, "good_table_beside_bad_ones.csv") == ("loaded", None)
     assert result.published_version == 1
-    assert f"load {result.load_id} stage extract file {settings.inbox / 'csv_field_over_128kb.csv'}" in log.read_text()
     assert (settings.quarantine / result.load_id / "csv_field_over_128kb.csv").is_file()
+
+
+def test_an_internal_error_in_one_file_is_logged_and_the_rest_loads(settings, monkeypatch):
+    """Fault injection: a bug inside a source (any exception no check anticipated) rejects that file only."""
+    from etl.sources import wide_table
+
+    def broken(path, ctx):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(wide_table, "extract", broken)
+    put(settings, "tables/wide_nbs_monthly_utf8.csv", "load/good_table_beside_bad_ones.csv")
+    result = run_load(settings)
+    log = settings.db.with_name("pulse.log")
+    assert outcome(result, "wide_nbs_monthly_utf8.csv") == (
+        "rejected", f"wide_nbs_monthly_utf8.csv: internal error (RuntimeError) in stage extract, see {log}")
+    assert outcome(result, "good_table_beside_bad_ones.csv") == ("loaded", None)
+    assert f"load {result.load_id} stage extract file {settings.inbox / 'wide_nbs_monthly_utf8.csv'}" in log.read_text()
 
 
 def test_a_250_byte_file_name_is_quarantined_under_a_short_name_keeping_the_original(settings):

@@ -30,7 +30,8 @@ def observations(settings):
 
 
 @pytest.mark.parametrize(
-    "case", ["long_utf8.csv", "long_utf8_bom.csv", "long_gbk.csv", "long.xlsx"]
+    "case", ["long_utf8.csv", "long_utf8_bom.csv", "long_gbk.csv", "long.xlsx", "semicolon_separated.csv",
+             "utf16_bom.csv"]
 )
 def test_long_format_in_every_encoding(settings, case):
     put(settings, f"tables/{case}")
@@ -87,7 +88,7 @@ def test_wide_nbs_annual_xlsx(settings):
 
 BAD = [
     ("empty.csv", None, r"empty.csv is empty; put the data in it"),
-    ("binary_named.csv", None, r"binary_named.csv: no source kind recognises this file"),
+    ("binary_named.csv", None, r"^binary_named.csv is binary, not text; export it as CSV/TXT"),
     ("truncated.xlsx", None, r"truncated.xlsx is truncated or not a valid XLSX workbook"),
     ("header_only.csv", None, r"header_only.csv has a header but no data rows"),
     ("missing_columns.csv", None, r"missing_columns.csv: missing column\(s\) period_end, unit"),
@@ -95,6 +96,25 @@ BAD = [
     ("impossible_date.csv", 3, r"impossible_date.csv row 3: period_start '2023-02-30' is not a real date"),
     ("wrong_dimension_unit.csv", 3, r"wrong_dimension_unit.csv row 3: unit '亿元' does not fit a series measured in t"),
     ("unknown_series.csv", 3, r"unknown_series.csv row 3: unknown series 'zinc_output_typo'; add it to data/catalog.toml"),
+    ("value_1e400.csv", 3, r"^value_1e400.csv row 3: value '1e400' is not a number"),
+    ("value_bad_thousands_grouping.csv", 3, r"^value_bad_thousands_grouping.csv row 3: value '7,9,6' is not a number"),
+    ("value_arabic_indic_digits.csv", 3, r"^value_arabic_indic_digits.csv row 3: value '٧٥٩٢' is not a number"),
+    ("value_devanagari_digits.csv", 3, r"^value_devanagari_digits.csv row 3: value '७५९२' is not a number"),
+    ("value_nan_word.csv", 3, r"^value_nan_word.csv row 3: value 'NaN' is not a number"),
+    ("value_inf_word.csv", 3, r"^value_inf_word.csv row 3: value '-inf' is not a number"),
+    ("period_2099.csv", 3, r"^period_2099.csv row 3: the period ends 2099-12-31, after \d{4}-\d\d-\d\d "
+     r"\(this month's end \+ max_future_days=31\); fix the date\.$"),
+    ("duplicate_period_rows.csv", 4, r"^duplicate_period_rows.csv row 4: nf10_output 2024-01-01..2024-12-31 is 7920 "
+     r"here but 7919 in row 2; keep the right one$"),
+    ("two_value_columns.csv", None, r"^two_value_columns.csv: columns 4 and 6 are both named 'value'; keep one"),
+    ("wide_two_columns_one_period.csv", None, r"^wide_two_columns_one_period.csv: columns 2 '2025年9月' and 4 "
+     r"'2025-09' are the same period; keep one"),
+    ("wide_duplicate_indicator_rows.csv", 6, r"^wide_duplicate_indicator_rows.csv row 6: 十种有色金属产量当期值 2025年8月 "
+     r"is 670.0 here but 677.3 in row 4; keep the right one$"),
+    ("wide_period_2099.csv", None, r"^wide_period_2099.csv: column 2 '2099年9月': the period ends 2099-09-30, after"),
+    ("nul_in_quoted_field.csv", 601, r"^nul_in_quoted_field.csv line 601: contains a NUL character"),
+    ("mixed_utf8_gbk.csv", 5, r"^mixed_utf8_gbk.csv line 5: byte 377 is not valid UTF-8 in a file that is "
+     r"otherwise UTF-8 \(two encodings mixed\?\); re-save the whole file as UTF-8\.$"),
 ]
 
 
@@ -114,7 +134,8 @@ def test_bad_file_is_rejected_quarantined_and_the_rest_loads(settings, case, row
     assert not bad.exists() and good.exists()
     moved = rejected[0].quarantined_to
     assert moved.read_bytes() == original == CASE_BYTES
-    assert __import__("re").search(message, moved.with_name(moved.name + ".reason.txt").read_text(encoding="utf-8"))
+    reason = moved.with_name(moved.name + ".reason.txt").read_text(encoding="utf-8")
+    assert __import__("re").search(message, reason, __import__("re").M)
     rejects = query(settings.db, "SELECT file_path, row_number, reason, quarantined_to FROM rejects")
     assert rejects.height == 1
     assert rejects.row(0)[1] == row
