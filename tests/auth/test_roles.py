@@ -53,13 +53,6 @@ def test_what_each_role_may_do(role, may, may_not):
     assert [a for a in may + may_not if allows(role, a)] == may
 
 
-@pytest.fixture
-def signin_on(monkeypatch, provider):
-    monkeypatch.setenv("PULSE_AUTH_METADATA_URL", f"{provider}/.well-known/openid-configuration")
-    monkeypatch.setenv("PULSE_AUTH_ROLES_CLAIM", "groups")
-    monkeypatch.setenv("PULSE_AUTH_ROLES_MAP", "pulse-analysts=analyst,pulse-admins=maintainer")
-
-
 def signed_in(email: str, *groups: str, page: str | None = None):
     at = app_test(lang="en")
     at.user = {"is_logged_in": True, "email": email, "sub": email, **({"groups": list(groups)} if groups else {})}
