@@ -57,7 +57,8 @@ def build_cards(frame: pl.DataFrame, today: date, limits: dict[str, int]) -> pl.
     changes = transforms.yoy(kept.drop("family_root").with_columns(label=pl.col("series_id"))).select(
         "series_id", "period_start", "period_end", pl.col("value").alias("change"),
         pl.col("unit").alias("change_unit"), pl.col("derived").alias("change_computed"))
-    spark = kept.group_by("series_id").agg(pl.col("value").tail(24).alias("spark"),
+    # a Jan–Sep card gets a sparkline of Jan–Sep figures, not a zigzag across cumulation lengths
+    spark = transforms.like_latest_cumulation(kept).group_by("series_id").agg(pl.col("value").tail(24).alias("spark"),
                                            pl.col("period_end").tail(24).alias("spark_x"))
     latest = kept.group_by("series_id").agg(pl.all().sort_by("period_end").last())
     cards = (latest.join(changes, on=["series_id", "period_start", "period_end"], how="left")

@@ -61,10 +61,11 @@ def info(db: Path, version: str) -> dict[str, str]:
 def series_list(db: Path, version: str) -> pl.DataFrame:
     """Every series with observations: ids, names, category, unit, how many points, first/last period."""
     return _query(db, """
-        SELECT s.series_id, s.name_zh, s.name_en, s.subject, s.category, s.kind, s.cumulative,
+        SELECT s.series_id, s.name_zh, s.name_en, s.subject, s.category, s.kind, s.cumulative, s.family,
+               f.name_zh AS family_zh, f.name_en AS family_en,
                coalesce(s.display_unit, '') AS display_unit, count(*) AS points,
                min(o.period_end) AS first_end, max(o.period_end) AS last_end
-        FROM v_observations o JOIN series s USING (series_id)
+        FROM v_observations o JOIN series s USING (series_id) LEFT JOIN series f ON f.series_id = s.family
         GROUP BY ALL ORDER BY s.category, s.series_id""")
 
 
@@ -129,6 +130,13 @@ def weld_rows(db: Path, day, line: str | None = None, robot: str | None = None) 
         return plant_weld_rows(con, day, line=line, robot=robot)
     finally:
         con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def weld_rows_cached(db: Path, version: str, day, line: str | None = None,
+                     robot: str | None = None) -> pl.DataFrame | None:
+    """weld_rows, cached per warehouse version (a day's raw welds do not change between publishes)."""
+    return weld_rows(db, day, line=line, robot=robot)
 
 
 # ---- sources -------------------------------------------------------------------------------

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+import polars as pl
+
+from dashboard.i18n import format_period
 from dashboard.transforms import SPANS, TRANSFORMS
 
 SPAN_CHOICES = ("auto", *SPANS)
@@ -77,3 +80,40 @@ def company_metric(name_zh: str, subject: str | None) -> str:
     if subject and name_zh.startswith(subject):
         return name_zh[len(subject):]
     return name_zh
+
+
+def open_range(picked: tuple[date, date], periods: list[date]) -> tuple[date | None, date | None]:
+    """The range as kept in the state: an end at the first/last period is open (None), so the view
+    keeps covering the whole span when a transform or another series changes the periods."""
+    start, end = picked
+    return (None if start <= periods[0] else start), (None if end >= periods[-1] else end)
+
+
+def period_labels(frame: pl.DataFrame, lang: str) -> dict[date, str]:
+    """period_end -> how the period is named at its frequency (2016年, 2025年9月, 2025年三季度,
+    2025年1-9月); where periods of different lengths end on one day, the shortest names it."""
+    if frame.is_empty():
+        return {}
+    ends = frame.group_by("period_end").agg(pl.col("period_start").max())
+    return {row["period_end"]: format_period(row["period_start"], row["period_end"], lang)
+            for row in ends.iter_rows(named=True)}
+
+
+def derived_notes(frame: pl.DataFrame, transform: str) -> list[str]:
+    """i18n keys of the notes that say why rows are marked derived (computed by Pulse): split from
+    cumulative figures, a YoY computed from the year before, or plant KPIs aggregated from telemetry."""
+    if frame.is_empty() or "derived" not in frame.columns:
+        return []
+    marked = frame.filter(pl.col("derived").fill_null(False))
+    plant = pl.col("category") == "plant" if "category" in marked.columns else pl.lit(False)
+    notes = []
+    if marked.filter(plant).height:
+        notes.append("derived_plant_note")
+    rest = marked.filter(~plant).height
+    if rest and transform == "single":
+        notes.append("derived_note")
+    elif rest and transform == "yoy":
+        notes.append("derived_yoy_note")
+    elif rest:
+        notes.append("derived_other_note")
+    return notes

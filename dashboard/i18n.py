@@ -49,6 +49,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit_title": ("操作记录", "Audit trail"),
     "audit_none": ("还没有操作记录。", "Nothing recorded yet."),
     "data_as_of": ("数据版本 {number} · 发布于 {published}", "Warehouse v{number} · published {published}"),
+    "age_days": ("{n} 天前", "{n} d ago"),
+    "age_hours": ("{n} 小时前", "{n} h ago"),
+    "age_minutes": ("{n} 分钟前", "{n} min ago"),
     "no_warehouse": (
         "还没有数据仓库 ({path})。请先运行 `pulse load`,或在「数据」页上传文件并加载。",
         "No warehouse yet ({path}). Run `pulse load`, or upload files and load them on the Sources page.",
@@ -70,7 +73,10 @@ TEXT: dict[str, tuple[str, str]] = {
     # explore
     "explore_title": ("指标趋势", "Explore series"),
     "search": ("搜索指标(中文或英文)", "Search series (Chinese or English)"),
+    "search_hint": ("铜 / 产量 / 价格", "copper / output / price"),
+    "col_id": ("编号", "ID"),
     "choose_series": ("选择指标", "Series"),
+    "choose_hint": ("请选择", "Choose"),
     "pick_series_hint": ("请选择一个或多个指标。", "Pick one or more series."),
     "transform": ("变换", "Transformation"),
     "t_level": ("水平值", "Level"),
@@ -94,6 +100,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "one_point": ("所选数据只有一个观测值,图表仅显示一个点。", "The selection has a single observation; the chart shows one point."),
     "no_data_in_range": ("所选期间内没有数据。", "No data in the chosen period range."),
     "derived_note": ("标注“推算”的数值由累计值相减得出。", "Values marked “derived” are computed from cumulative figures."),
+    "derived_yoy_note": ("标注“推算”的同比未见公布,由上年同期值计算。",
+                         "YoY values marked “derived” were not published; they are computed from the year before."),
+    "derived_plant_note": ("工厂日指标由 Pulse 根据原始记录汇总计算(非公布值)。",
+                           "Plant daily KPIs are aggregated by Pulse from the raw records (not published figures)."),
+    "derived_other_note": ("标注“推算”的数值由 Pulse 计算,并非公布值。",
+                           "Values marked “derived” are computed by Pulse, not published."),
+    "split_label": ("{name}(由累计值拆分)", "{name} (split from year-to-date)"),
     "share_note": ("占比 = 各指标 ÷ 所选指标之和。", "Share = each series ÷ the sum of the selected series."),
     "single_not_flow": ("仅对累计流量指标拆分;其余保持不变:{names}", "Only cumulative flows are split; left as is: {names}"),
     "compare_companies": ("按公司对比", "Companies side by side"),
@@ -108,10 +121,54 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_source": ("来源", "Source"),
     "col_quote": ("原文", "Quote"),
     "derived": ("推算", "derived"),
+    # plant alerts table
+    "col_date": ("日期", "Date"),
+    "col_chart": ("控制图", "Chart"),
+    "col_subject": ("对象", "Subject"),
+    "col_rule": ("判异规则", "Rule"),
+    "col_limit": ("控制限", "Limit"),
+    "col_center": ("中心线", "Centre"),
+    "chart_p": ("不合格率 p 图", "p-chart (failed %)"),
+    "chart_i": ("回收率单值图", "Individuals (recovery %)"),
+    "chart_mr": ("移动极差图", "Moving range"),
+    "rule_WE1": ("WE1:1 点超出 3σ", "WE1: 1 point beyond 3σ"),
+    "rule_WE2": ("WE2:3 点中 2 点超出 2σ(同侧)", "WE2: 2 of 3 points beyond 2σ"),
+    "rule_WE3": ("WE3:5 点中 4 点超出 1σ(同侧)", "WE3: 4 of 5 points beyond 1σ"),
+    "rule_WE4": ("WE4:连续 8 点在中心线同侧", "WE4: 8 points in a row on one side"),
+    "unit_pp": ("个百分点", "pp"),
+    # raw weld telemetry (Plant drill-down)
+    "robot": ("机器人", "Robot"),
+    "all_robots": ("全部机器人", "All robots"),
+    "col_time": ("时间", "Time"),
+    "col_cathode": ("阴极编号", "Cathode"),
+    "col_weld": ("焊点编号", "Weld"),
+    "col_current": ("电流 (A)", "Current (A)"),
+    "col_temperature": ("温度 (°C)", "Temperature (°C)"),
+    "col_vdrop": ("压降 (mV)", "Voltage drop (mV)"),
+    "col_passed": ("合格", "Passed"),
+    "col_defect": ("缺陷", "Defect"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "defect_none": ("无缺陷", "no defect"),
+    "defect_POR": ("气孔(POR)", "porosity (POR)"),
+    "defect_LOF": ("未熔合(LOF)", "lack of fusion (LOF)"),
+    "defect_CRK": ("裂纹(CRK)", "crack (CRK)"),
+    "defect_HVD": ("压降过高(HVD)", "voltage drop too high (HVD)"),
+    "defect_MIS": ("错位(MIS)", "misalignment (MIS)"),
+    "rows_shown": ("表中显示前 {shown} 条(共 {total} 条);完整数据请用 CSV 下载或 SQL 页。",
+                   "The grid shows the first {shown} of {total} records; download the CSV or use the SQL page for all."),
+    "beyond_axis": ("另有 {n} 个值超出横轴(最小 {low},最大 {high})", "{n} values beyond the axis (min {low}, max {high})"),
+    # cumulation lengths of year-to-date figures (chart legends)
+    "full_year": ("全年", "full year"),
+    "cum_january": ("1月", "Jan"),
+    "cum_months": ("1–{last}月累计", "Jan–{mon} YTD"),
     # plant
     "plant_title": ("工厂质量", "Plant quality"),
     "no_plant": ("还没有加载工厂数据。", "No plant data loaded yet."),
     "simulated_note": ("注意:以下工厂数据为模拟数据,仅用于演示。", "Note: the plant data below is simulated, for demonstration only."),
+    "simulated_mark": ("模拟数据", "Simulated data"),
+    "simulated_series": ("所选指标中有模拟数据(工厂演示数据),图中已标注。",
+                         "Some selected series hold simulated (demonstration) plant data; the chart says so."),
     "weld_yield": ("焊接一次合格率", "Weld first-pass yield"),
     "per_robot": ("各机器人合格率", "Yield per robot"),
     "defect_pareto": ("缺陷帕累托图", "Defect Pareto"),
@@ -215,7 +272,8 @@ UNIT_EN = {
     "元/吨": "CNY/t", "元/克": "CNY/g", "%": "%", "pp": "pp", "index": "index", "": "",
     "亿千瓦时": "100m kWh", "个百分点": "pp", "kg": "kg", "mV": "mV",
 }
-UNIT_ZH = {"index": "指数", "pp": "个百分点", "t": "吨", "CNY": "元", "CNY/t": "元/吨", "CNY/g": "元/克"}
+UNIT_ZH = {"index": "指数", "pp": "个百分点", "t": "吨", "CNY": "元", "CNY/t": "元/吨", "CNY/g": "元/克",
+           "kg": "千克", "count": "个"}
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _QUARTERS_ZH = ("一", "二", "三", "四")
@@ -274,11 +332,11 @@ def format_number(value: float | None, unit: str | None = None, lang: str = DEFA
     return f"{text} {label}"
 
 
-def format_change(change: float | None, unit: str = "%", arrow: bool = True) -> str:
-    """▲ +3.0% / ▼ -1.2 pp (without the arrow: +3.0%)."""
+def format_change(change: float | None, unit: str = "%", arrow: bool = True, lang: str | None = None) -> str:
+    """▲ +3.0% / ▼ -1.2 pp (without the arrow: +3.0%); with lang="zh" points read 个百分点."""
     if change is None or (isinstance(change, float) and math.isnan(change)):
         return "—"
-    suffix = "%" if unit == "%" else " pp"
+    suffix = "%" if unit == "%" else f" {unit_label('pp', lang)}" if lang else " pp"
     text = f"{change:+.1f}{suffix}"
     if not arrow:
         return text
@@ -328,3 +386,21 @@ def source_text(publisher: str | None, published: date | None, loaded_on: date |
     when = str(published) if published else (t("loaded_on", lang, date=loaded_on) if loaded_on else "—")
     text = t("source_line", lang, publisher=publisher or t("source_unknown", lang), date=when)
     return f"{text} · {link}" if link else text
+
+
+def cumulation_label(months: int, lang: str = DEFAULT_LANG) -> str:
+    """How much of the year a to-date figure covers: 1–9月累计 / Jan–Sep YTD; 全年 / full year."""
+    if months >= 12:
+        return t("full_year", lang)
+    if months == 1:
+        return t("cum_january", lang)
+    return t("cum_months", lang, last=months, mon=_MONTHS_EN[months - 1])
+
+
+def format_day(d: date | None, lang: str = DEFAULT_LANG) -> str:
+    """A calendar day, never with a time: 2025年9月21日 / 21 Sep 2025."""
+    if d is None:
+        return "—"
+    if hasattr(d, "date") and callable(d.date):  # a datetime: the day is what is meant
+        d = d.date()
+    return f"{d.year}年{d.month}月{d.day}日" if lang != "en" else f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"

@@ -229,3 +229,51 @@ def insert_gaps(frame: pl.DataFrame) -> pl.DataFrame:
         )
         parts.append(pl.concat([part, filler], how="diagonal_relaxed").sort("period_end"))
     return pl.concat(parts, how="diagonal_relaxed")
+
+
+# ---- cumulation lengths ----------------------------------------------------------------------
+# A year-to-date series mixes Jan–Mar, Jan–Jun and Jan–Sep figures: joined as one line every year
+# looks like a collapse. Each cumulation length is its own line (or the series is split into single
+# periods first, see single_period).
+
+def _is_cumulative(part: pl.DataFrame) -> bool:
+    if "cumulative" in part.columns and bool(part.get_column("cumulative").fill_null(False).any()):
+        return True
+    return with_span(part).filter(pl.col("span") == "YTD").height > 0
+
+
+def with_cumulation(frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds `cumulation`: months covered (Jan–Sep = 9) for rows of cumulative series that start on
+    1 January, null for every other row."""
+    if frame.is_empty():
+        return frame.with_columns(cumulation=pl.lit(None, dtype=pl.Int8))
+    cumulative_ids = [key[0] for key, part in frame.group_by("series_id") if _is_cumulative(part)]
+    start, end = pl.col("period_start"), pl.col("period_end")
+    from_january = (start.dt.month() == 1) & (start.dt.day() == 1) & (start.dt.year() == end.dt.year())
+    months = (end.dt.month() - start.dt.month() + 1).cast(pl.Int8)
+    cumulative = pl.col("series_id").is_in(cumulative_ids)
+    return frame.with_columns(cumulation=pl.when(cumulative & from_january & (start != end)).then(months))
+
+
+def like_latest_cumulation(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each cumulative series reduced to rows of the same cumulation length as its latest row
+    (a Jan–Sep card gets a sparkline of Jan–Sep figures); other series unchanged."""
+    if frame.is_empty():
+        return frame
+    marked = with_cumulation(frame)
+    latest = marked.sort("period_end").group_by("series_id").agg(pl.col("cumulation").last().alias("_latest"))
+    kept = marked.join(latest, on="series_id", how="left").filter(
+        pl.col("_latest").is_null() | (pl.col("cumulation") == pl.col("_latest")))
+    return kept.drop("cumulation", "_latest")
+
+
+def select_span_for_view(frame: pl.DataFrame, span: str | None) -> pl.DataFrame:
+    """select_span, except that on 'auto' a cumulative series keeps all its to-date figures
+    (Jan–Mar, Jan–Jun, …, the whole year): the chart draws one line per cumulation length."""
+    if frame.is_empty() or (span and span != "auto"):
+        return select_span(frame, span)
+    marked = with_cumulation(frame)
+    cumulative = marked.filter(pl.col("cumulation").is_not_null()).get_column("series_id").unique().to_list()
+    rest = select_span(frame.filter(~pl.col("series_id").is_in(cumulative)), "auto")
+    kept = marked.filter(pl.col("cumulation").is_not_null()).drop("cumulation")
+    return pl.concat([rest, kept], how="diagonal_relaxed").sort("series_id", "period_end")

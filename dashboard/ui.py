@@ -55,9 +55,9 @@ def age_text(published_at: str | None, lang_code: str) -> str:
         then = then.replace(tzinfo=UTC)
     seconds = max(0, int((datetime.now(UTC) - then).total_seconds()))
     minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
-    if lang_code == "en":
-        return f"{days} d ago" if days else f"{hours} h ago" if hours else f"{minutes} min ago"
-    return f"{days} 天前" if days else f"{hours} 小时前" if hours else f"{minutes} 分钟前"
+    if days:
+        return t("age_days", lang_code, n=days)
+    return t("age_hours", lang_code, n=hours) if hours else t("age_minutes", lang_code, n=minutes)
 
 
 def version_caption(lang_code: str) -> None:
@@ -92,10 +92,15 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def chart(fig, key: str, config: dict | None = None) -> None:
+def chart(fig, key: str, config: dict | None = None, simulated: bool = False, lang_code: str = "zh") -> None:
     """A chart, and under it a PNG download of exactly that figure (rendered only when clicked,
-    on the briefings' warm Chromium, so no page pays for an image nobody asked for)."""
+    on the briefings' warm Chromium, so no page pays for an image nobody asked for).
+    simulated: stamp the figure (and so its PNG) as simulated data."""
     from dashboard.briefing.export import figure_png_later
+    from dashboard.charts import mark_simulated
+
+    if simulated:
+        fig = mark_simulated(fig, lang_code)
 
     st.plotly_chart(fig, key=key, config={"displaylogo": False, **(config or {})})
     height = int(fig.layout.height or 480)
@@ -103,3 +108,18 @@ def chart(fig, key: str, config: dict | None = None) -> None:
         "PNG", data=figure_png_later(fig, width=1200, height=height, scale=2), file_name=f"{key}.png",
         mime="image/png", key=f"{key}_png", icon=":material/download:", type="tertiary",
     )
+
+
+# Metric labels and values wrap instead of ending in "…": the words that tell two cards apart and
+# the unit of a value stay visible at any column width (Streamlit truncates both to one line).
+_CARD_CSS = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricValue"] { font-size: 1.75rem; line-height: 1.2; overflow-wrap: anywhere; }
+</style>"""
+
+
+def wrap_card_text() -> None:
+    st.html(_CARD_CSS)

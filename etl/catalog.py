@@ -53,6 +53,8 @@ class Series:
     family: str | None = None
     description: str = ""
     base: str | None = None  # an index's base, normalised like index_base: "2015=100"
+    short_zh: str = ""  # display name where space is short (Overview cards); name_zh everywhere else
+    short_en: str = ""
 
     @property
     def display_factor(self) -> float:

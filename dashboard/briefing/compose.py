@@ -12,7 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboard import charts
+from dashboard import charts, tones
 from dashboard.briefing.embed import Page, embed
 from dashboard.briefing.gather import FAR_FUTURE, Gathered
 from dashboard.briefing.panels import ChartPanel, Tile, chart_panel, kpi_tile
@@ -23,7 +23,6 @@ MARGIN, GAP, HEADER, FOOTER = 36, 18, 124, 92
 KPI_HEIGHT, CHART_HEIGHT, TABLE_HEIGHT, MIN_CHART = 158, 400, 320, 220
 INK, MUTED, FAINT, CARD_LINE = "#1b2631", "#5d6d7e", "#8a96a3", "#dde3ea"
 BACKGROUND, BAND, BAND_TEXT, ACCENT = "#f3f5f8", "#0b2d5b", "#c9d6e8", charts.PALETTE[0]
-RED, GREEN = "#cf2e2e", "#1e8e4e"
 TEXT: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至 {date}", "Data as of {date}"),
     "latest": ("(最新)", " (latest)"),
@@ -184,11 +183,6 @@ def _card(page: Page, cell: Cell) -> None:
     _rect(page, cell.left, cell.top, cell.right, cell.bottom, "#ffffff", CARD_LINE, radius=6)
 
 
-def _colors(lang: str) -> tuple[str, str]:
-    """(up, down): red for up, green for down in Chinese convention; the reverse in English."""
-    return (RED, GREEN) if lang == "zh" else (GREEN, RED)
-
-
 def _tile(page: Page, cell: Cell, tile: Tile, lang: str) -> None:
     x, w = cell.left + 20, cell.right - cell.left - 40
     _rect(page, cell.left, cell.top + 14, cell.left + 4, cell.bottom - 14, ACCENT)
@@ -201,8 +195,7 @@ def _tile(page: Page, cell: Cell, tile: Tile, lang: str) -> None:
     if tile.missing:
         _note(page, x, cell.top + 96, fit(tile.missing.replace("\n", ":"), w, 13), 13, FAINT)
     elif tile.change:
-        up, down = _colors(lang)
-        color = up if tile.direction > 0 else down if tile.direction < 0 else MUTED
+        color = tones.change_color(tile.direction, tile.better)
         _note(page, x, cell.top + 94, f"<b>{tile.change}</b>  <span style='color:{MUTED}'>{tile.change_note}</span>",
               15, color)
     if tile.period:

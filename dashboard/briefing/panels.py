@@ -14,7 +14,7 @@ from datetime import date, datetime
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, transforms
+from dashboard import charts, tones, transforms
 from dashboard.briefing.gather import Gathered
 from dashboard.briefing.template import Panel
 from dashboard.i18n import format_number, format_period, pick, series_name, t, unit_label
@@ -44,6 +44,7 @@ class Tile:
     change: str = ""  # "▲ +3.0%"
     change_note: str = ""  # "同比" / "较目标 99.9%"
     direction: int = 0  # +1 up, -1 down, 0 flat/none
+    better: int | None = None  # quality tiles: +1 higher is better, -1 lower (dashboard.tones); None: market
     spark: pl.DataFrame | None = None
     missing: str | None = None
 
@@ -154,6 +155,7 @@ def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
         change, cunit = _change(row["value"], part.row(-2, named=True)["value"], unit)
         _fill_change(tile, change, cunit, text("vs_prev", lang), lang)
     elif panel.change == "target" and panel.target is not None:
+        tile.better = tones.quality_better(sid) or 1  # a target is a quality bar: above it is better
         _fill_change(tile, row["value"] - panel.target, "pp" if unit in RATE_UNITS else unit,
                      _target_note(panel, unit, lang), lang, panel.decimals)
     if panel.sparkline and part.height > 2:
@@ -187,6 +189,7 @@ def _query_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
     tile.number = _number(value, panel.unit, lang, panel.decimals)
     tile.unit = "%" if panel.unit == "%" else "" if panel.unit == "count" else unit_label(panel.unit, lang)
     if panel.change == "target" and panel.target is not None:
+        tile.better = tones.quality_better(panel.value or "") or 1  # a target is a quality bar
         _fill_change(tile, value - panel.target, "pp" if panel.unit in RATE_UNITS else panel.unit,
                      _target_note(panel, panel.unit, lang), lang, panel.decimals)
     elif panel.change == "prev" and values.len() > 1:

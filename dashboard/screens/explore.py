@@ -6,9 +6,19 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, transforms, ui
-from dashboard.explore_state import SPAN_CHOICES, ExploreState, company_metric, from_query, snap, to_query
+from dashboard.explore_state import (
+    SPAN_CHOICES,
+    ExploreState,
+    company_metric,
+    derived_notes,
+    from_query,
+    open_range,
+    period_labels,
+    snap,
+    to_query,
+)
 from dashboard.exports import frame_csv
-from dashboard.i18n import format_number, format_period, series_name, t
+from dashboard.i18n import format_number, format_period, pick, series_name, t
 
 lang = ui.lang()
 st.title(t("explore_title", lang))
@@ -19,6 +29,9 @@ if catalog.is_empty():
     st.stop()
 
 names = {r["series_id"]: series_name(r["name_zh"], r["name_en"], lang) for r in catalog.iter_rows(named=True)}
+# A split year-to-date series is named after its single-period twin, marked as split.
+split_names = {r["series_id"]: t("split_label", lang, name=series_name(r["family_zh"], r["family_en"], lang))
+               for r in catalog.iter_rows(named=True) if r["cumulative"] and r["family_zh"]}
 both_names = {r["series_id"]: f"{r['name_zh']} · {r['name_en']}" for r in catalog.iter_rows(named=True)}
 
 # Seed the widgets from the URL whenever the URL differs from what this page last wrote.
@@ -27,6 +40,13 @@ if st.session_state.get("ex_url") != url:
     state = from_query(url, names)
     st.session_state.update(ex_series=list(state.series), ex_transform=state.transform, ex_span=state.span,
                             ex_start=state.start, ex_end=state.end, ex_base=state.base, ex_missing=state.missing)
+elif st.session_state.get("ex_lang") != lang:
+    # The language changed mid-session: writing the chosen series back before the widget is drawn
+    # makes the browser redraw its tags in the new language (it keeps the old labels otherwise).
+    for key in ("ex_series", "ex_transform", "ex_span"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+st.session_state["ex_lang"] = lang
 if st.session_state.get("ex_missing"):
     st.warning(t("missing_series", lang, ids=", ".join(st.session_state["ex_missing"])))
 
@@ -38,12 +58,12 @@ def apply_companies() -> None:
     st.session_state["ex_series"] = chosen
 
 
-query = st.text_input(t("search", lang), key="ex_search", placeholder="铜 / copper / 产量 / output")
+query = st.text_input(t("search", lang), key="ex_search", placeholder=t("search_hint", lang))
 selected = st.session_state.get("ex_series", [])
 options = [sid for sid in names if sid in selected or not query
            or query.lower() in both_names[sid].lower() or query.lower() in sid.lower()]
-st.multiselect(t("choose_series", lang), options, key="ex_series",
-               format_func=lambda sid: f"{both_names[sid]}" if lang == "zh" else names[sid])
+st.multiselect(t("choose_series", lang), options, key="ex_series", select_all=False,
+               format_func=lambda sid: names[sid], placeholder=t("choose_hint", lang))
 
 companies = catalog.filter(pl.col("category") == "company").with_columns(
     metric=pl.struct("name_zh", "subject").map_elements(lambda r: company_metric(r["name_zh"], r["subject"]),
@@ -51,9 +71,18 @@ companies = catalog.filter(pl.col("category") == "company").with_columns(
 if not companies.is_empty():
     with st.expander(t("compare_companies", lang)):
         c1, c2 = st.columns([1, 2])
-        c1.selectbox(t("col_series", lang), sorted(set(companies.get_column("metric").to_list())), key="ex_metric")
+        # English names from the catalog: "Yunnan Aluminium, revenue" names the company and the metric.
+        metric_en, subject_en = {}, {}
+        for r in companies.iter_rows(named=True):
+            company, _, metric_name = (r["name_en"] or "").partition(", ")
+            metric_en.setdefault(r["metric"], metric_name or r["metric"])
+            subject_en.setdefault(r["subject"], company or r["subject"])
+        c1.selectbox(t("col_series", lang), sorted(set(companies.get_column("metric").to_list())), key="ex_metric",
+                     format_func=lambda m: pick((m, metric_en.get(m, m)), lang))
         c2.multiselect(t("companies", lang),
-                       sorted(set(companies.get_column("subject").to_list())), key="ex_companies")
+                       sorted(set(companies.get_column("subject").to_list())), key="ex_companies",
+                       format_func=lambda c: pick((c, subject_en.get(c, c)), lang),
+                       placeholder=t("choose_hint", lang))
         st.button(t("compare", lang), on_click=apply_companies, key="ex_compare")
 
 left, middle, right = st.columns([2, 1, 1])
@@ -90,25 +119,29 @@ with ui.friendly_errors(lang):
     untouched: list[str] = []
     if transform == "single":  # split year-to-date figures first, then pick the period shape
         frame, untouched = transforms.single_period(frame)
-    frame = transforms.select_span(frame, st.session_state["ex_span"])
+        frame = frame.with_columns(label=pl.col("series_id").replace_strict(split_names, default=pl.col("label")))
+    # Split figures are single periods; unsplit cumulative series keep every to-date length (one line each).
+    pick_span = transforms.select_span if transform == "single" else transforms.select_span_for_view
+    frame = pick_span(frame, st.session_state["ex_span"])
     periods = sorted(set(frame.get_column("period_end").to_list())) if not frame.is_empty() else []
+    labels = period_labels(frame, lang)
     base = None
-    if st.session_state["ex_transform"] == "index" and periods:
+    if transform == "index" and periods:
         st.session_state["ex_base"] = snap(st.session_state.get("ex_base"), periods)
         right.selectbox(t("base_period", lang), periods, key="ex_base",
-                        format_func=lambda d: format_period(d.replace(day=1), d, lang) if d else "—")
+                        format_func=lambda d: labels.get(d, "—"))
         base = st.session_state["ex_base"]
     shaped = frame if transform == "single" else transforms.apply_transform(frame, transform, base)[0]
     if len(periods) > 1:
+        # None = open end: the default is the whole span, and it stays whole across transforms.
         start = snap(st.session_state.get("ex_start"), periods)
         end = snap(st.session_state.get("ex_end"), periods, last=True)
-        st.session_state["ex_start"], st.session_state["ex_end"] = start, end
         picked = st.select_slider(t("period_range", lang), options=periods, value=(start, end),
-                                  format_func=lambda d: format_period(d, d, lang).replace("末", ""))
-        st.session_state["ex_start"], st.session_state["ex_end"] = picked
+                                  format_func=lambda d: labels.get(d, "—"))
+        st.session_state["ex_start"], st.session_state["ex_end"] = open_range(picked, periods)
         shaped = transforms.in_range(shaped, *picked)
 
-    state = ExploreState(series=series, transform=st.session_state["ex_transform"], span=st.session_state["ex_span"],
+    state = ExploreState(series=series, transform=transform, span=st.session_state["ex_span"],
                          start=st.session_state.get("ex_start"), end=st.session_state.get("ex_end"), base=base)
     st.query_params.from_dict(to_query(state, lang))
     st.session_state["ex_url"] = dict(st.query_params)
@@ -123,9 +156,14 @@ with ui.friendly_errors(lang):
     if st.session_state["ex_transform"] == "share":
         st.caption(t("share_note", lang))
 
-    ui.chart(charts.series_chart(shaped, lang=lang, max_points=data.settings().max_points), key="ex_chart")
-    if "derived" in shaped.columns and shaped.get_column("derived").fill_null(False).any():
-        st.caption(t("derived_note", lang))
+    drawn = shaped if transform == "single" else transforms.with_cumulation(shaped)
+    simulated = "simulated" in raw.columns and bool(raw.get_column("simulated").fill_null(False).any())
+    if simulated:
+        st.warning(t("simulated_series", lang), icon=":material/warning:")
+    ui.chart(charts.series_chart(drawn, lang=lang, max_points=data.settings().max_points), key="ex_chart",
+             simulated=simulated, lang_code=lang)
+    for note in derived_notes(shaped, transform):
+        st.caption(t(note, lang))
 
     table = shaped.sort("series_id", "period_end").select(
         pl.col("label").alias(t("col_series", lang)),

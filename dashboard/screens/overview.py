@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, tones, ui
 from dashboard.i18n import (
     CATEGORY_ORDER,
     category_name,
@@ -16,6 +16,8 @@ from dashboard.i18n import (
     source_text,
     t,
 )
+from dashboard.names import short_name, short_names
+from dashboard.plant_tables import alerts_table
 
 CARDS_PER_CATEGORY = 8
 COLUMNS = 4
@@ -23,6 +25,8 @@ COLUMNS = 4
 lang = ui.lang()
 st.title(t("overview_title", lang))
 db, version = ui.warehouse(lang)
+shorts = short_names(data.settings().catalog)
+ui.wrap_card_text()
 
 
 def card(row: dict) -> None:
@@ -31,20 +35,22 @@ def card(row: dict) -> None:
         delta = None
         if change is not None:
             kind = t("yoy_computed" if row.get("change_computed") else "yoy_published", lang)
-            delta = f"{format_change(change, row['change_unit'], arrow=False)} {t('yoy', lang)} ({kind})"
+            delta = f"{format_change(change, row['change_unit'], arrow=False, lang=lang)} {t('yoy', lang)} ({kind})"
         spark = [v for v in (row.get("spark") or []) if v is not None]
+        full = series_name(row["name_zh"], row["name_en"], lang)
         st.metric(
-            series_name(row["name_zh"], row["name_en"], lang),
+            short_name(row["series_id"], row["name_zh"], row["name_en"], lang, shorts),
             format_number(row["value"], row["unit"], lang),
             delta=delta,
-            # Chinese convention: red for up, green for down.
-            delta_color="inverse" if lang == "zh" else "normal",
+            delta_color=tones.metric_delta_color(row["series_id"], row.get("category")),  # see dashboard.tones
             chart_data=spark if len(spark) > 1 else None,
-            help=_source(row),
+            help=f"{full} · {_source(row)}",  # the full name and where the figure comes from
         )
         as_of = t("as_of", lang, period=format_period(row["period_start"], row["period_end"], lang))
         st.caption(f"{as_of} · ⚠ {t('stale', lang)}" if row.get("stale") else as_of,
                    help=t("stale_help", lang) if row.get("stale") else None)
+        if row.get("simulated"):
+            st.caption(f":red[{t('simulated_mark', lang)}]")
         st.page_link("screens/explore.py", label=t("open_in_explore", lang), icon=":material/show_chart:",
                      query_params={"s": row["series_id"], "lang": lang})
 
@@ -57,7 +63,7 @@ def _change(row: dict) -> str:
     if row.get("change") is None:
         return "—"
     kind = t("yoy_computed" if row.get("change_computed") else "yoy_published", lang)
-    return f"{format_change(row['change'], row.get('change_unit') or '%')} ({kind})"
+    return f"{format_change(row['change'], row.get('change_unit') or '%', lang=lang)} ({kind})"
 
 
 def more_table(group: pl.DataFrame) -> None:
@@ -77,7 +83,7 @@ def plant_alerts() -> None:
     if alerts.is_empty():
         st.caption(t("no_alerts", lang) if "v_spc_alerts" in data.relations(db, version) else t("no_plant", lang))
         return
-    st.dataframe(alerts, hide_index=True, width="stretch")
+    st.dataframe(alerts_table(alerts, lang), hide_index=True, width="stretch")
     st.page_link("screens/plant.py", label=t("page_plant", lang), icon=":material/factory:")
 
 

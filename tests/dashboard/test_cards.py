@@ -37,9 +37,9 @@ def test_innovation_index_cards_show_the_published_changes(bundled):
                    ("cii_output_2015base", 215.8, 8.1, False)]
     at = app_test().run()
     assert not at.exception
-    metric = {m.label: m for m in at.metric}["中国创新指数(2015=100)"]
+    metric = {m.label: m for m in at.metric}["中国创新指数"]  # the card's short name (catalog short_zh)
     assert metric.delta == "+5.3% 同比 (公布)"
-    assert metric.help.startswith("来源:中国铝业报社 · 2025-11-01 · https://www.chinalco.com.cn")
+    assert metric.help.startswith("中国创新指数(2015=100) · 来源:中国铝业报社 · 2025-11-01 · https://www.chinalco.com.cn")
 
 
 def test_no_card_shows_a_computed_change_where_a_published_one_exists(bundled):

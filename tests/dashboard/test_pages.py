@@ -92,7 +92,10 @@ def test_plant_page_shows_simulated_note_and_charts(with_plant):
     at = app_test("screens/plant.py").run()
     assert not at.exception
     assert "模拟数据" in texts(at)
-    assert len(at.get("plotly_chart")) >= 5
+    assert len(at.get("plotly_chart")) == 2  # weld p-chart (first tab) and gallium recovery
+    at.session_state["pl_tab"] = "缺陷帕累托图 · 压降分布"  # the tab with the Pareto and the voltage drop
+    at.run()
+    assert len(at.get("plotly_chart")) == 3
     at.selectbox(key="pl_robot").set_value("R3").run()
     assert not at.exception
     assert "R3" in texts(at) or any("R3" in str(c.proto) for c in at.get("plotly_chart"))

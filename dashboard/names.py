@@ -1,0 +1,36 @@
+"""Display names of series where space is short: the catalog's short_zh/short_en (etl.catalog),
+falling back to the full name. The full name goes to the tooltip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.i18n import series_name
+from etl.catalog import load_catalog
+from etl.errors import PulseError
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _short_names(path: str, mtime: float) -> dict[str, tuple[str, str]]:
+    try:
+        catalog = load_catalog(Path(path))
+    except PulseError:  # a broken catalog stops `pulse load`, not the cards: full names then
+        return {}
+    return {s.id: (s.short_zh, s.short_en) for s in catalog.series.values() if s.short_zh or s.short_en}
+
+
+def short_names(catalog: Path) -> dict[str, tuple[str, str]]:
+    """series_id -> (short_zh, short_en), re-read when the catalog file changes."""
+    try:
+        mtime = catalog.stat().st_mtime
+    except OSError:
+        return {}
+    return _short_names(str(catalog), mtime)
+
+
+def short_name(series_id: str, name_zh: str | None, name_en: str | None, lang: str,
+               shorts: dict[str, tuple[str, str]]) -> str:
+    short_zh, short_en = shorts.get(series_id, ("", ""))
+    return series_name(short_zh or None, short_en or None, lang) or series_name(name_zh, name_en, lang)
