@@ -35,7 +35,7 @@ LOCAL_USER = "local"
 NEEDS = {
     "sql": "analyst", "saved_queries": "analyst",
     "upload": "maintainer", "load": "maintainer", "review": "maintainer",
-    "briefing": "maintainer", "audit": "maintainer",
+    "briefing": "maintainer", "audit": "maintainer", "operations": "maintainer",
 }
 
 

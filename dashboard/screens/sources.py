@@ -105,4 +105,5 @@ with ui.friendly_errors(lang):
         review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
     tables()
     audit_view.show(lang)
-ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)
+if auth.may("operations"):  # fetches, deliveries, alert firings (journal, not the warehouse): maintainers
+    ops.recent_operations(settings.db, lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.auth import allows, read_roles_file, role_from_claims
+from dashboard.i18n import t
 from etl import journal
 from etl.settings import PROJECT_ROOT, load_settings
 from tests.auth.provider import free_port
@@ -44,9 +45,9 @@ def test_roles_file(tmp_path):
 
 
 @pytest.mark.parametrize(("role", "may", "may_not"), [
-    ("viewer", [], ["sql", "saved_queries", "upload", "load", "review", "briefing", "audit"]),
-    ("analyst", ["sql", "saved_queries"], ["upload", "load", "review", "briefing", "audit"]),
-    ("maintainer", ["sql", "upload", "load", "review", "briefing", "audit"], []),
+    ("viewer", [], ["sql", "saved_queries", "upload", "load", "review", "briefing", "audit", "operations"]),
+    ("analyst", ["sql", "saved_queries"], ["upload", "load", "review", "briefing", "audit", "operations"]),
+    ("maintainer", ["sql", "upload", "load", "review", "briefing", "audit", "operations"], []),
     (None, [], ["viewer", "sql"]),
 ])
 def test_what_each_role_may_do(role, may, may_not):
@@ -102,15 +103,19 @@ def test_page_script_refuses_a_viewer_itself(loaded, signin_on, screen, action):
     assert journal.recent(loaded.db, "audit") == []  # and nothing ran
 
 
+OPS_TITLE = t("ops_title", "en")
+
+
 def test_sources_actions_for_maintainers_only(loaded, signin_on):
     viewer = signed_in("v@example.com", "staff", page="screens/sources.py")
     assert "src_load" not in [b.key for b in viewer.button] and "Audit trail" not in texts(viewer)
+    assert OPS_TITLE not in texts(viewer)  # fetches, deliveries and alert firings: maintainers only
     keeper = signed_in("m@example.com", "pulse-admins", page="screens/sources.py")
     keeper.button(key="src_load").click().run()
     assert not keeper.exception
     row = journal.recent(loaded.db, "audit")[0]
     assert (row["user"], row["action"], row["detail"]) == ("m@example.com", "load", str(loaded.inbox))
-    assert "Audit trail" in texts(keeper)
+    assert "Audit trail" in texts(keeper) and OPS_TITLE in texts(keeper)
     shown = keeper.dataframe[-1].value
     assert (shown["user"][0], shown["action"][0]) == ("m@example.com", "load")
 
