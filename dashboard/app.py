@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import auth, ui
 from dashboard.i18n import t
 
 PAGES_DIR = Path(__file__).parent / "screens"  # not pages/: that name means Streamlit's legacy multipage mode
@@ -18,6 +18,10 @@ PAGES_DIR = Path(__file__).parent / "screens"  # not pages/: that name means Str
 st.set_page_config(page_title="Pulse", page_icon=":material/monitoring:", layout="wide")
 
 lang = ui.lang()
+who = auth.current()
+if who.role is None:  # sign-in is on and nobody is signed in: the sign-in page is the only one
+    st.navigation([st.Page(auth.signin_page, title=t("signin_title", lang), url_path="signin")]).run()
+    st.stop()
 pages = [
     st.Page(PAGES_DIR / "overview.py", title=t("page_overview", lang), icon=":material/dashboard:", url_path="overview", default=True),
     st.Page(PAGES_DIR / "explore.py", title=t("page_explore", lang), icon=":material/show_chart:", url_path="explore"),
@@ -25,11 +29,12 @@ pages = [
     st.Page(PAGES_DIR / "sources.py", title=t("page_sources", lang), icon=":material/folder_open:", url_path="sources"),
 ]
 for name, key, icon in (("sql", "page_sql", ":material/terminal:"), ("briefing", "page_briefing", ":material/image:")):
-    if (PAGES_DIR / f"{name}.py").is_file():
+    if (PAGES_DIR / f"{name}.py").is_file() and auth.allows(who.role, name):  # the page guards itself too
         pages.append(st.Page(PAGES_DIR / f"{name}.py", title=t(key, lang), icon=icon, url_path=name))
 
 navigation = st.navigation(pages)
 st.sidebar.markdown(f"**{t('app_title', lang)}**")
 ui.language_switch()
 ui.version_caption(ui.lang())
+auth.sidebar(who, ui.lang())
 navigation.run()

@@ -64,6 +64,25 @@ class Settings:
     max_points: int = field(
         default=2000, metadata=_meta("Most points one chart trace sends to the browser.")
     )
+    # sign-in (OpenID Connect through Streamlit's st.login); README "Serving to your team"
+    auth_metadata_url: str = field(default="", metadata=_meta(
+        "Sign-in: the provider's metadata URL (…/.well-known/openid-configuration); empty = no sign-in."))
+    auth_client_id: str = field(default="", metadata=_meta("Sign-in: the client id registered with the provider."))
+    auth_client_secret: str = field(default="", metadata=_meta(
+        "Sign-in: the client secret (keep it in pulse.toml outside the repo, or PULSE_AUTH_CLIENT_SECRET)."))
+    auth_cookie_secret: str = field(default="", metadata=_meta(
+        "Sign-in: secret that signs the sign-in cookie; empty = a new one per `pulse serve` (all sign out)."))
+    auth_redirect_url: str = field(default="", metadata=_meta(
+        "Sign-in: the app's address + /oauth2callback as registered with the provider; "
+        "empty = http://localhost:<port>/oauth2callback."))
+    auth_roles_claim: str = field(default="roles", metadata=_meta(
+        "Sign-in: the ID-token claim holding the user's roles or groups."))
+    auth_roles_map: dict = field(default_factory=dict, metadata=_meta(
+        "Sign-in: claim value -> role (viewer, analyst, maintainer); empty = the claim holds role names."))
+    auth_roles_file: str = field(default="", metadata=_meta(
+        "Sign-in: a TOML file of e-mail addresses per role (used instead of the claim when set)."))
+    anonymous_role: str = field(default="maintainer", metadata=_meta(
+        "Role of everyone without sign-in; `pulse serve` sets it from the address and --allow-anonymous-load."))
     published_rules: tuple[str, ...] = field(
         default=(), metadata=_meta("PATTERN=YYYY-MM-DD: the publication date of table files whose name matches and "
                                    "that state none, so their vintages order by publication, not by load.")
@@ -139,6 +158,9 @@ def _coerce(name: str, raw: Any) -> Any:
         return int(raw)
     if kind == "float":
         return float(raw)
+    if kind == "dict":  # a TOML table, or "key=value,key=value" from the environment
+        pairs = raw.items() if isinstance(raw, dict) else (p.split("=", 1) for p in str(raw).split(",") if "=" in p)
+        return {str(k).strip(): str(v).strip() for k, v in pairs}
     if kind.startswith("tuple"):
         return tuple(raw) if isinstance(raw, list | tuple) else tuple(s for s in str(raw).split(",") if s)
     return str(raw)
@@ -172,4 +194,9 @@ def load_settings(toml_path: Path | None = None, **overrides: Any) -> Settings:
 
 def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
     """(name, current value, help) for every setting, in declaration order."""
-    return [(f.name, str(getattr(settings, f.name)), f.metadata.get("help", "")) for f in fields(Settings)]
+    return [(f.name, _shown(f.name, getattr(settings, f.name)), f.metadata.get("help", "")) for f in fields(Settings)]
+
+
+def _shown(name: str, value: Any) -> str:
+    # secrets are never printed: `pulse settings` output ends up in tickets and chats
+    return ("(set)" if value else "(not set)") if name.endswith("_secret") else str(value)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import auth, data, ui
 from dashboard.briefing import available, load_template, render
 from dashboard.briefing.export import shared_renderer
 from dashboard.i18n import pick
@@ -44,6 +44,7 @@ def briefing_png(db: Path, version: str, template: str, mtime: float, as_of: dat
     return out.png, out.width, out.height, out.as_of.isoformat() if out.as_of else "—"
 
 
+auth.require("briefing")
 lang = ui.lang()
 st.title(tr("title", lang))
 st.caption(tr("intro", lang))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard.i18n import format_period, t
 from etl import review
 from etl.errors import PulseError
@@ -22,6 +22,7 @@ def current_user() -> str:
 
 
 def _decide(settings: Settings, review_id: int, action: str, lang: str) -> None:
+    auth.require("review")  # maintainers only, whatever the session says
     try:
         done = review.decide(settings, review_id, action, current_user())
     except PulseError as exc:

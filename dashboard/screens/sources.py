@@ -5,9 +5,10 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from dashboard import data, loading, ui
+from dashboard import auth, data, loading, ui
 from dashboard.i18n import t
 from dashboard.safe_text import markdown_text
+from dashboard.screens import audit as audit_view
 from dashboard.screens import ops
 from dashboard.screens.review import review_section
 
@@ -49,8 +50,10 @@ def upload_and_load() -> None:
                              type=list(loading.UPLOAD_TYPES))
     if files:
         saved = loading.save_uploads(settings, [(f.name, f.getvalue()) for f in files])
+        auth.audit("upload", ", ".join(p.name for p in saved))
         st.success(t("saved_to_inbox", lang, files=", ".join(markdown_text(p.name) for p in saved)))
     if st.button(t("run_load", lang), type="primary", key="src_load"):
+        auth.audit("load", str(settings.inbox))
         bar = st.progress(0.0, text=t("loading", lang))
         try:
             result = loading.run(settings, lambda message, done, total: bar.progress(
@@ -97,7 +100,11 @@ def tables() -> None:
 
 with ui.friendly_errors(lang):
     version_header()
-    upload_and_load()
-    review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
+    if auth.may("load"):  # upload and load are for maintainers (and local use)
+        upload_and_load()
+    if auth.may("review"):
+        review_section(settings, lang)  # held vintages: accept / reject (dashboard/screens/review.py)
     tables()
-ops.recent_operations(settings.db, lang)  # fetches, deliveries, alert firings (journal, not the warehouse)
+    audit_view.show(lang)
+if auth.may("operations"):  # fetches, deliveries, alert firings (journal, not the warehouse): maintainers
+    ops.recent_operations(settings.db, lang)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from dashboard import auth
 from dashboard.sql import SandboxLimits, SqlError, SqlRefused, SqlResult, check_sql, run_query
 from dashboard.sql.output import to_csv, to_parquet, truncation_notice
 from dashboard.sql.page import CHART_KINDS, chart_columns, from_url, quick_chart, url_state
@@ -21,6 +22,7 @@ from etl.errors import PulseError
 from etl.read import warehouse_version
 from etl.settings import load_settings
 
+auth.require("sql")  # analysts and maintainers only, whatever the URL or session state says
 settings = load_settings()
 DB = settings.db
 APP_LIMITS = SandboxLimits.for_app(settings)
@@ -86,7 +88,10 @@ def current() -> tuple[str, dict[str, str]]:
 
 def run() -> None:
     sql, params = current()
+    if not auth.may("sql"):  # callbacks run before the page's guard: refuse here too
+        return
     state.pop("from_link", None)
+    auth.audit("sql", sql)
     try:
         with RUNNING.slot(session_key()):
             state.pop("download", None)
@@ -100,6 +105,9 @@ def run() -> None:
 
 def prepare_download() -> None:
     sql, params = current()
+    if not auth.may("sql"):
+        return
+    auth.audit("sql", f"download: {sql}")
     try:
         with RUNNING.slot(session_key()):
             full = run_query(DB, sql, params, limits(download=True))

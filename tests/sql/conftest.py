@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from etl.journal import journal_path
 from etl.pipeline import run_load
 from etl.settings import Settings, load_settings
 from tests.conftest import put
@@ -28,7 +29,9 @@ class Warehouse:
         return sha256(self.db)
 
     def files(self) -> set[Path]:
-        return set(self.db.parent.rglob("*")) | set(self.secret.parent.iterdir())
+        # the app's audit journal (journal.sqlite and its -wal/-shm) is written by the app, not by the query
+        journal = journal_path(self.db).name
+        return {p for p in self.db.parent.rglob("*") if not p.name.startswith(journal)} | set(self.secret.parent.iterdir())
 
 
 def sha256(path: Path) -> str:
