@@ -31,6 +31,12 @@ def plotly_text(value: Any) -> str:
     return "".join(_PLOTLY.get(ch, ch) for ch in text)
 
 
+def plotly_template_text(value: Any) -> str:
+    """Text pasted into a hover template: escaped, and a `%{` broken up (Plotly has no escape for
+    it) so it is not read as a template field."""
+    return plotly_text(value).replace("%{", "%\u200b{")
+
+
 def markdown_text(value: Any) -> str:
     """`value` as Streamlit markdown that displays exactly as written (no emphasis, links, HTML).
 

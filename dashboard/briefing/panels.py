@@ -14,7 +14,7 @@ from datetime import date, datetime
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, tones, transforms
+from dashboard import charts, plant_charts, tones, transforms
 from dashboard.briefing.gather import Gathered
 from dashboard.briefing.template import Panel
 from dashboard.i18n import format_number, format_period, pick, series_name, t, unit_label
@@ -214,11 +214,11 @@ def chart_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points: i
         out.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=panel.query)
         return out
     if panel.chart == "pchart":
-        out.figure = charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points, height=height)
+        out.figure = plant_charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points, height=height)
     elif panel.chart == "ichart":
-        out.figure = charts.ichart(frame, lang, published_pct=panel.target, max_points=max_points, height=height)
+        out.figure = plant_charts.ichart(frame, lang, published_pct=panel.target, max_points=max_points, height=height)
     elif panel.chart == "pareto":
-        out.figure = charts.pareto(frame, lang, category=panel.category, count=panel.count, height=height)
+        out.figure = plant_charts.pareto(frame, lang, category=panel.category, count=panel.count, height=height)
     else:
         out.figure = table_figure(frame, panel, lang, height)
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import data, plant_charts, ui
 from dashboard.exports import frame_csv
 from dashboard.i18n import format_number, t, unit_label
 from dashboard.plant_tables import alerts_table, defect_name, weld_table
@@ -31,13 +31,13 @@ def defects_and_vdrop(line: str, line_daily: pl.DataFrame) -> None:
         defects = defects.with_columns(pl.col("defect_code").map_elements(
             lambda c: defect_name(c, lang), return_dtype=pl.Utf8, skip_nulls=False))
     with left:
-        ui.chart(charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto",
+        ui.chart(plant_charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto",
                  simulated=SIMULATED, lang_code=lang)
     with right:
         robots = sorted(line_daily.get_column("robot").unique().drop_nulls().to_list())
         robot = st.selectbox(t("robot", lang), robots, key="pl_robot")
         per_day = line_daily.filter(pl.col("robot") == robot).sort("day")
-        ui.chart(charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
+        ui.chart(plant_charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
                                          max_points=max_points), key="pl_vdrop", simulated=SIMULATED, lang_code=lang)
 
 
@@ -61,11 +61,11 @@ def weld_section(daily: pl.DataFrame) -> None:
         key="pl_tab", on_change="rerun")
     if tab_yield.open:
         with tab_yield:
-            ui.chart(charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
+            ui.chart(plant_charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
                                    max_points=max_points), key="pl_pchart", simulated=SIMULATED, lang_code=lang)
     if tab_robots.open:
         with tab_robots:
-            ui.chart(charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
+            ui.chart(plant_charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
                                             title=t("per_robot", lang), max_points=max_points),
                      key="pl_robots", simulated=SIMULATED, lang_code=lang)
     if tab_defects.open:
@@ -96,7 +96,7 @@ def drill_down(line: str, daily: pl.DataFrame) -> None:
         st.caption(t("drill_rows", lang, n=f"{rows.height:,}"))
         vdrop = next((c for c in rows.columns if "vdrop" in c or "voltage" in c), None)
         if vdrop:
-            ui.chart(charts.histogram(rows, vdrop, lang, unit="mV", title=t("vdrop", lang)), key="pl_hist",
+            ui.chart(plant_charts.histogram(rows, vdrop, lang, unit="mV", title=t("vdrop", lang)), key="pl_hist",
                      simulated=SIMULATED, lang_code=lang)
         table = weld_table(rows, lang)
         if table.height > GRID_ROWS:
@@ -117,7 +117,7 @@ def gallium_section() -> None:
               delta=f"{ichart.get_column('recovery_pct')[-1] - GALLIUM_PUBLISHED_PCT:+.2f} {unit_label('pp', lang)} "
                     f"{t('published_recovery', lang)}")
     c2.metric(t("kpi_alerts", lang), ichart.filter(pl.col("out_of_control").fill_null(False)).height)
-    ui.chart(charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart", simulated=SIMULATED, lang_code=lang)
+    ui.chart(plant_charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart", simulated=SIMULATED, lang_code=lang)
 
 
 with ui.friendly_errors(lang):

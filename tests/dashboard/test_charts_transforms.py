@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from dashboard import charts, transforms
+from dashboard import charts, plant_charts, transforms
 from dashboard.downsample import downsample_frame
 from dashboard.explore_state import ExploreState, from_query, to_query
 from dashboard.i18n import format_number, format_period
@@ -124,10 +124,10 @@ def test_plant_builders_accept_contract_frames():
     days = pl.date_range(date(2025, 1, 1), date(2025, 3, 1), eager=True)
     p = pl.DataFrame({"day": days, "yield_pct": 99.8, "center_pct": 99.85, "lcl_pct": 99.6, "ucl_pct": 100.0,
                       "out_of_control": [i == 5 for i in range(len(days))]})
-    fig = charts.pchart(p, "en")
+    fig = plant_charts.pchart(p, "en")
     assert any(tr.name == "out of control" for tr in fig.data)
-    assert charts.pareto(pl.DataFrame({"defect_code": ["a", "b", "a"], "welds": [5, 3, 2]})).data[0].x == ("a", "b")
-    hist = charts.histogram(pl.DataFrame({"v": np.random.default_rng(1).normal(12, 1, 100_000)}), "v", bins=40)
+    assert plant_charts.pareto(pl.DataFrame({"defect_code": ["a", "b", "a"], "welds": [5, 3, 2]})).data[0].x == ("a", "b")
+    hist = plant_charts.histogram(pl.DataFrame({"v": np.random.default_rng(1).normal(12, 1, 100_000)}), "v", bins=40)
     assert len(hist.data[0].x) == 40
 
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts
+from dashboard import charts, plant_charts
 from dashboard.safe_text import markdown_text, plotly_lines, plotly_text
 
 IMG = "<img src=x onerror=alert(1)>"
@@ -96,20 +96,20 @@ def test_series_chart_escapes_name_document_quote_unit_and_title(payload: str) -
 def test_plant_charts_escape_robot_line_and_defect_names(payload: str) -> None:
     days = pl.DataFrame({"robot": [payload, "R2"], "day": [date(2025, 7, 1)] * 2,
                          "first_pass_yield_pct": [99.0, 98.0]})
-    facets = charts.small_multiples(days, title=f"yield · {payload}")
+    facets = plant_charts.small_multiples(days, title=f"yield · {payload}")
     assert_no_markup_from_data(facets)
     assert sorted(a.text for a in facets.layout.annotations) == sorted([plotly_text(payload), "R2"])
     assert all("%{fullData.name}" in t.hovertemplate for t in facets.data)  # the name is referenced, not pasted
-    pareto = charts.pareto(pl.DataFrame({"defect_code": [payload, "D2"], "welds": [3, 1]}), title=payload)
+    pareto = plant_charts.pareto(pl.DataFrame({"defect_code": [payload, "D2"], "welds": [3, 1]}), title=payload)
     assert_no_markup_from_data(pareto)
-    pchart = charts.pchart(pl.DataFrame({"day": [date(2025, 7, 1)], "yield_pct": [99.0]}), title=f"· {payload}")
+    pchart = plant_charts.pchart(pl.DataFrame({"day": [date(2025, 7, 1)], "yield_pct": [99.0]}), title=f"· {payload}")
     assert_no_markup_from_data(pchart)
-    hist = charts.histogram(pl.DataFrame({"v": [1.0, 2.0]}), "v", unit=payload, title=payload)
+    hist = plant_charts.histogram(pl.DataFrame({"v": [1.0, 2.0]}), "v", unit=payload, title=payload)
     assert_no_markup_from_data(hist)
 
 
 def test_a_template_field_in_a_unit_is_not_read_as_one() -> None:
-    hist = charts.histogram(pl.DataFrame({"v": [1.0, 2.0]}), "v", unit="%{meta}")
+    hist = plant_charts.histogram(pl.DataFrame({"v": [1.0, 2.0]}), "v", unit="%{meta}")
     assert "%{meta}" not in hist.data[0].hovertemplate
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dashboard import charts, transforms
+from dashboard import charts, plant_charts, transforms
 from etl.pipeline import run_load
 from tests.dashboard.conftest import CASES, app_test
 
@@ -271,7 +271,7 @@ def test_briefing_target_tiles_follow_the_quality_rule():
 
 def test_histogram_axis_fits_the_bulk_of_the_values():
     values = [8.0 + (i % 90) / 10 for i in range(900)] + [43.0]  # 8–17 mV and one extreme weld
-    fig = charts.histogram(pl.DataFrame({"vdrop_mv": values}), "vdrop_mv", unit="mV")
+    fig = plant_charts.histogram(pl.DataFrame({"vdrop_mv": values}), "vdrop_mv", unit="mV")
     centres = list(fig.data[0].x)
     assert max(centres) < 17.5 and min(centres) > 7.5
     assert fig.layout.annotations[0].text == "另有 1 个值超出横轴(最小 8.0 mV,最大 43.0 mV)"
@@ -281,7 +281,7 @@ def test_per_robot_panels_show_every_value_and_carry_dates():
     days = [date(2025, 7, d) for d in range(1, 11)]
     frame = pl.DataFrame({"robot": ["R1"] * 10 + ["R2"] * 10, "day": days * 2,
                           "first_pass_yield_pct": [100.0] * 9 + [96.8] + [99.95] * 10})
-    fig = charts.small_multiples(frame, target=99.9)
+    fig = plant_charts.small_multiples(frame, target=99.9)
     low, high = fig.layout.yaxis.range
     assert low < 96.8 and high > 100.0
     assert fig.layout.xaxis.showticklabels and fig.layout.xaxis2.showticklabels
@@ -331,6 +331,6 @@ def test_plant_drill_down_filters_by_robot_and_says_when_the_grid_is_cut(with_pl
 
 
 def test_figures_do_not_carry_plotly_whites_seven_kilobyte_template():
-    fig = charts.pareto(pl.DataFrame({"defect_code": ["POR", "LOF"], "welds": [3, 1]}))
+    fig = plant_charts.pareto(pl.DataFrame({"defect_code": ["POR", "LOF"], "welds": [3, 1]}))
     assert len(json.dumps(fig.layout.template.to_plotly_json())) < 600
     assert fig.layout.template.layout.plot_bgcolor == "white"
