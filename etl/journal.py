@@ -27,9 +27,11 @@ def journal_path(db: Path) -> Path:
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=30, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA busy_timeout=30000")
-    con.executescript(SCHEMA)
+    con.execute("PRAGMA journal_mode=WAL")
+    # BEGIN IMMEDIATE takes the write lock up front, so a second process waits (busy timeout)
+    # instead of failing "database is locked" when its read of the schema would upgrade to a write
+    con.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
     return con
 
 
