@@ -11,6 +11,7 @@ import pytest
 
 from etl.pipeline import run_load
 from tests.dashboard.conftest import CASES, app_test, texts
+from tests.dashboard.test_safe_text import json_strings
 
 PROJECT_CASES = CASES.parent
 LINK = "<b>R</b><a href=https://evil.example/x>x</a>"
@@ -40,21 +41,7 @@ def hostile(settings, tmp_path, monkeypatch):
 
 
 def figure_strings(at) -> list[str]:
-    out: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for chart in at.get("plotly_chart"):
-        walk(json.loads(chart.proto.spec))
-    return out
+    return [text for chart in at.get("plotly_chart") for text in json_strings(json.loads(chart.proto.spec))]
 
 
 def leaks(strings: list[str]) -> list[str]:

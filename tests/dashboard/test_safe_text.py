@@ -57,22 +57,17 @@ def test_wrapping_never_splits_an_entity() -> None:
     assert wrapped == "a" * 38 + "&lt;b<br>&gt;x"
 
 
+def json_strings(node: object) -> list[str]:
+    """Every string in a decoded JSON value, depth first."""
+    if isinstance(node, str):
+        return [node]
+    values = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    return [text for value in values for text in json_strings(value)]
+
+
 def strings(fig: go.Figure) -> list[str]:
     """Every string in the figure's JSON (titles, names, hover text, customdata, ticks, annotations)."""
-    out: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(fig.to_json()))
-    return out
+    return json_strings(json.loads(fig.to_json()))
 
 
 def assert_no_markup_from_data(fig: go.Figure) -> None:
