@@ -32,7 +32,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "hosts": ("参考来源 {hosts}{more}({loaded} 载入)", "reference sources {hosts}{more} (loaded {loaded})"),
     "more": (" 等 {n} 个网站", " and {n} more sites"),
     "plant_logs": ("工厂日志 {n} 个文件", "{n} plant log files"),
-    "views": ("视图 {views}", "views {views}"),
+    "plant_lines": ("{lines}工厂日志 {n} 个文件", "{n} plant log files ({lines})"),
+    "line_weld": ("焊接线", "welding line"),
+    "line_gallium": ("提镓线", "gallium line"),
+    "no_data_header": ("尚无数据", "No data yet"),
+    "no_data_hint": ("运行 pulse load 加载数据后再生成", "run pulse load, then render again"),
     "simulated": ("模拟数据 · 仅供演示", "SIMULATED DATA · demo only"),
     "no_sources": ("无", "none"),
     "made_by": ("Pulse 有色金属指标 · 同比为公布值,标注“计算”者由 Pulse 按日历期间计算",
@@ -172,14 +176,16 @@ def _header(page: Page, g: Gathered, lang: str) -> None:
         _note(page, MARGIN, 78, fit(subtitle, w - 2 * MARGIN - right_w, 16), 16, BAND_TEXT)
     if g.as_of != FAR_FUTURE:
         as_of = text("as_of", lang, date=date_text(g.as_of, lang)) + ("" if g.requested else text("latest", lang))
-        _note(page, w - MARGIN, 30, as_of, 20, "#ffffff", anchor="right", bold=True)
+    else:  # nothing to show: say so in words, never "as of 9999-12-31"
+        as_of = f"{text('no_data_header', lang)} · {text('no_data_hint', lang)}"
+    _note(page, w - MARGIN, 30, as_of, 20, "#ffffff", anchor="right", bold=True)
     _note(page, w - MARGIN, 64, text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:10]), 14, BAND_TEXT,
           anchor="right")
     if g.simulated:
         label = text("simulated", lang)
         label_w = text_width(label, 13) + 24
         _rect(page, w - MARGIN - label_w, 88, w - MARGIN, 110, "#f6c445", radius=4)
-        _note(page, w - MARGIN - label_w / 2, 99, f"<b>{label}</b>", 13, BAND, anchor="center", valign="middle")
+        _note(page, w - MARGIN - label_w / 2, 99, label, 13, BAND, anchor="center", valign="middle", bold=True)
 
 
 def _card(page: Page, cell: Cell) -> None:
@@ -229,24 +235,87 @@ def _chart(page: Page, cell: Cell, content: ChartPanel) -> None:
         embed(page, fig, page.box(left + 20, top + 54, right - 20, bottom - 16), legend=None)
         return
     second_axis = "yaxis2" in fig.layout and fig.layout.yaxis2.overlaying is not None
-    named = [t for t in fig.data if getattr(t, "name", None) and getattr(t, "showlegend", None) is not False]
-    legend_h = 30 if named else 0
+    named = [i for i, t in enumerate(fig.data) if getattr(t, "name", None) and getattr(t, "showlegend", None) is not False]
+    left_px, right_px = left + 74, right - (78 if second_axis else 26)
+    rows = legend_rows([fig.data[i].name for i in named], right_px - left_px)
+    legend_h = LEGEND_ROW * len(rows) + 8 if named else 0
     note_h = 18 if content.note else 0
-    plot = page.box(left + 74, top + 60, right - (78 if second_axis else 26), bottom - 40 - legend_h - note_h)
-    _fit_legend(fig, named, (plot.x1 - plot.x0) * page.width)
-    legend = {"orientation": "h", "x": plot.x0, "xanchor": "left", "y": page.px_y(bottom - 14 - note_h),
+    plot = page.box(left_px, top + 60, right_px, bottom - 40 - legend_h - note_h)
+    start = len(page.data)
+    legend = {"orientation": "h", "x": plot.x0, "xanchor": "left", "y": 0.0,
               "yanchor": "bottom", "font": {"size": 12, "color": MUTED}, "bgcolor": "rgba(0,0,0,0)"}
+    first_id = page.counters["legend"] + 1
     embed(page, fig, plot, legend=legend if named else None)
+    if named:
+        _place_legend_rows(page, start, named, rows, first_id, legend, bottom - 14 - note_h)
 
 
-def _fit_legend(fig: go.Figure, named: list[Any], width_px: float) -> None:
-    """Shorten legend names so one row of entries fits the card (Plotly would run past its edge)."""
-    entry = 44  # symbol and spacing per entry, px
-    if sum(text_width(t.name, 12) + entry for t in named) <= width_px:
-        return
-    budget = max(40.0, width_px / max(1, len(named)) - entry)
-    for trace in named:
-        trace.name = fit(trace.name, budget, 12)
+LEGEND_ROW, LEGEND_ENTRY, MAX_LEGEND_ROWS = 20, 44, 4
+
+
+def legend_rows(names: list[str], width_px: float) -> list[list[str]]:
+    """Legend entries packed into rows that fit the card (Plotly wraps only at the page's edge).
+
+    Names are kept whole; only a name wider than a row, or more than MAX_LEGEND_ROWS rows, is
+    shortened, and then each keeps its own words (never four identical "Innovation …")."""
+    names = [fit(n, width_px - LEGEND_ENTRY, 12) for n in names]
+    rows = _pack(names, width_px)
+    if len(rows) > MAX_LEGEND_ROWS:
+        per_row = -(-len(names) // MAX_LEGEND_ROWS)
+        budget = width_px / per_row - LEGEND_ENTRY
+        rows = _pack(distinct_fit(names, budget, 12), width_px)
+    return rows
+
+
+def _pack(names: list[str], width_px: float) -> list[list[str]]:
+    rows: list[list[str]] = [[]]
+    used = 0.0
+    for name in names:
+        need = text_width(name, 12) + LEGEND_ENTRY
+        if rows[-1] and used + need > width_px:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(name)
+        used += need
+    return rows
+
+
+def distinct_fit(names: list[str], px: float, size: float) -> list[str]:
+    """Shorten names to `px` keeping what tells them apart: the words all names share at the start
+    become "…", then each is cut at its end."""
+    prefix = _common_words(names)
+    cut = [("…" + n[len(prefix):]) if prefix and len(n) > len(prefix) else n for n in names]
+    return [fit(n, px, size) for n in cut]
+
+
+def _common_words(names: list[str]) -> str:
+    if len(names) < 2:
+        return ""
+    shortest = min(names, key=len)
+    i = 0
+    while i < len(shortest) and all(n[i] == shortest[i] for n in names):
+        i += 1
+    head = shortest[:i]
+    return head[: head.rfind(" ") + 1] if head.isascii() else head
+
+
+def _place_legend_rows(page: Page, start: int, named: list[int], rows: list[list[str]], first_id: int,
+                       legend: dict[str, Any], bottom_px: float) -> None:
+    """One page legend per row, bottom row at `bottom_px`; trace names as the rows shortened them."""
+    traces = [page.data[start + i] for i in named]
+    flat = [name for row in rows for name in row]
+    for trace, name in zip(traces, flat, strict=True):
+        trace["name"] = name
+    k = 0
+    for r, row in enumerate(rows):
+        legend_id = "legend" if first_id + r == 1 else f"legend{first_id + r}"
+        if r:
+            page.counters["legend"] += 1
+        y = bottom_px - (len(rows) - 1 - r) * LEGEND_ROW
+        page.layout[legend_id] = {**legend, "y": page.px_y(y)}
+        for trace in traces[k:k + len(row)]:
+            trace["legend"] = legend_id
+        k += len(row)
 
 
 def _footer(page: Page, g: Gathered, lang: str) -> None:
@@ -259,10 +328,10 @@ def _footer(page: Page, g: Gathered, lang: str) -> None:
         more = text("more", lang, n=len(g.hosts)) if len(g.hosts) > len(shown) else ""
         parts.append(text("hosts", lang, hosts="、".join(shown) if lang == "zh" else ", ".join(shown), more=more,
                           loaded=g.loaded_on or "—"))
-    if g.plant_logs:
-        parts.append(text("plant_logs", lang, n=g.plant_logs))
-    if g.views:
-        parts.append(text("views", lang, views=", ".join(g.views)))
+    if g.plant_logs:  # named by production line, not by view (v_weld_daily means nothing to a reader)
+        lines = ("、" if lang == "zh" else ", ").join(text(f"line_{line}", lang) for line in g.plant_lines)
+        parts.append(text("plant_lines", lang, n=g.plant_logs, lines=lines) if lines
+                     else text("plant_logs", lang, n=g.plant_logs))
     sources = text("sources", lang) + ("; ".join(parts) if parts else text("no_sources", lang))
     _note(page, MARGIN, top + 14, fit(sources, w - 2 * MARGIN, 13), 13, MUTED)
     line2 = [text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:16].replace("T", " "))]

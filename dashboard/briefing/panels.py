@@ -9,15 +9,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, plant_charts, tones, transforms
-from dashboard.briefing.gather import Gathered
+from dashboard.briefing.gather import FAR_FUTURE, PLANT_VIEW, Gathered
 from dashboard.briefing.template import Panel
-from dashboard.i18n import format_number, format_period, pick, series_name, t, unit_label
+from dashboard.i18n import format_day, format_number, format_period, pick, series_name, t, unit_label
 from dashboard.safe_text import plotly_text
 
 RATE_UNITS = ("%", "pp", "个百分点")
@@ -29,6 +29,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "vs_prev": ("较上期", "vs previous"),
     "vs_target": ("较目标 {target}", "vs target {target}"),
     "computed": ("计算", "computed"),
+    "empty_plant": ("暂无工厂数据\n把工厂日志放入 inbox/plant 后运行 pulse load(演示数据:pulse simulate --days 30)",
+                    "No plant data yet\nPut the plant logs in inbox/plant and run pulse load "
+                    "(demo data: pulse simulate --days 30)"),
+    "empty_series": ("暂无数据\n数据仓库中还没有{what}:把含这些指标的文件放入 inbox 后运行 pulse load",
+                     "No data yet\nThe warehouse has no {what}: put files with these series in the inbox and run pulse load"),
+    "not_newer": ("{period} · 尚无更新数据", "{period} · nothing newer loaded"),
 }
 
 
@@ -134,7 +140,10 @@ def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
     label = panel.text("label", lang) or (part.get_column("label")[0] if part.height else sid)
     tile = Tile(label=label)
     if part.is_empty():
-        tile.missing = _absent(g, panel.series, part, lang) or text("partial", lang, what=_names(g, [sid], lang))
+        if g.as_of == FAR_FUTURE:  # an empty warehouse: what to load, not a date
+            tile.missing = _no_data(g, lang, _names(g, [sid], lang))
+        else:
+            tile.missing = _absent(g, panel.series, part, lang) or text("partial", lang, what=_names(g, [sid], lang))
         return tile
     part = transforms.select_span(part, None if panel.period == "auto" else panel.period)
     if part.is_empty():
@@ -146,6 +155,8 @@ def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
     tile.number = _number(row["value"], unit, lang, panel.decimals)
     tile.unit = "%" if unit == "%" else unit_label(unit, lang)
     tile.period = format_period(row["period_start"], row["period_end"], lang)
+    if _newer_period_due(row["period_start"], row["period_end"], g.as_of):
+        tile.period = text("not_newer", lang, period=tile.period)
     if panel.change == "yoy":
         yoy = transforms.yoy(part).filter(pl.col("period_end") == row["period_end"])
         if yoy.height:
@@ -164,6 +175,19 @@ def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
     return tile
 
 
+def _newer_period_due(start: date, end: date, as_of: date) -> bool:
+    """The next period of the same length would have ended by the briefing's date, yet the tile
+    shows this one: say so (a 2022 price under "data as of 2025-12-31")."""
+    return as_of != FAR_FUTURE and end + (end - start) + timedelta(days=1) <= as_of
+
+
+def _no_data(g: Gathered, lang: str, what: str, sql: str = "") -> str:
+    """Nothing to show: as of a real date, which date; with no data at all, what to load."""
+    if g.as_of != FAR_FUTURE:
+        return text("no_data", lang, as_of=_date_text(g.as_of, lang), what=what)
+    return text("empty_plant", lang) if PLANT_VIEW.search(sql) else text("empty_series", lang, what=what)
+
+
 def _target_note(panel: Panel, unit: str, lang: str) -> str:
     label = panel.text("target_label", lang)
     return label or text("vs_target", lang, target=format_number(panel.target, unit, lang))
@@ -177,14 +201,14 @@ def _query_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
         return tile
     frame = result.frame
     if frame.is_empty() or panel.value not in frame.columns or frame.get_column(panel.value).drop_nulls().is_empty():
-        tile.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=panel.query)
+        tile.missing = _no_data(g, lang, tile.label, g.template.queries[panel.query or ""].sql)
         return tile
     date_col = g.template.queries[panel.query or ""].date
     if date_col and date_col in frame.columns:
         frame = frame.sort(date_col)
         last = frame.get_column(date_col)[-1]
         day = last.date() if isinstance(last, datetime) else last
-        tile.period = format_period(day, day, lang) if isinstance(day, date) else str(day)
+        tile.period = format_day(day, lang) if isinstance(day, date) else str(day)  # a day, not "end-Sep"
     values = frame.get_column(panel.value).drop_nulls().cast(pl.Float64)
     value = float(values[-1])
     tile.number = _number(value, panel.unit, lang, panel.decimals)
@@ -211,7 +235,7 @@ def chart_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points: i
         return out
     frame = result.frame
     if frame.is_empty():
-        out.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=panel.query)
+        out.missing = _no_data(g, lang, out.title or panel.query or "", g.template.queries[panel.query or ""].sql)
         return out
     if panel.chart == "pchart":
         out.figure = plant_charts.pchart(frame, lang, target_pct=panel.target, max_points=max_points, height=height)
@@ -232,11 +256,11 @@ def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points:
         part = transforms.in_range(part, panel.start, None)
         part, _ = transforms.apply_transform(part, panel.transform, panel.base)
     if part.is_empty():
-        out.missing = text("no_data", lang, as_of=_date_text(g.as_of, lang), what=_names(g, panel.series, lang))
+        out.missing = _no_data(g, lang, _names(g, panel.series, lang))
         return out
     common = _strip_common(part)
     if common:
-        part = part.with_columns(label=pl.col("label").str.replace(common, "", literal=True))
+        part = part.with_columns(label=pl.col("label").str.replace(common, "", literal=True).str.strip_chars())
     out.figure = charts.series_chart(part, lang, title=None, max_points=max_points, height=height)
     units = list(dict.fromkeys(unit_label(u, lang) for u in part.get_column("unit").to_list() if u))
     first, last = part.get_column("period_end").min(), part.get_column("period_end").max()
