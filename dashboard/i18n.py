@@ -253,6 +253,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "alert_spc": ("{subject} {period} 控制图报警 {we}:{detail}", "{subject} {period} control chart {we}: {detail}"),
     "ops_hint": ("由 `pulse fetch`、`pulse schedule run` 与报警规则写入运行日志 (journal.sqlite)。",
                  "Written to the operations journal (journal.sqlite) by `pulse fetch`, `pulse schedule run` and the alert rules."),
+    # chart PNG cards (dashboard/briefing/card.py, issue 16)
+    "card_as_of": ("数据截至 {date}", "Data as of {date}"),
+    "card_sources": ("来源:{sources}", "Sources: {sources}"),
+    "card_no_sources": ("未记录", "not recorded"),
+    "card_warehouse": ("数据仓库 v{n} · 发布于 {at}", "Warehouse v{n} · published {at}"),
+    "card_simulated": ("模拟数据 · 仅供演示", "SIMULATED DATA · demo only"),
+    "card_untitled": ("图表", "Chart"),
+    "card_more_series": (" 等 {n} 个指标", " and {more} more series"),
+    "card_png": ("PNG 图片", "PNG image"),
 }
 
 CATEGORY_NAMES: dict[str, tuple[str, str]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -93,20 +93,27 @@ def first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def chart(fig, key: str, config: dict | None = None, simulated: bool = False, lang_code: str = "zh") -> None:
-    """A chart, and under it a PNG download of exactly that figure (rendered only when clicked,
-    on the briefings' warm Chromium, so no page pays for an image nobody asked for).
-    simulated: stamp the figure (and so its PNG) as simulated data."""
-    from dashboard.briefing.export import figure_png_later
+def chart(fig, key: str, config: dict | None = None, simulated: bool = False, lang_code: str = "zh", *,
+          title: str | None = None, series: tuple[str, ...] = (), views: tuple[str, ...] = (),
+          as_of: date | None = None) -> None:
+    """A chart, and under it a PNG download of it as a card: title, unit, sources, the date of the
+    newest data drawn, the warehouse version, a simulated mark (dashboard/briefing/card.py).
+    Rendered only when clicked, on the briefings' warm Chromium (started with the first chart).
+    series: the series drawn (their publishers and documents); views: the plant views read;
+    as_of: the data's date when the x axis holds none (a histogram of one day)."""
+    from dashboard.briefing.card import card_png_later
+    from dashboard.briefing.export import warm_up
     from dashboard.charts import mark_simulated
 
-    if simulated:
-        fig = mark_simulated(fig, lang_code)
-
-    st.plotly_chart(fig, key=key, config={"displaylogo": False, **(config or {})})
     height = int(fig.layout.height or 480)
+    png = card_png_later(fig, data.db_path(), lang_code, width=1200, height=height, scale=2, title=title,
+                         series=tuple(series), views=tuple(views), as_of=as_of, simulated=simulated)
+    if simulated:  # the card has its own mark; the page's chart gets the stamp
+        fig = mark_simulated(fig, lang_code)
+    st.plotly_chart(fig, key=key, config={"displaylogo": False, **(config or {})})
+    warm_up()
     st.download_button(
-        "PNG", data=figure_png_later(fig, width=1200, height=height, scale=2), file_name=f"{key}.png",
+        "PNG", data=png, file_name=f"{key}.png", help=t("card_png", lang_code),
         mime="image/png", key=f"{key}_png", icon=":material/download:", type="tertiary",
     )
 

@@ -138,7 +138,7 @@ def compose(g: Gathered, lang: str, width: int, height: int | None = None, max_p
     )
 
 
-def _note(page: Page, x: float, y: float, s: str, size: float, color: str = INK, anchor: str = "left",
+def note(page: Page, x: float, y: float, s: str, size: float, color: str = INK, anchor: str = "left",
           valign: str = "top", bold: bool = False, markup: bool = False) -> None:
     """Text on the page; escaped (it comes from data and templates) unless the caller built `markup`."""
     s = s if markup else plotly_text(s)
@@ -149,7 +149,7 @@ def _note(page: Page, x: float, y: float, s: str, size: float, color: str = INK,
     })
 
 
-def _rect(page: Page, left: float, top: float, right: float, bottom: float, fill: str, line: str | None = None,
+def rect(page: Page, left: float, top: float, right: float, bottom: float, fill: str, line: str | None = None,
           radius: float = 0) -> None:
     shape: dict[str, Any] = {"xref": "paper", "yref": "paper", "fillcolor": fill, "layer": "below",
                              "line": {"color": line or fill, "width": 1 if line else 0}}
@@ -167,48 +167,48 @@ def _rect(page: Page, left: float, top: float, right: float, bottom: float, fill
 
 def _header(page: Page, g: Gathered, lang: str) -> None:
     tpl, w = g.template, page.width
-    _rect(page, 0, 0, w, HEADER, BAND)
-    _rect(page, 0, HEADER - 4, w, HEADER, charts.PALETTE[1])
+    rect(page, 0, 0, w, HEADER, BAND)
+    rect(page, 0, HEADER - 4, w, HEADER, charts.PALETTE[1])
     right_w = 380
-    _note(page, MARGIN, 28, fit(tpl.text("title", lang), w - 2 * MARGIN - right_w, 32), 32, "#ffffff", bold=True)
+    note(page, MARGIN, 28, fit(tpl.text("title", lang), w - 2 * MARGIN - right_w, 32), 32, "#ffffff", bold=True)
     subtitle = tpl.text("subtitle", lang)
     if subtitle:
-        _note(page, MARGIN, 78, fit(subtitle, w - 2 * MARGIN - right_w, 16), 16, BAND_TEXT)
+        note(page, MARGIN, 78, fit(subtitle, w - 2 * MARGIN - right_w, 16), 16, BAND_TEXT)
     if g.as_of != FAR_FUTURE:
         as_of = text("as_of", lang, date=date_text(g.as_of, lang)) + ("" if g.requested else text("latest", lang))
     else:  # nothing to show: say so in words, never "as of 9999-12-31"
         as_of = f"{text('no_data_header', lang)} · {text('no_data_hint', lang)}"
-    _note(page, w - MARGIN, 30, as_of, 20, "#ffffff", anchor="right", bold=True)
-    _note(page, w - MARGIN, 64, text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:10]), 14, BAND_TEXT,
+    note(page, w - MARGIN, 30, as_of, 20, "#ffffff", anchor="right", bold=True)
+    note(page, w - MARGIN, 64, text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:10]), 14, BAND_TEXT,
           anchor="right")
     if g.simulated:
         label = text("simulated", lang)
         label_w = text_width(label, 13) + 24
-        _rect(page, w - MARGIN - label_w, 88, w - MARGIN, 110, "#f6c445", radius=4)
-        _note(page, w - MARGIN - label_w / 2, 99, label, 13, BAND, anchor="center", valign="middle", bold=True)
+        rect(page, w - MARGIN - label_w, 88, w - MARGIN, 110, "#f6c445", radius=4)
+        note(page, w - MARGIN - label_w / 2, 99, label, 13, BAND, anchor="center", valign="middle", bold=True)
 
 
 def _card(page: Page, cell: Cell) -> None:
-    _rect(page, cell.left, cell.top, cell.right, cell.bottom, "#ffffff", CARD_LINE, radius=6)
+    rect(page, cell.left, cell.top, cell.right, cell.bottom, "#ffffff", CARD_LINE, radius=6)
 
 
 def _tile(page: Page, cell: Cell, tile: Tile, lang: str) -> None:
     x, w = cell.left + 20, cell.right - cell.left - 40
-    _rect(page, cell.left, cell.top + 14, cell.left + 4, cell.bottom - 14, ACCENT)
-    _note(page, x, cell.top + 16, fit(tile.label, w, 15), 15, MUTED)
+    rect(page, cell.left, cell.top + 14, cell.left + 4, cell.bottom - 14, ACCENT)
+    note(page, x, cell.top + 16, fit(tile.label, w, 15), 15, MUTED)
     spark = tile.spark is not None and not tile.missing and w > 260
     number_w = w * (0.62 if spark else 1)
     unit = f"<span style='font-size:15px;color:{MUTED}'> {plotly_text(tile.unit)}</span>" if tile.unit else ""
     size = 34 if text_width(tile.number, 34) + text_width(tile.unit, 15) < number_w else 26
-    _note(page, x, cell.top + 44, f"<b>{plotly_text(tile.number)}</b>{unit}", size, INK, markup=True)
+    note(page, x, cell.top + 44, f"<b>{plotly_text(tile.number)}</b>{unit}", size, INK, markup=True)
     if tile.missing:
-        _note(page, x, cell.top + 96, fit(tile.missing.replace("\n", ":"), w, 13), 13, FAINT)
+        note(page, x, cell.top + 96, fit(tile.missing.replace("\n", ":"), w, 13), 13, FAINT)
     elif tile.change:
         color = tones.change_color(tile.direction, tile.better)
-        _note(page, x, cell.top + 94, f"<b>{plotly_text(tile.change)}</b>  "
+        note(page, x, cell.top + 94, f"<b>{plotly_text(tile.change)}</b>  "
               f"<span style='color:{MUTED}'>{plotly_text(tile.change_note)}</span>", 15, color, markup=True)
     if tile.period:
-        _note(page, x, cell.bottom - 14, tile.period, 12, FAINT, valign="bottom")
+        note(page, x, cell.bottom - 14, tile.period, 12, FAINT, valign="bottom")
     if spark and tile.spark is not None:
         box = page.box(cell.left + 20 + number_w + 8, cell.top + 48, cell.right - 18, cell.bottom - 40)
         embed(page, charts.sparkline(tile.spark, color=ACCENT), box, legend=None)
@@ -217,17 +217,17 @@ def _tile(page: Page, cell: Cell, tile: Tile, lang: str) -> None:
 def _chart(page: Page, cell: Cell, content: ChartPanel) -> None:
     left, top, right, bottom = cell.left, cell.top, cell.right, cell.bottom
     title_w = (right - left) - 40 - (text_width(content.subtitle, 13) + 16 if content.subtitle else 0)
-    _note(page, left + 20, top + 16, fit(content.title, title_w, 18), 18, INK, bold=True)
+    note(page, left + 20, top + 16, fit(content.title, title_w, 18), 18, INK, bold=True)
     if content.subtitle:
-        _note(page, right - 20, top + 19, content.subtitle, 13, MUTED, anchor="right")
+        note(page, right - 20, top + 19, content.subtitle, 13, MUTED, anchor="right")
     if content.note:
-        _note(page, left + 20, bottom - 12, fit(content.note, right - left - 40, 12), 12, FAINT, valign="bottom")
+        note(page, left + 20, bottom - 12, fit(content.note, right - left - 40, 12), 12, FAINT, valign="bottom")
     if content.figure is None:
         headline, _, detail = (content.missing or "—").partition("\n")
         middle = (top + 56 + bottom - 20) / 2
-        _rect(page, left + 20, top + 56, right - 20, bottom - 20, "#f7f9fc", "#e5e9f0", radius=4)
-        _note(page, (left + right) / 2, middle - 4, headline, 18, MUTED, anchor="center", valign="bottom", bold=True)
-        _note(page, (left + right) / 2, middle + 6, fit(detail, right - left - 100, 14), 14, FAINT, anchor="center")
+        rect(page, left + 20, top + 56, right - 20, bottom - 20, "#f7f9fc", "#e5e9f0", radius=4)
+        note(page, (left + right) / 2, middle - 4, headline, 18, MUTED, anchor="center", valign="bottom", bold=True)
+        note(page, (left + right) / 2, middle + 6, fit(detail, right - left - 100, 14), 14, FAINT, anchor="center")
         return
     fig = content.figure
     is_table = any(getattr(t, "type", "") == "table" for t in fig.data)
@@ -247,7 +247,7 @@ def _chart(page: Page, cell: Cell, content: ChartPanel) -> None:
     first_id = page.counters["legend"] + 1
     embed(page, fig, plot, legend=legend if named else None)
     if named:
-        _place_legend_rows(page, start, named, rows, first_id, legend, bottom - 14 - note_h)
+        place_legend_rows(page, start, named, rows, first_id, legend, bottom - 14 - note_h)
 
 
 LEGEND_ROW, LEGEND_ENTRY, MAX_LEGEND_ROWS = 20, 44, 4
@@ -299,7 +299,7 @@ def _common_words(names: list[str]) -> str:
     return head[: head.rfind(" ") + 1] if head.isascii() else head
 
 
-def _place_legend_rows(page: Page, start: int, named: list[int], rows: list[list[str]], first_id: int,
+def place_legend_rows(page: Page, start: int, named: list[int], rows: list[list[str]], first_id: int,
                        legend: dict[str, Any], bottom_px: float) -> None:
     """One page legend per row, bottom row at `bottom_px`; trace names as the rows shortened them."""
     traces = [page.data[start + i] for i in named]
@@ -321,7 +321,7 @@ def _place_legend_rows(page: Page, start: int, named: list[int], rows: list[list
 def _footer(page: Page, g: Gathered, lang: str) -> None:
     w, h = page.width, page.height
     top = h - FOOTER + 10
-    _rect(page, MARGIN, top, w - MARGIN, top + 1, CARD_LINE)
+    rect(page, MARGIN, top, w - MARGIN, top + 1, CARD_LINE)
     parts = list(g.documents)
     if g.hosts:
         shown = g.hosts[:5]
@@ -333,12 +333,12 @@ def _footer(page: Page, g: Gathered, lang: str) -> None:
         parts.append(text("plant_lines", lang, n=g.plant_logs, lines=lines) if lines
                      else text("plant_logs", lang, n=g.plant_logs))
     sources = text("sources", lang) + ("; ".join(parts) if parts else text("no_sources", lang))
-    _note(page, MARGIN, top + 14, fit(sources, w - 2 * MARGIN, 13), 13, MUTED)
+    note(page, MARGIN, top + 14, fit(sources, w - 2 * MARGIN, 13), 13, MUTED)
     line2 = [text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:16].replace("T", " "))]
-    note = g.template.text("note", lang)
-    if note:
-        line2.append(note)
-    _note(page, MARGIN, top + 38, fit(" · ".join(line2), w - 2 * MARGIN - 200, 13), 13, MUTED)
-    _note(page, MARGIN, top + 60, fit(text("made_by", lang), w - 2 * MARGIN, 12), 12, FAINT)
+    template_note = g.template.text("note", lang)
+    if template_note:
+        line2.append(template_note)
+    note(page, MARGIN, top + 38, fit(" · ".join(line2), w - 2 * MARGIN - 200, 13), 13, MUTED)
+    note(page, MARGIN, top + 60, fit(text("made_by", lang), w - 2 * MARGIN, 12), 12, FAINT)
     if g.simulated:
-        _note(page, w - MARGIN, top + 38, text("simulated", lang), 13, "#b7791f", anchor="right", bold=True)
+        note(page, w - MARGIN, top + 38, text("simulated", lang), 13, "#b7791f", anchor="right", bold=True)

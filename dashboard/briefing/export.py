@@ -164,6 +164,26 @@ def shared_renderer(browser: str | Path | None = None) -> Renderer:
         return _shared
 
 
+_warming: threading.Thread | None = None
+
+
+def warm_up() -> None:
+    """Start the shared renderer in the background (once), so the first PNG download finds Chromium
+    running. Only where PULSE_PNG_WARM=1 (`pulse serve` sets it; tests and scripts start no browser)."""
+    global _warming
+    if os.environ.get("PULSE_PNG_WARM") != "1" or _warming is not None:
+        return
+
+    def start() -> None:
+        try:
+            shared_renderer()
+        except PulseError:  # no browser or font: the click will say so in one line
+            pass
+
+    _warming = threading.Thread(target=start, name="pulse-png-warm-up", daemon=True)
+    _warming.start()
+
+
 def figure_png(fig: go.Figure, width: int | None = None, height: int | None = None, scale: float = 2.0) -> bytes:
     """PNG bytes of any chart at `width` x `height` layout px (default: the figure's size, else 1000 x 500).
 

@@ -113,7 +113,7 @@ def gather(db: Path, template: Template) -> Gathered:
     return Gathered(
         template=template, as_of=cutoff, requested=requested, observations=obs, queries=queries,
         known_series=known, warehouse_number=int(info.get("version", 0)), published_at=str(info.get("published_at", "")),
-        documents=_dated_sources(obs, template.lang), hosts=_hosts(obs), loaded_on=_loaded_on(obs),
+        documents=dated_sources(obs, template.lang), hosts=source_hosts(obs), loaded_on=undated_loaded_on(obs),
         views=views, plant_lines=[line for line in PLANT_LINES if any(v.startswith(f"v_{line}") for v in views)],
         plant_logs=plant_logs,
         simulated=plant_simulated or (obs.height > 0 and bool(obs.get_column("simulated").any())),
@@ -211,7 +211,7 @@ def _plant_documents(con: duckdb.DuckDBPyConnection, template: Template, used: s
     return (int(row[0]), bool(row[1])) if row else (0, False)
 
 
-def _dated_sources(obs: pl.DataFrame, lang: str) -> list[str]:
+def dated_sources(obs: pl.DataFrame, lang: str) -> list[str]:
     """"publisher date" of every dated source the briefing shows (a person can look it up):
     the publisher, else the document's title, else the site of its URL; never a file name."""
     if obs.is_empty():
@@ -238,7 +238,7 @@ def _undated(obs: pl.DataFrame) -> pl.DataFrame:
     return obs.filter(pl.col("published").is_null()) if obs.height else obs
 
 
-def _hosts(obs: pl.DataFrame) -> list[str]:
+def source_hosts(obs: pl.DataFrame) -> list[str]:
     """Publishers of the undated reference rows (named from their URLs), most cited first (ties by name)."""
     rows = _undated(obs)
     if rows.is_empty():
@@ -251,6 +251,6 @@ def _hosts(obs: pl.DataFrame) -> list[str]:
     return [h for h, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _loaded_on(obs: pl.DataFrame) -> date | None:
+def undated_loaded_on(obs: pl.DataFrame) -> date | None:
     rows = _undated(obs)
     return rows.get_column("loaded_on").max() if rows.height else None  # type: ignore[return-value]

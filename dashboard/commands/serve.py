@@ -49,6 +49,7 @@ def serve_env(settings: Settings) -> dict[str, str]:
     for name in ("PULSE_AUTH_CLIENT_SECRET", "PULSE_AUTH_COOKIE_SECRET"):
         env.pop(name, None)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env.setdefault("PULSE_PNG_WARM", "1")  # start the PNG renderer with the first chart, not on the first click
     return env
 
 

@@ -162,7 +162,7 @@ with ui.friendly_errors(lang):
     if simulated:
         st.warning(t("simulated_series", lang), icon=":material/warning:")
     ui.chart(charts.series_chart(drawn, lang=lang, max_points=data.settings().max_points), key="ex_chart",
-             simulated=simulated, lang_code=lang)
+             simulated=simulated, lang_code=lang, series=tuple(drawn.get_column("series_id").unique(maintain_order=True)))
     for note in derived_notes(shaped, transform):
         st.caption(t(note, lang))
 

@@ -32,13 +32,14 @@ def defects_and_vdrop(line: str, line_daily: pl.DataFrame) -> None:
             lambda c: defect_name(c, lang), return_dtype=pl.Utf8, skip_nulls=False))
     with left:
         ui.chart(plant_charts.pareto(defects, lang, title=t("defect_pareto", lang)), key="pl_pareto",
-                 simulated=SIMULATED, lang_code=lang)
+                 simulated=SIMULATED, lang_code=lang, views=("v_weld_defects",))
     with right:
         robots = sorted(line_daily.get_column("robot").unique().drop_nulls().to_list())
         robot = st.selectbox(t("robot", lang), robots, key="pl_robot")
         per_day = line_daily.filter(pl.col("robot") == robot).sort("day")
         ui.chart(plant_charts.percentile_lines(per_day, lang, title=f"{t('vdrop', lang)} · {robot}",
-                                         max_points=max_points), key="pl_vdrop", simulated=SIMULATED, lang_code=lang)
+                                         max_points=max_points), key="pl_vdrop", simulated=SIMULATED, lang_code=lang,
+                 views=("v_weld_daily",))
 
 
 def weld_section(daily: pl.DataFrame) -> None:
@@ -62,12 +63,13 @@ def weld_section(daily: pl.DataFrame) -> None:
     if tab_yield.open:
         with tab_yield:
             ui.chart(plant_charts.pchart(pchart, lang, WELD_TARGET_PCT, title=f"{t('weld_yield', lang)} · {line}",
-                                   max_points=max_points), key="pl_pchart", simulated=SIMULATED, lang_code=lang)
+                                   max_points=max_points), key="pl_pchart", simulated=SIMULATED, lang_code=lang,
+                     views=("v_weld_yield_chart",))
     if tab_robots.open:
         with tab_robots:
             ui.chart(plant_charts.small_multiples(line_daily, lang, facet="robot", target=WELD_TARGET_PCT,
                                             title=t("per_robot", lang), max_points=max_points),
-                     key="pl_robots", simulated=SIMULATED, lang_code=lang)
+                     key="pl_robots", simulated=SIMULATED, lang_code=lang, views=("v_weld_daily",))
     if tab_defects.open:
         with tab_defects:
             defects_and_vdrop(line, line_daily)
@@ -97,7 +99,7 @@ def drill_down(line: str, daily: pl.DataFrame) -> None:
         vdrop = next((c for c in rows.columns if "vdrop" in c or "voltage" in c), None)
         if vdrop:
             ui.chart(plant_charts.histogram(rows, vdrop, lang, unit="mV", title=t("vdrop", lang)), key="pl_hist",
-                     simulated=SIMULATED, lang_code=lang)
+                     simulated=SIMULATED, lang_code=lang, views=("v_weld_daily",), as_of=day)
         table = weld_table(rows, lang)
         if table.height > GRID_ROWS:
             st.info(t("rows_shown", lang, shown=f"{GRID_ROWS:,}", total=f"{table.height:,}"))
@@ -117,7 +119,8 @@ def gallium_section() -> None:
               delta=f"{ichart.get_column('recovery_pct')[-1] - GALLIUM_PUBLISHED_PCT:+.2f} {unit_label('pp', lang)} "
                     f"{t('published_recovery', lang)}")
     c2.metric(t("kpi_alerts", lang), ichart.filter(pl.col("out_of_control").fill_null(False)).height)
-    ui.chart(plant_charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart", simulated=SIMULATED, lang_code=lang)
+    ui.chart(plant_charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart", simulated=SIMULATED, lang_code=lang,
+             views=("v_gallium_ichart",))
 
 
 with ui.friendly_errors(lang):
