@@ -223,11 +223,13 @@ def _chart(page: Page, cell: Cell, content: ChartPanel) -> None:
     if content.note:
         note(page, left + 20, bottom - 12, fit(content.note, right - left - 40, 12), 12, FAINT, valign="bottom")
     if content.figure is None:
-        headline, _, detail = (content.missing or "—").partition("\n")
+        headline, *details = (content.missing or "—").split("\n")
         middle = (top + 56 + bottom - 20) / 2
         rect(page, left + 20, top + 56, right - 20, bottom - 20, "#f7f9fc", "#e5e9f0", radius=4)
         note(page, (left + right) / 2, middle - 4, headline, 18, MUTED, anchor="center", valign="bottom", bold=True)
-        note(page, (left + right) / 2, middle + 6, fit(detail, right - left - 100, 14), 14, FAINT, anchor="center")
+        for i, detail in enumerate(details):  # e.g. what to load, then the demo command: one line each
+            note(page, (left + right) / 2, middle + 6 + 22 * i, fit(detail, right - left - 100, 14), 14, FAINT,
+                 anchor="center")
         return
     fig = content.figure
     is_table = any(getattr(t, "type", "") == "table" for t in fig.data)

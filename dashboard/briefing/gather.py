@@ -110,13 +110,14 @@ def gather(db: Path, template: Template) -> Gathered:
     finally:
         con.close()
     views = sorted({v.lower() for n in used for v in VIEW_NAME.findall(template.queries[n].sql)})
+    shown = shown_observations(obs, template)
     return Gathered(
         template=template, as_of=cutoff, requested=requested, observations=obs, queries=queries,
         known_series=known, warehouse_number=int(info.get("version", 0)), published_at=str(info.get("published_at", "")),
-        documents=dated_sources(obs, template.lang), hosts=source_hosts(obs), loaded_on=undated_loaded_on(obs),
+        documents=dated_sources(shown, template.lang), hosts=source_hosts(shown), loaded_on=undated_loaded_on(shown),
         views=views, plant_lines=[line for line in PLANT_LINES if any(v.startswith(f"v_{line}") for v in views)],
         plant_logs=plant_logs,
-        simulated=plant_simulated or (obs.height > 0 and bool(obs.get_column("simulated").any())),
+        simulated=plant_simulated or (shown.height > 0 and bool(shown.get_column("simulated").any())),
     )
 
 
@@ -159,10 +160,11 @@ def _run(con: duckdb.DuckDBPyConnection, query: Query, cutoff: date) -> QueryRes
     return QueryResult(result)
 
 
-def _series_shown_until(obs: pl.DataFrame, template: Template) -> date | None:
-    """The newest period end any series panel draws, after its period and start filters
-    (a tile of annual figures shows 2025 even when the monthly figures run into 2026)."""
-    ends: list[date] = []
+def shown_observations(obs: pl.DataFrame, template: Template) -> pl.DataFrame:
+    """The rows the series panels draw, after their period and start filters (a tile of annual
+    figures shows 2025 even when monthly figures run into 2026): what the as-of date and the
+    footer's sources are about."""
+    parts = []
     for panel in template.panels:
         if panel.query or not panel.series or obs.is_empty():
             continue
@@ -170,9 +172,13 @@ def _series_shown_until(obs: pl.DataFrame, template: Template) -> date | None:
                                       None if panel.period == "auto" else panel.period)
         if panel.type == "chart":
             part = transforms.in_range(part, panel.start, None)
-        if part.height:
-            ends.append(part.get_column("period_end").max())  # type: ignore[arg-type]
-    return max(ends, default=None)
+        parts.append(part.select(obs.columns))
+    return pl.concat(parts).unique(maintain_order=True) if parts else obs.clear()
+
+
+def _series_shown_until(obs: pl.DataFrame, template: Template) -> date | None:
+    shown = shown_observations(obs, template)
+    return shown.get_column("period_end").max() if shown.height else None  # type: ignore[return-value]
 
 
 def _shown_until(series_until: date | None, queries: dict[str, QueryResult], template: Template) -> date | None:

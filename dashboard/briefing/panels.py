@@ -29,11 +29,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "vs_prev": ("较上期", "vs previous"),
     "vs_target": ("较目标 {target}", "vs target {target}"),
     "computed": ("计算", "computed"),
-    "empty_plant": ("暂无工厂数据\n把工厂日志放入 inbox/plant 后运行 pulse load(演示数据:pulse simulate --days 30)",
-                    "No plant data yet\nPut the plant logs in inbox/plant and run pulse load "
-                    "(demo data: pulse simulate --days 30)"),
-    "empty_series": ("暂无数据\n数据仓库中还没有{what}:把含这些指标的文件放入 inbox 后运行 pulse load",
-                     "No data yet\nThe warehouse has no {what}: put files with these series in the inbox and run pulse load"),
+    "empty_plant": ("暂无工厂数据\n把工厂日志放入 inbox/plant 后运行 pulse load\n演示数据:pulse simulate --days 30,再运行 pulse load",
+                    "No plant data yet\nPut the plant logs in inbox/plant and run pulse load\n"
+                    "Demo data: pulse simulate --days 30, then pulse load"),
+    "empty_series": ("暂无数据\n数据仓库中还没有{what}\n把含这些指标的文件放入 inbox 后运行 pulse load",
+                     "No data yet\nThe warehouse has no {what}\nPut files with these series in the inbox and run pulse load"),
+    "empty_tile": ("暂无数据 · 运行 pulse load", "No data yet · run pulse load"),
+    "empty_plant_tile": ("暂无工厂数据 · 运行 pulse load", "No plant data · run pulse load"),
     "not_newer": ("{period} · 尚无更新数据", "{period} · nothing newer loaded"),
 }
 
@@ -141,7 +143,7 @@ def kpi_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
     tile = Tile(label=label)
     if part.is_empty():
         if g.as_of == FAR_FUTURE:  # an empty warehouse: what to load, not a date
-            tile.missing = _no_data(g, lang, _names(g, [sid], lang))
+            tile.missing = text("empty_tile", lang)
         else:
             tile.missing = _absent(g, panel.series, part, lang) or text("partial", lang, what=_names(g, [sid], lang))
         return tile
@@ -196,6 +198,10 @@ def _target_note(panel: Panel, unit: str, lang: str) -> str:
 def _query_tile(panel: Panel, g: Gathered, lang: str) -> Tile:
     tile = Tile(label=panel.text("label", lang) or panel.query or "")
     result = g.queries[panel.query or ""]
+    if g.as_of == FAR_FUTURE:  # no data at all: "0 alerts" would read as good news
+        plant = PLANT_VIEW.search(g.template.queries[panel.query or ""].sql)
+        tile.missing = text("empty_plant_tile" if plant else "empty_tile", lang)
+        return tile
     if result.missing:
         tile.missing = text("not_loaded", lang, view=result.missing)
         return tile

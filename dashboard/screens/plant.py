@@ -120,7 +120,7 @@ def gallium_section() -> None:
                     f"{t('published_recovery', lang)}")
     c2.metric(t("kpi_alerts", lang), ichart.filter(pl.col("out_of_control").fill_null(False)).height)
     ui.chart(plant_charts.ichart(ichart, lang, GALLIUM_PUBLISHED_PCT, max_points=max_points), key="pl_ichart", simulated=SIMULATED, lang_code=lang,
-             views=("v_gallium_ichart",))
+             views=("v_gallium_ichart",), title=t("gallium_recovery", lang))
 
 
 with ui.friendly_errors(lang):
