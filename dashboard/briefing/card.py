@@ -42,7 +42,7 @@ from dashboard.briefing.compose import (
 )
 from dashboard.briefing.compose import text as page_text
 from dashboard.briefing.embed import Page, embed
-from dashboard.briefing.export import shared_renderer
+from dashboard.briefing.export import Renderer, shared_renderer
 from dashboard.briefing.gather import (
     FAR_FUTURE,
     OBSERVATIONS_AS_OF,
@@ -239,9 +239,10 @@ def with_text_chunks(png: bytes, lines: dict[str, str]) -> bytes:
     return png[:ihdr_end] + chunks + png[ihdr_end:]
 
 
-def card_png(fig: go.Figure, facts: CardFacts, width: int = 1200, height: int = 480, scale: float = 2.0) -> bytes:
+def card_png(fig: go.Figure, facts: CardFacts, width: int = 1200, height: int = 480, scale: float = 2.0,
+             renderer: Renderer | None = None) -> bytes:
     page = card_figure(fig, facts, width, height)
-    png = shared_renderer().png(page, width, height + HEADER + FOOTER, scale)
+    png = (renderer or shared_renderer()).png(page, width, height + HEADER + FOOTER, scale)
     return with_text_chunks(png, facts.lines())
 
 

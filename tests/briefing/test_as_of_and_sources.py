@@ -5,42 +5,14 @@ its quirk (tests/cases/briefing/)."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from dashboard.briefing import build, load_template
 from dashboard.briefing.compose import distinct_fit, legend_rows
-from etl.pipeline import run_load
-from etl.settings import Settings, load_settings
-from tests.conftest import ROOT
-
-CASES = ROOT / "tests" / "cases" / "briefing"
-BULLETIN_PUBLISHED = date(2026, 1, 20)
-
-
-def load_case(base: Path, case: str, published: date | None = None) -> Settings:
-    inbox = base / "inbox"
-    shutil.copytree(CASES / case, inbox)
-    settings = load_settings(db=base / "w" / "pulse.duckdb", inbox=inbox, quarantine=base / "q")
-    run_load(settings, published=published)
-    return settings
-
-
-@pytest.fixture(scope="module")
-def plant(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Ten simulated days (21–30 Sep 2025); the last control-chart alert is on the 25th."""
-    return load_case(tmp_path_factory.mktemp("plant"), "plant_last_alert_before_last_day")
-
-
-@pytest.fixture(scope="module")
-def monthly(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Loans to end-2025, copper prices to 2022 plus one monthly 2026 row no panel shows (the
-    template's copper panels are annual), and a dated bulletin that names no publisher."""
-    return load_case(tmp_path_factory.mktemp("monthly"), "monthly_newest_row_not_shown", BULLETIN_PUBLISHED)
+from etl.settings import Settings
 
 
 def texts(fig) -> list[str]:
