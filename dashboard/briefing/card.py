@@ -37,6 +37,7 @@ from dashboard.briefing.compose import (
     legend_rows,
     note,
     place_legend_rows,
+    plant_logs_text,
     rect,
     text_width,
 )
@@ -118,8 +119,11 @@ def _plant_sources(con: Any, views: tuple[str, ...], lang: str) -> tuple[str, bo
                       "WHERE kind = 'plant_log'").fetchone() or (0, False)
     lines = [line for line in PLANT_LINES if any(v.lower().startswith(f"v_{line}") for v in views)]
     words = ("、" if lang == "zh" else ", ").join(page_text(f"line_{line}", lang) for line in lines)
-    text = page_text("plant_lines", lang, n=row[0], lines=words) if words else \
-        page_text("plant_logs", lang, n=row[0])
+    # gallium batches name their log; every other plant log is a welding-line log
+    gallium = con.execute("SELECT count(DISTINCT document_id) FROM plant_gallium_batches").fetchone()[0]
+    files = {"gallium": gallium, "weld": row[0] - gallium}
+    n = sum(files[line] for line in lines) if lines else row[0]
+    text = plant_logs_text(n, words, lang)
     newest = []
     for view in views:
         cols = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? AND "

@@ -31,8 +31,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "sources": ("来源:", "Sources: "),
     "hosts": ("参考来源 {hosts}{more}({loaded} 载入)", "reference sources {hosts}{more} (loaded {loaded})"),
     "more": (" 等 {n} 个网站", " and {n} more sites"),
-    "plant_logs": ("工厂日志 {n} 个文件", "{n} plant log files"),
-    "plant_lines": ("{lines}工厂日志 {n} 个文件", "{n} plant log files ({lines})"),
+    "plant_logs": ("工厂日志 {n} 个文件", "{n} plant log {files}"),
+    "plant_lines": ("{lines}工厂日志 {n} 个文件", "{n} plant log {files} ({lines})"),
     "line_weld": ("焊接线", "welding line"),
     "line_gallium": ("提镓线", "gallium line"),
     "no_data_header": ("尚无数据", "No data yet"),
@@ -46,6 +46,13 @@ TEXT: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: str, **kwargs: object) -> str:
     return pick(TEXT[key], lang, **kwargs)
+
+
+def plant_logs_text(n: int, lines: str, lang: str) -> str:
+    """"焊接线、提镓线工厂日志 2 个文件" / "2 plant log files (welding line, gallium line)"."""
+    files = "file" if n == 1 else "files"
+    return text("plant_lines", lang, n=n, lines=lines, files=files) if lines else \
+        text("plant_logs", lang, n=n, files=files)
 
 
 def text_width(s: str, size: float) -> float:
@@ -332,8 +339,7 @@ def _footer(page: Page, g: Gathered, lang: str) -> None:
                           loaded=g.loaded_on or "—"))
     if g.plant_logs:  # named by production line, not by view (v_weld_daily means nothing to a reader)
         lines = ("、" if lang == "zh" else ", ").join(text(f"line_{line}", lang) for line in g.plant_lines)
-        parts.append(text("plant_lines", lang, n=g.plant_logs, lines=lines) if lines
-                     else text("plant_logs", lang, n=g.plant_logs))
+        parts.append(plant_logs_text(g.plant_logs, lines, lang))
     sources = text("sources", lang) + ("; ".join(parts) if parts else text("no_sources", lang))
     note(page, MARGIN, top + 14, fit(sources, w - 2 * MARGIN, 13), 13, MUTED)
     line2 = [text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:16].replace("T", " "))]

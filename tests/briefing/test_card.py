@@ -37,9 +37,9 @@ def series_figure(settings: Settings, lang: str, ids: tuple[str, ...]):
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("zh", ["<b>焊接一次合格率 · W1</b>", "%", "<b>数据截至 2025年9月30日</b>", "来源:焊接线工厂日志 2 个文件",
+    ("zh", ["<b>焊接一次合格率 · W1</b>", "%", "<b>数据截至 2025年9月30日</b>", "来源:焊接线工厂日志 1 个文件",
             "数据仓库 v1 · 发布于 {at} · Pulse 有色金属指标", "<b>模拟数据 · 仅供演示</b>"]),
-    ("en", ["<b>Weld yield · W1</b>", "%", "<b>Data as of 2025-09-30</b>", "Sources: 2 plant log files (welding line)",
+    ("en", ["<b>Weld yield · W1</b>", "%", "<b>Data as of 2025-09-30</b>", "Sources: 1 plant log file (welding line)",
             "Warehouse v1 · published {at} · Pulse nonferrous metrics", "<b>SIMULATED DATA · demo only</b>"]),
 ])
 def test_plant_chart_card_says_what_where_when_and_simulated(plant: Settings, lang: str, words: list[str]) -> None:
@@ -77,7 +77,7 @@ def test_card_png_has_the_card_size_and_its_words(plant: Settings, renderer: Ren
     facts = card_facts(plant.db, fig, "zh", views=("v_weld_yield_chart",))
     img = Image.open(io.BytesIO(card_png(fig, facts, 1200, 480, 2, renderer=renderer)))
     assert img.size == (2400, 2 * (480 + HEADER + FOOTER))
-    assert img.text == {"Title": "焊接一次合格率 · W1", "Description": "%", "Source": "来源:焊接线工厂日志 2 个文件",
+    assert img.text == {"Title": "焊接一次合格率 · W1", "Description": "%", "Source": "来源:焊接线工厂日志 1 个文件",
                         "Data as of": "2025年9月30日", "Warehouse": f"数据仓库 v1 · 发布于 {published_at(plant)}",
                         "Warning": "模拟数据 · 仅供演示"}
     header = img.convert("L").crop((40, 20, 1200, 2 * HEADER - 10))
