@@ -254,5 +254,10 @@ def card_png_later(fig: go.Figure, db: Path, lang: str, width: int = 1200, heigh
                    **facts: Any) -> Callable[[], bytes]:
     """A zero-argument callable for st.download_button(data=...): on click, read the card's facts
     and render the card (nothing is read or drawn for a chart nobody downloads)."""
-    snapshot = go.Figure(fig.to_dict())
-    return lambda: card_png(snapshot, card_facts(db, snapshot, lang, **facts), width, height, scale)
+    spec = fig.to_dict()  # a plain copy (4 ms for a p-chart); the Figure is rebuilt only on click (16 ms)
+
+    def render() -> bytes:
+        snapshot = go.Figure(spec)
+        return card_png(snapshot, card_facts(db, snapshot, lang, **facts), width, height, scale)
+
+    return render
