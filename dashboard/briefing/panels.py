@@ -267,7 +267,7 @@ def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points:
     common = _strip_common(part)
     if common:
         part = part.with_columns(label=pl.col("label").str.replace(common, "", literal=True).str.strip_chars())
-    out.figure = charts.series_chart(part, lang, title=None, max_points=max_points, height=height)
+    out.figure = _wrap_categories(charts.series_chart(part, lang, title=None, max_points=max_points, height=height))
     units = list(dict.fromkeys(unit_label(u, lang) for u in part.get_column("unit").to_list() if u))
     first, last = part.get_column("period_end").min(), part.get_column("period_end").max()
     years = f"{first.year}–{last.year}" if first.year != last.year else str(last.year)  # type: ignore[union-attr]
@@ -279,6 +279,30 @@ def _series_panel(panel: Panel, g: Gathered, lang: str, height: int, max_points:
     out.subtitle = " · ".join([*bits, years])
     out.note = " ".join(x for x in (out.note, absent) if x)
     return out
+
+
+def _wrap_categories(fig: go.Figure, chars: int = 16) -> go.Figure:
+    """Bar names on a category axis broken into lines of about `chars` characters, kept level: a
+    card has no room for rotated English company names running below its edge."""
+    bars = [tr for tr in fig.data if tr.type == "bar" and tr.x is not None and all(isinstance(x, str) for x in tr.x)]
+    if not bars or all(len(x) <= chars for tr in bars for x in tr.x):
+        return fig
+    for trace in bars:
+        trace.x = [_wrap(x, chars) for x in trace.x]
+    fig.update_xaxes(tickangle=0)
+    return fig
+
+
+def _wrap(label: str, chars: int) -> str:
+    words, lines = label.split(" "), [""]
+    if len(words) == 1:  # Chinese: no spaces, cut every `chars` characters
+        return "<br>".join(label[i:i + chars] for i in range(0, len(label), chars))
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > chars:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    return "<br>".join(lines)
 
 
 def _strip_common(part: pl.DataFrame) -> str:

@@ -101,3 +101,11 @@ def test_squeezed_legend_names_stay_distinct() -> None:
     rows = legend_rows(names * 3, 400)
     flat = [n for row in rows for n in row]
     assert len(rows) <= 4 and len(set(flat)) == 4 and not any(n.startswith("Innovation …") for n in flat)
+
+
+def test_english_company_bars_are_named_on_level_wrapped_lines(monthly: Settings) -> None:
+    fig, _ = build(monthly.db, load_template("monthly_industry").with_overrides(lang="en"))
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [x for t in bars for x in t.x] == ["Chihong Zinc<br>&amp; Germanium,<br>revenue,<br>year-to-date",
+                                             "Yunnan Copper,<br>revenue,<br>year-to-date"]
+    assert fig.layout[f"xaxis{bars[0].xaxis[1:]}"].tickangle == 0  # level, not rotated below the card

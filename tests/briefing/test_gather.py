@@ -83,3 +83,4 @@ def test_a_revision_published_after_the_as_of_date_is_not_shown(tmp_path: Path) 
     assert value(gather(settings.db, tpl)) == [7950.0]
     # A briefing for the period itself shows the first release, though it came out later.
     assert value(gather(settings.db, tpl.with_overrides(as_of=date(2024, 12, 31)))) == [7919.0]
+
