@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard.briefing.compose import compose
 from dashboard.briefing.export import Renderer, shared_renderer
-from dashboard.briefing.gather import FAR_FUTURE, Gathered, gather
+from dashboard.briefing.gather import Gathered, gather
 from dashboard.briefing.template import BriefingError, Template, available, load_template, parse_as_of
 
 __all__ = ["Briefing", "BriefingError", "Template", "available", "build", "load_template", "parse_as_of", "render"]
@@ -44,5 +44,5 @@ def render(db: Path, template: Template, renderer: Renderer | None = None, max_p
     fig, gathered = build(db, template, max_points)
     width, height = int(fig.layout.width), int(fig.layout.height)
     png = renderer.png(fig, width, height, template.scale)
-    as_of = None if gathered.as_of == FAR_FUTURE else gathered.as_of
+    as_of = gathered.shown_until  # what the header says
     return Briefing(png, round(width * template.scale), round(height * template.scale), as_of, fig)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from dashboard import charts, tones
 from dashboard.briefing.embed import Page, embed
-from dashboard.briefing.gather import FAR_FUTURE, Gathered
+from dashboard.briefing.gather import Gathered
 from dashboard.briefing.panels import ChartPanel, Tile, chart_panel, kpi_tile
 from dashboard.briefing.template import BriefingError, Panel
 from dashboard.i18n import pick
@@ -27,6 +27,7 @@ BACKGROUND, BAND, BAND_TEXT, ACCENT = "#f3f5f8", "#0b2d5b", "#c9d6e8", charts.PA
 TEXT: dict[str, tuple[str, str]] = {
     "as_of": ("数据截至 {date}", "Data as of {date}"),
     "latest": ("(最新)", " (latest)"),
+    "as_it_stood": ("按 {date} 的数据状态", "as it stood on {date}"),
     "warehouse": ("数据仓库 v{n} · 发布于 {at}", "Warehouse v{n} · published {at}"),
     "sources": ("来源:", "Sources: "),
     "hosts": ("参考来源 {hosts}{more}({loaded} 载入)", "reference sources {hosts}{more} (loaded {loaded})"),
@@ -181,13 +182,15 @@ def _header(page: Page, g: Gathered, lang: str) -> None:
     subtitle = tpl.text("subtitle", lang)
     if subtitle:
         note(page, MARGIN, 78, fit(subtitle, w - 2 * MARGIN - right_w, 16), 16, BAND_TEXT)
-    if g.as_of != FAR_FUTURE:
-        as_of = text("as_of", lang, date=date_text(g.as_of, lang)) + ("" if g.requested else text("latest", lang))
+    if g.shown_until is not None:  # the newest data shown, also when a date was asked for
+        as_of = text("as_of", lang, date=date_text(g.shown_until, lang)) + ("" if g.requested else text("latest", lang))
     else:  # nothing to show: say so in words, never "as of 9999-12-31"
         as_of = f"{text('no_data_header', lang)} · {text('no_data_hint', lang)}"
     note(page, w - MARGIN, 30, as_of, 20, "#ffffff", anchor="right", bold=True)
-    note(page, w - MARGIN, 64, text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:10]), 14, BAND_TEXT,
-          anchor="right")
+    version = text("warehouse", lang, n=g.warehouse_number, at=g.published_at[:10])
+    if g.requested and g.shown_until != g.requested:  # the data as it stood on a later day than its newest row
+        version = f"{text('as_it_stood', lang, date=date_text(g.requested, lang))} · {version}"
+    note(page, w - MARGIN, 64, version, 14, BAND_TEXT, anchor="right")
     if g.simulated:
         label = text("simulated", lang)
         label_w = text_width(label, 13) + 24

@@ -87,6 +87,7 @@ class Gathered:
     plant_lines: list[str] = field(default_factory=list)  # "weld", "gallium": the production lines the plant views are about
     plant_logs: int = 0
     simulated: bool = False
+    shown_until: date | None = None  # the newest data the page shows (the header's date); None: nothing
 
 
 def gather(db: Path, template: Template) -> Gathered:
@@ -102,8 +103,10 @@ def gather(db: Path, template: Template) -> Gathered:
         used = {p.query for p in template.panels if p.query}
         if requested is None:
             cutoff, queries = _run_latest(con, template, used, obs)
-        else:
+            shown_until = None if cutoff == FAR_FUTURE else cutoff
+        else:  # the data as it stood on that day; the header names its newest row
             queries = _run_all(con, template, used, cutoff)
+            shown_until = _shown_until(_series_shown_until(obs, template), queries, template)
         plant_logs, plant_simulated = _plant_documents(con, template, used)
     except duckdb.Error as exc:
         raise BriefingError(f"{template.path}: a query failed ({str(exc).splitlines()[0]}).") from None
@@ -113,6 +116,7 @@ def gather(db: Path, template: Template) -> Gathered:
     shown = shown_observations(obs, template)
     return Gathered(
         template=template, as_of=cutoff, requested=requested, observations=obs, queries=queries,
+        shown_until=shown_until,
         known_series=known, warehouse_number=int(info.get("version", 0)), published_at=str(info.get("published_at", "")),
         documents=dated_sources(shown, template.lang), hosts=source_hosts(shown), loaded_on=undated_loaded_on(shown),
         views=views, plant_lines=[line for line in PLANT_LINES if any(v.startswith(f"v_{line}") for v in views)],

@@ -109,3 +109,16 @@ def test_english_company_bars_are_named_on_level_wrapped_lines(monthly: Settings
     assert [x for t in bars for x in t.x] == ["Chihong Zinc<br>&amp; Germanium,<br>revenue,<br>year-to-date",
                                              "Yunnan Copper,<br>revenue,<br>year-to-date"]
     assert fig.layout[f"xaxis{bars[0].xaxis[1:]}"].tickangle == 0  # level, not rotated below the card
+
+
+@pytest.mark.parametrize(("lang", "header", "stood"), [
+    ("zh", "<b>数据截至 2025年9月30日</b>", "按 2025年10月15日 的数据状态 · 数据仓库 v1 · 发布于 "),
+    ("en", "<b>Data as of 2025-09-30</b>", "as it stood on 2025-10-15 · Warehouse v1 · published "),
+])
+def test_a_requested_date_after_the_data_prints_the_newest_day_shown(plant: Settings, lang: str, header: str,
+                                                                     stood: str) -> None:
+    fig, g = build(plant.db, load_template("plant_quality").with_overrides(lang=lang, as_of=date(2025, 10, 15)))
+    shown = texts(fig)
+    assert g.shown_until == date(2025, 9, 30)
+    assert shown.count(header) == 1
+    assert sum(s.startswith(stood) for s in shown) == 1
