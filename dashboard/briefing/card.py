@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import polars as pl
 
 from dashboard import charts
 from dashboard.briefing.compose import (
@@ -81,11 +82,12 @@ class CardFacts:
 def card_facts(db: Path, fig: go.Figure, lang: str, title: str | None = None, series: tuple[str, ...] = (),
                views: tuple[str, ...] = (), as_of: date | None = None, simulated: bool = False) -> CardFacts:
     """The card's words: series -> their publishers and documents; views -> the plant logs behind them."""
-    shown = as_of or newest_x(fig)
+    first, last = x_dates(fig)
+    shown = as_of or last
     con = connect_readonly(db)
     try:
         info = dict(frame(con, "SELECT key, value FROM warehouse_info").iter_rows())
-        parts, sim = _series_sources(con, series, shown, lang) if series else ([], False)
+        parts, sim = _series_sources(con, series, first, shown, lang) if series else ([], False)
         if views:
             plant, plant_sim, newest = _plant_sources(con, views, lang)
             parts.append(plant)
@@ -99,8 +101,12 @@ def card_facts(db: Path, fig: go.Figure, lang: str, title: str | None = None, se
                      warehouse=warehouse, simulated=simulated or sim, lang=lang)
 
 
-def _series_sources(con: Any, series: tuple[str, ...], until: date | None, lang: str) -> tuple[list[str], bool]:
+def _series_sources(con: Any, series: tuple[str, ...], since: date | None, until: date | None,
+                    lang: str) -> tuple[list[str], bool]:
+    """Sources of the rows drawn: the current vintage of each period in the chart's date range."""
     obs = frame(con, OBSERVATIONS_AS_OF, {"ids": list(series), "as_of": until or FAR_FUTURE})
+    if since is not None and obs.height:
+        obs = obs.filter(pl.col("period_end") >= since)
     if obs.is_empty():
         return [], False
     parts = dated_sources(obs, lang)
@@ -132,23 +138,20 @@ def _plant_sources(con: Any, views: tuple[str, ...], lang: str) -> tuple[str, bo
     return text, bool(row[1]), max((d for d in newest if d is not None), default=None)
 
 
-def newest_x(fig: go.Figure) -> date | None:
-    """The latest date on any trace's x axis: the newest data the chart actually draws."""
+def x_dates(fig: go.Figure) -> tuple[date | None, date | None]:
+    """The first and last date on the traces' x axes: the span of data the chart actually draws."""
     found: list[date] = []
     for trace in fig.data:
         xs = getattr(trace, "x", None)
-        if xs is None or len(xs) == 0:
-            continue
-        day = _newest_day(xs)
-        if day is not None:
-            found.append(day)
-    return max(found, default=None)
+        if xs is not None and len(xs):
+            found += _days(xs)
+    return (min(found), max(found)) if found else (None, None)
 
 
-def _newest_day(xs: Any) -> date | None:
+def _days(xs: Any) -> list[date]:
     arr = np.asarray(xs)
     if np.issubdtype(arr.dtype, np.datetime64):
-        return arr.max().astype("datetime64[D]").item()
+        return [arr.min().astype("datetime64[D]").item(), arr.max().astype("datetime64[D]").item()]
     days = []
     for x in arr.tolist():
         if isinstance(x, datetime):
@@ -159,10 +162,10 @@ def _newest_day(xs: Any) -> date | None:
             try:
                 days.append(date.fromisoformat(x[:10]))
             except ValueError:
-                return None
+                return []
         else:
-            return None  # categories or numbers: this axis holds no dates
-    return max(days, default=None)
+            return []  # categories or numbers: this axis holds no dates
+    return days
 
 
 def figure_title(fig: go.Figure, lang: str) -> str:

@@ -82,3 +82,14 @@ def test_card_png_has_the_card_size_and_its_words(plant: Settings, renderer: Ren
                         "Warning": "模拟数据 · 仅供演示"}
     header = img.convert("L").crop((40, 20, 1200, 2 * HEADER - 10))
     assert header.getextrema()[0] < 80  # the title is drawn in dark ink above the plot
+
+
+def test_card_sources_are_those_of_the_range_drawn(monthly: Settings) -> None:
+    """Explore narrowed to 2022: the 2021 figure's publisher is not behind the chart."""
+    frame = query(monthly.db, "SELECT series_id, name_zh AS label, period_start, period_end, display_value AS value, "
+                              "display_unit AS unit FROM v_observations WHERE series_id = 'copper_spot_price_avg' "
+                              "AND period_end BETWEEN DATE '2022-01-01' AND DATE '2022-12-31'")
+    fig = charts.series_chart(frame, "zh")
+    facts = card_facts(monthly.db, fig, "zh", series=("copper_spot_price_avg",))
+    assert facts.as_of == date(2022, 12, 31)
+    assert facts.sources == f"来源:参考来源 hnnm.cn({loaded_on(monthly)} 载入)"
