@@ -46,6 +46,9 @@ _BY_FIRST_WORDS: dict[tuple[str, ...], str] = {
     ("force", "install"): EXTENSIONS,
 }
 _PARAM_PREV = set(" \t\r\n(,=<>+-*/%|!")
+# DuckDB 1.5's parser itself opens <dir>/schema.sql and load.sql for these (IMPORT DATABASE and
+# PRAGMA import_database), in the process that parses: refused from the tokens, before parsing.
+_READ_WHILE_PARSED = {"import": WRITES, "pragma": SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,13 @@ def _refusal_for_words(sql: str) -> str | None:
         if words[: len(prefix)] == prefix:
             return reason
     return None
+
+
+def _read_while_parsed(sql: str) -> str | None:
+    """The refusal for a statement (first, or after any `;`) that the parser would read files for."""
+    words = [(text.lower(), kind) for text, kind in _tokens(sql) if kind != "comment"]
+    starts = [w for i, (w, _) in enumerate(words) if i == 0 or words[i - 1] == (";", "operator")]
+    return next((_READ_WHILE_PARSED[w] for w in starts if w in _READ_WHILE_PARSED), None)
 
 
 def _explained(sql: str) -> str:
@@ -152,6 +162,9 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if len(sql) > max_chars:
         raise SqlRefused(f"queries longer than {max_chars:,} characters are not allowed")
     sql = _rewrite_colon_params(sql)
+    early = _read_while_parsed(sql)
+    if early:
+        raise SqlRefused(early)
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.ParserException as exc:
