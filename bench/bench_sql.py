@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
+from bench import synthetic
 from dashboard.sql import SandboxLimits, SqlRefused, run_query
 from dashboard.sql.sandbox import execute_in_sandbox
 
@@ -91,7 +94,55 @@ def _overhead_rows(db: Path) -> list[str]:
     return rows
 
 
+ROOT = Path(__file__).resolve().parents[1]
+ONE_LINER = ("import duckdb; c = duckdb.connect(':memory:'); c.execute(\"ATTACH '{db}' AS w (READ_ONLY)\"); "
+             "c.execute('USE w'); print(c.execute('SELECT 1').fetchall())")
+
+
+def _wall(cmd: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def _cli_pair(db: Path, runs: int) -> tuple[float, float]:
+    """Median wall seconds of `pulse sql "SELECT 1"` and of the DuckDB one-liner, runs interleaved."""
+    pulse = [sys.executable, "-m", "dashboard", "sql", "--db", str(db), "SELECT 1"]
+    base = [sys.executable, "-c", ONE_LINER.format(db=str(db).replace("'", "''"))]
+    _wall(pulse), _wall(base)  # warm the page cache for both
+    times: dict[str, list[float]] = {"pulse": [], "base": []}
+    for _ in range(runs):
+        times["pulse"].append(_wall(pulse))
+        times["base"].append(_wall(base))
+    return statistics.median(times["pulse"]), statistics.median(times["base"])
+
+
+def cli_section(runs: int = 21) -> str:
+    """`pulse sql "SELECT 1"` against the one-liner on the same file, at two warehouse sizes."""
+    work = Path(tempfile.mkdtemp(prefix="pulse-bench-cli-"))
+    try:
+        lines = ["## `pulse sql` start-up vs DuckDB", "",
+                 f"`pulse sql \"SELECT 1\"` (a forked sandbox worker, limits, row cap) against `python -c "
+                 f"\"import duckdb; …ATTACH … (READ_ONLY)…; print(SELECT 1)\"` on the same file; median of {runs} "
+                 "interleaved runs each, wall time.", "",
+                 "| warehouse | file MB | pulse sql ms | one-liner ms | ratio |", "|---|---|---|---|---|"]
+        for label, n_series in (("10 series × 15 years", 10), ("1,000 series × 15 years", 1000)):
+            db = work / f"w{n_series}" / "pulse.duckdb"
+            db.parent.mkdir()
+            synthetic.build(db, ROOT / "data" / "catalog.toml", n_series=n_series, years=15)
+            pulse, base = _cli_pair(db, runs)
+            lines.append(f"| {label} | {db.stat().st_size / 1e6:.1f} | {pulse * 1000:.0f} | {base * 1000:.0f} "
+                         f"| {pulse / base:.2f}× |")
+        return "\n".join(lines) + "\n"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> str:
+    return cli_section() + "\n" + sandbox_section()
+
+
+def sandbox_section() -> str:
     work = Path(tempfile.mkdtemp(prefix="pulse-bench-sql-"))
     try:
         db = _warehouse(work)
@@ -114,5 +165,5 @@ def main() -> str:
         shutil.rmtree(work, ignore_errors=True)
 
 
-if __name__ == "__main__":
-    print(main())
+if __name__ == "__main__":  # `python -m bench.bench_sql cli` for the start-up comparison alone
+    print(cli_section() if sys.argv[1:] == ["cli"] else main())
