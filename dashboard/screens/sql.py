@@ -278,10 +278,8 @@ with st.expander(t("sql_schema", lang), expanded=False):
         st.dataframe([{t("sql_col_relation", lang): r.name, t("sql_col_kind", lang): kind[r.is_view],
                        t("sql_col_description", lang): r.description} for r in relations],
                      hide_index=True, width="stretch", key="schema_relations")
-        names = [r.name for r in relations]
-        chosen = st.selectbox(t("sql_schema_pick", lang), names, key="schema_pick",
-                              index=names.index("v_observations") if "v_observations" in names else 0)
-        rel = relations[names.index(chosen)]
-        st.dataframe([{t("sql_col_column", lang): c.name, t("sql_col_type", lang): c.type,
-                       t("sql_col_description", lang): c.description} for c in rel.columns],
+        # every column of every relation in one table (its search box finds a column anywhere)
+        st.dataframe([{t("sql_col_relation", lang): r.name, t("sql_col_column", lang): c.name,
+                       t("sql_col_type", lang): c.type, t("sql_col_description", lang): c.description}
+                      for r in relations for c in r.columns],
                      hide_index=True, width="stretch", key="schema_columns")

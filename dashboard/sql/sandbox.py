@@ -79,8 +79,8 @@ def app_timeout(settings: Settings, chosen: float | None) -> float:
 
 
 def timeout_choices(settings: Settings) -> list[float]:
-    """The page's time-limit selector: the default and a few steps up to the cap."""
-    steps = {settings.sql_timeout_app, *(s for s in (1, 5, 10, 30, 60, 120, 300))}
+    """The page's time-limit selector: the default, a few steps and the cap itself."""
+    steps = {settings.sql_timeout_app, settings.sql_timeout_cap, *(s for s in (1, 5, 10, 30, 60, 120, 300))}
     return sorted(float(s) for s in steps if s <= settings.sql_timeout_cap) or [app_timeout(settings, None)]
 
 
