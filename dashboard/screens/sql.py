@@ -175,10 +175,10 @@ def first_visit() -> None:
 def editor() -> None:
     """The Ace editor; its text replaces sql_text when it sends one (on blur, Ctrl+Enter or its Run)."""
     words = {"view": t("sql_view", lang), "table": t("sql_table", lang)}
-    # props.theme: Ace's built-in textmate theme; the component's own themes @import a web font
+    # props.theme: an Ace theme bundled in the wheel; the component's own themes @import a web font
     reply = code_editor(state.sql_text, lang="sql", height=[8, 20], key=f"sql_editor_{state.get('editor_rev', 0)}",
                         completions=completions(schema(), words), response_mode=["blur"],
-                        options={"wrap": True, "showLineNumbers": True}, props={"theme": "textmate"},
+                        options={"wrap": True, "showLineNumbers": True}, props={"theme": "chrome"},
                         buttons=[{"name": t("sql_run", lang), "hasText": True, "alwaysOn": True, "commands": ["submit"],
                                   "style": {"bottom": "0.4rem", "right": "0.4rem"}}])
     if reply and reply.get("id") and reply["id"] != state.get("editor_seen"):
