@@ -129,8 +129,8 @@ def run() -> None:
             state.result, state.error = run_query(DB, sql, params, limits()), None
         saved = opened()
         st.query_params.from_dict(url_state(sql, params, saved.name if saved and saved.sql == sql else ""))
-    except QueryBusy as exc:
-        state.busy = str(exc)
+    except QueryBusy:
+        state.busy = True
     except (SqlRefused, SqlError, PulseError) as exc:
         state.result, state.error = None, exc
 
@@ -144,8 +144,8 @@ def prepare_download() -> None:
         with RUNNING.slot(session_key()):
             full = run_query(DB, sql, params, limits(download=True))
         state.download = (to_csv(full), to_parquet(full), full.row_count, full.truncated)
-    except QueryBusy as exc:
-        state.busy = str(exc)
+    except QueryBusy:
+        state.busy = True
     except PulseError as exc:
         state.error = exc
 
@@ -227,9 +227,8 @@ with left:
                  format_func=lambda s: t("sql_seconds", lang, s=f"{s:g}"))
     if state.get("from_link"):
         st.info(t("sql_from_link", lang))
-    busy = state.pop("busy", None)
-    if busy:
-        st.warning(t("sql_wait", lang, message=busy))
+    if state.pop("busy", False):
+        st.warning(t("sql_busy", lang))
 
 error = state.get("error")
 result: SqlResult | None = state.get("result")

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.i18n import t
 from dashboard.sql import SandboxLimits, SqlRefused, run_query
-from dashboard.sql.running import BUSY, RUNNING
+from dashboard.sql.running import RUNNING
 from dashboard.sql.worker import WorkerStats, memory_bytes
 from tests.conftest import ROOT
 from tests.sql.conftest import Warehouse
@@ -180,7 +181,7 @@ def test_second_run_while_one_runs_says_so(warehouse: Warehouse, monkeypatch) ->
     at.text_area(key="sql_text").set_value("SELECT 42 AS x").run()
     with RUNNING.slot("user:analyst@example.com"):  # the same user's query, running in another tab
         at.button(key="run").click().run()
-    assert [w.value for w in at.warning] == [f"请稍候 Please wait: {BUSY}"]
+    assert [w.value for w in at.warning] == [t("sql_busy")]
     assert "result" not in at.session_state
     at.button(key="run").click().run()  # once it has finished, Run runs
     assert at.dataframe[0].value["x"].to_list() == [42]
