@@ -8,23 +8,19 @@ all pulled in polars, pyarrow and plotly (about 2 s) to print a list.
 
 from __future__ import annotations
 
-import ast
 import importlib
-import logging
 import os
 import pkgutil
 import sys
-import traceback
 from pathlib import Path
 
 import click
 
 from dashboard import commands
 from etl.errors import PulseError
-from etl.logfile import write_traceback
 from etl.settings import SettingsError
 
-log = logging.getLogger("pulse")
+# logging, traceback and ast are imported where used: each costs every `pulse sql` ~5-10 ms
 
 
 class PulseGroup(click.Group):
@@ -50,7 +46,9 @@ class PulseGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (PulseError, SettingsError) as exc:
-            log.debug("command failed", exc_info=True)
+            import logging
+
+            logging.getLogger("pulse").debug("command failed", exc_info=True)
             click.echo(f"Error: {exc}", err=True)
             sys.exit(getattr(exc, "exit_code", 1))
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
@@ -66,6 +64,8 @@ class PulseGroup(click.Group):
 
 def _short_help(name: str, limit: int) -> str:
     """The first sentence of `command`'s docstring in dashboard/commands/<name>.py, unimported."""
+    import ast
+
     source = Path(commands.__path__[0]) / f"{name.replace('-', '_')}.py"
     tree = ast.parse(source.read_text(encoding="utf-8"))
     for node in tree.body:
@@ -76,6 +76,10 @@ def _short_help(name: str, limit: int) -> str:
 
 def _write_traceback() -> Path:
     """The traceback goes to pulse.log beside the warehouse (etl.logfile), else to a per-user log."""
+    import traceback
+
+    from etl.logfile import write_traceback
+
     try:
         from etl.settings import load_settings
 

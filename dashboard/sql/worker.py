@@ -23,13 +23,12 @@ import os
 import select
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashboard.sql.errors import SqlError, SqlRefused
 from dashboard.sql.forkserver import WORKER_FAULT, recv_frame, send_frame
@@ -43,6 +42,9 @@ AS_MARGIN = 0.15
 AS_FLOOR = 64 * 2**20
 # DuckDB's own limit, as a share of the cap, so its buffer manager refuses before the rlimit bites.
 DUCKDB_SHARE = 0.8
+if TYPE_CHECKING:  # the app's fork server uses it; `pulse sql` forks directly and never does
+    import subprocess
+
 _ERRORS: dict[str, type[PulseError]] = {"SqlRefused": SqlRefused, "SqlError": SqlError,
                                         "WarehouseMissing": WarehouseMissing, "PulseError": PulseError}
 
@@ -77,6 +79,8 @@ class ForkServer:
         self._control: socket.socket | None = None
 
     def _start(self) -> None:
+        import subprocess
+
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]))
         self._proc = subprocess.Popen([sys.executable, "-m", "dashboard.sql.forkserver", str(theirs.fileno())],
@@ -106,6 +110,8 @@ class ForkServer:
         return int(json.loads(reply)["pid"]), ours
 
     def close(self) -> None:
+        import subprocess
+
         with self._lock:
             if self._control is not None:
                 self._control.close()  # the server sees EOF, kills its workers and exits
