@@ -5,14 +5,18 @@ Stop latency = wall time of run_query (fork a worker + check + run until killed 
 
 from __future__ import annotations
 
+import resource
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
+from bench import synthetic
 from dashboard.sql import SandboxLimits, SqlRefused, run_query
 from dashboard.sql.sandbox import execute_in_sandbox
 
@@ -91,7 +95,102 @@ def _overhead_rows(db: Path) -> list[str]:
     return rows
 
 
+ROOT = Path(__file__).resolve().parents[1]
+ONE_LINER = ("import duckdb; c = duckdb.connect(':memory:'); c.execute(\"ATTACH '{db}' AS w (READ_ONLY)\"); "
+             "c.execute('USE w'); print(c.execute('SELECT 1').fetchall())")
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one process and its children; CPU time is what a busy machine does not inflate."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _cli_pair(db: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of `pulse sql "SELECT 1"` and of the DuckDB one-liner, interleaved."""
+    cmds = {"pulse": [sys.executable, "-m", "dashboard", "sql", "--db", str(db), "SELECT 1"],
+            "base": [sys.executable, "-c", ONE_LINER.format(db=str(db).replace("'", "''"))]}
+    for cmd in cmds.values():
+        _timed(cmd)  # warm the page cache for both
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            times[name].append(_timed(cmd))
+    return {name: (statistics.median(w for w, _ in ts), statistics.median(c for _, c in ts))
+            for name, ts in times.items()}
+
+
+def cli_section(runs: int = 21) -> str:
+    """`pulse sql "SELECT 1"` against the one-liner on the same file, at two warehouse sizes."""
+    work = Path(tempfile.mkdtemp(prefix="pulse-bench-cli-"))
+    try:
+        lines = ["## `pulse sql` start-up vs DuckDB", "",
+                 f"`pulse sql \"SELECT 1\"` (a forked sandbox worker, limits, row cap) against `python -c "
+                 f"\"import duckdb; …ATTACH … (READ_ONLY)…; print(SELECT 1)\"` on the same file; median of {runs} "
+                 "interleaved runs each, wall time.", "",
+                 "| warehouse | file MB | pulse sql ms (CPU ms) | one-liner ms (CPU ms) | wall ratio | CPU ratio |",
+                 "|---|---|---|---|---|---|"]
+        for label, n_series in (("10 series × 15 years", 10), ("1,000 series × 15 years", 1000)):
+            db = work / f"w{n_series}" / "pulse.duckdb"
+            db.parent.mkdir()
+            synthetic.build(db, ROOT / "data" / "catalog.toml", n_series=n_series, years=15)
+            got = _cli_pair(db, runs)
+            (pw, pc), (bw, bc) = got["pulse"], got["base"]
+            lines.append(f"| {label} | {db.stat().st_size / 1e6:.1f} | {pw * 1000:.0f} ({pc * 1000:.0f}) "
+                         f"| {bw * 1000:.0f} ({bc * 1000:.0f}) | {pw / bw:.2f}× | {pc / bc:.2f}× |")
+        return "\n".join(lines) + "\n"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+PAGE_SQL = "SELECT series_id, period_end, display_value AS v FROM v_observations LIMIT 1000"
+
+
+def page_section(runs: int = 9) -> str:
+    """The SQL page (AppTest, server side): seconds per Run click and per plain rerun with a result
+    on screen, against run_query of the same query alone, measured in the same run."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    work = Path(tempfile.mkdtemp(prefix="pulse-bench-page-"))
+    try:
+        db = work / "pulse.duckdb"
+        synthetic.build(db, ROOT / "data" / "catalog.toml", n_series=1000, years=15)
+        os.environ["PULSE_DB"] = str(db)
+        at = AppTest.from_file(str(ROOT / "dashboard" / "screens" / "sql.py"), default_timeout=120).run()
+        at.text_area(key="sql_text").set_value(PAGE_SQL).run()
+        clicks, reruns, alone = [], [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            at.button(key="run").click().run()
+            clicks.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            at.run()
+            reruns.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            run_query(db, PAGE_SQL)
+            alone.append(time.perf_counter() - started)
+        base = statistics.median(alone)
+        rows = [("Run click", statistics.median(clicks)), ("rerun with the result shown", statistics.median(reruns)),
+                ("run_query alone (baseline)", base)]
+        return "\n".join(["## SQL page: time per run (AppTest, server side)", "",
+                          f"`{PAGE_SQL}` on 1,000 series × 15 years; median of {runs}.", "",
+                          "| step | ms | × run_query |", "|---|---|---|",
+                          *(f"| {name} | {sec * 1000:.0f} | {sec / base:.1f}× |" for name, sec in rows)]) + "\n"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> str:
+    return cli_section() + "\n" + page_section() + "\n" + sandbox_section()
+
+
+def sandbox_section() -> str:
     work = Path(tempfile.mkdtemp(prefix="pulse-bench-sql-"))
     try:
         db = _warehouse(work)
@@ -114,5 +213,6 @@ def main() -> str:
         shutil.rmtree(work, ignore_errors=True)
 
 
-if __name__ == "__main__":
-    print(main())
+if __name__ == "__main__":  # `python -m bench.bench_sql cli page` for those sections alone
+    parts = {"cli": cli_section, "page": page_section, "sandbox": sandbox_section}
+    print("\n".join(parts[name]() for name in sys.argv[1:]) if sys.argv[1:] else main())

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# a text cell starting with one of these is a formula to Excel and LibreOffice (dashboard.exports)
+FORMULA_START = r"^[=+\-@\t\r]"
+
 _PLOTLY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 ZWSP = "\u200b"
 _AUTOLINK = {"://": ":" + ZWSP + "//", "www": "www" + ZWSP, "WWW": "WWW" + ZWSP, "@": "@" + ZWSP}

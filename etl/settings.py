@@ -6,7 +6,6 @@ Every setting is declared once, with its help text, in SETTINGS; `pulse settings
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -177,6 +176,8 @@ def load_settings(toml_path: Path | None = None, **overrides: Any) -> Settings:
     toml_path = toml_path or Path(os.environ.get("PULSE_CONFIG", "pulse.toml"))
     if toml_path.is_file():
         with toml_path.open("rb") as fh:
+            import tomllib  # here: `pulse sql` without a pulse.toml need not pay for it
+
             for key, raw in tomllib.load(fh).items():
                 if key not in names:
                     raise SettingsError(f"{toml_path}: unknown setting '{key}'; `pulse settings` lists them.")

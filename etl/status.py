@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from etl.read import connect_readonly, frame
+
+if TYPE_CHECKING:  # `pulse status` prints rows and must not pay polars' import (status_rows)
+    import polars as pl
 
 STATUS_QUERIES = {
     "counts": "SELECT (SELECT count(*) FROM series) AS series,"
@@ -29,5 +31,18 @@ def status_frames(db: Path) -> dict[str, pl.DataFrame]:
     con = connect_readonly(db)
     try:
         return {name: frame(con, sql) for name, sql in STATUS_QUERIES.items()}
+    finally:
+        con.close()
+
+
+def status_rows(db: Path) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """The same queries as (column names, rows), plus "info" (warehouse_info's key/value rows)."""
+    con = connect_readonly(db)
+    try:
+        out = {}
+        for name, sql in {"info": "SELECT key, value FROM warehouse_info", **STATUS_QUERIES}.items():
+            cursor = con.execute(sql)
+            out[name] = ([d[0] for d in cursor.description], cursor.fetchall())
+        return out
     finally:
         con.close()

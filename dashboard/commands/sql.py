@@ -1,8 +1,12 @@
 """`pulse sql`: one ad hoc query through the sandbox, printed as a table, CSV or JSON.
 
 The query runs in a worker process forked from this one (dashboard.sql.worker): its memory and
-time limits hold whatever the query does. Exit 0 with the result (a truncation notice on stderr when rows were cut); exit 1 with a one-line
-error when the sandbox refuses the query or DuckDB fails it.
+time limits hold whatever the query does. Exit 0 with the result (a truncation notice on stderr when
+rows were cut); exit 1 with a one-line error when the sandbox refuses the query or DuckDB fails it.
+
+This process imports click, DuckDB and the sandbox, nothing more (no pyarrow, polars or rich): the
+worker sends the cells as DuckDB renders them, so a small query costs about what DuckDB does
+(tests/sql/test_light_commands.py, bench/bench_sql.py).
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from dashboard.commands._common import db_option, settings_for
-from dashboard.sql import SandboxLimits, SqlError, run_query
-from dashboard.sql.output import summary, to_csv, to_json, to_rich_table
+from dashboard.sql.errors import SqlError
+from dashboard.sql.sandbox import SandboxLimits, run_query
+from dashboard.sql.text_output import rows_csv, rows_json, rows_table, summary
 from dashboard.sql.worker import use_direct_fork
 
 
@@ -65,12 +69,13 @@ def command(query: str | None, file: Path | None, db: Path | None, fmt: str, tim
     base = SandboxLimits.for_cli(settings)
     limits = SandboxLimits(timeout if timeout is not None else base.timeout_s,
                            max_rows or base.max_rows, base.memory_limit)
-    result = run_query(settings.db, _read_query(query, file), _parse_params(params), limits)
+    result = run_query(settings.db, _read_query(query, file), _parse_params(params), limits,
+                       encoding="json" if fmt == "json" else "text")
     if fmt == "csv":
-        sys.stdout.buffer.write(to_csv(result))
+        sys.stdout.buffer.write(rows_csv(result))
         sys.stdout.flush()
     elif fmt == "json":
-        click.echo(to_json(result))
+        click.echo(rows_json(result))
     else:
-        Console(width=200 if not sys.stdout.isatty() else None).print(to_rich_table(result))
+        click.echo(rows_table(result))
     click.echo(summary(result), err=True)

@@ -46,6 +46,9 @@ _BY_FIRST_WORDS: dict[tuple[str, ...], str] = {
     ("force", "install"): EXTENSIONS,
 }
 _PARAM_PREV = set(" \t\r\n(,=<>+-*/%|!")
+# DuckDB 1.5's parser itself opens <dir>/schema.sql and load.sql for these (IMPORT DATABASE and
+# PRAGMA import_database), in the process that parses: refused from the tokens, before parsing.
+_READ_WHILE_PARSED = {"import": WRITES, "pragma": SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _token_spans(sql: str) -> list[tuple[int, int, str]]:
     char_at[len(raw)] = len(sql)
     toks = duckdb.tokenize(sql)
     starts = [char_at[b] for b, _ in toks]
-    ends = starts[1:] + [len(sql)]
+    ends = starts[1:] + [len(sql)] if starts else []
     return [(s, e, kind.name) for s, e, (_, kind) in zip(starts, ends, toks, strict=True)]
 
 
@@ -97,6 +100,13 @@ def _refusal_for_words(sql: str) -> str | None:
         if words[: len(prefix)] == prefix:
             return reason
     return None
+
+
+def _read_while_parsed(sql: str) -> str | None:
+    """The refusal for a statement (first, or after any `;`) that the parser would read files for."""
+    words = [(text.lower(), kind) for text, kind in _tokens(sql) if kind != "comment"]
+    starts = [w for i, (w, _) in enumerate(words) if i == 0 or words[i - 1] == (";", "operator")]
+    return next((_READ_WHILE_PARSED[w] for w in starts if w in _READ_WHILE_PARSED), None)
 
 
 def _explained(sql: str) -> str:
@@ -141,7 +151,8 @@ def _rewrite_colon_params(sql: str) -> str:
     out: list[str] = []
     last = 0
     for i, (start, _end, kind) in enumerate(spans):
-        if kind != "operator" or sql[start:start + 2] == "::" or sql[start] != ":":
+        # ':' is an operator token in DuckDB 2.x and a keyword token in 1.5
+        if kind not in ("operator", "keyword") or sql[start:start + 2] == "::" or sql[start] != ":":
             continue
         after = sql[start + 1:start + 2]
         prev = sql[start - 1] if start else " "
@@ -160,13 +171,15 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     sql = _rewrite_colon_params(sql)
     if _names_import_database(sql):  # refused before the parser reads files for it
         raise SqlRefused(WRITES)
-    by_words = _refusal_for_words(sql)  # before counting: DuckDB 1.5 expands COPY FROM DATABASE into four
-    if by_words:
-        raise SqlRefused(by_words)
+    # PRAGMA import_database reads files while parsed too; first words before the statement count:
+    # DuckDB 1.5 expands COPY FROM DATABASE into four statements
+    early = _read_while_parsed(sql) or _refusal_for_words(sql)
+    if early:
+        raise SqlRefused(early)
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.ParserException as exc:
-        raise SqlError(first_line(exc)) from exc
+        raise SqlError(_parser_message(sql, exc)) from exc
     except ValueError:
         statements = None  # an unknown statement type; judged below by its first words
     if statements is not None and not statements:
@@ -184,6 +197,23 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if any(name.isdigit() for name in names):
         raise SqlRefused("use named parameters such as :series_id, not ? or $1")
     return Checked(sql, tuple(sorted(names)))
+
+
+MAX_DEPTH = 1000
+
+
+def _parser_message(sql: str, exc: duckdb.ParserException) -> str:
+    """DuckDB's first line; DuckDB 1.5 says only 'memory exhausted' for over-deep nesting."""
+    if "memory exhausted" in str(exc):
+        depth = deepest = 0
+        for text, kind in _tokens(sql):
+            if kind == "operator":
+                depth += text.count("(") - text.count(")")
+                deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return (f"Parser Error: Max expression depth limit of {MAX_DEPTH} exceeded "
+                    f"({deepest} nested parentheses); nest less, e.g. with a CTE")
+    return first_line(exc)
 
 
 def first_line(exc: BaseException) -> str:

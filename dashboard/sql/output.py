@@ -16,6 +16,7 @@ from rich.table import Table
 
 from dashboard.exports import neutralise_table
 from dashboard.sql.sandbox import SqlResult, format_seconds, unique_names
+from dashboard.sql.text_output import summary, truncation_notice
 
 
 def _plain(table: pa.Table) -> pa.Table:
@@ -101,19 +102,6 @@ def to_rich_table(result: SqlResult) -> Table:
     for row in zip(*columns, strict=True):
         table.add_row(*("NULL" if v is None else str(v) for v in row))
     return table
-
-
-def summary(result: SqlResult) -> str:
-    """'3 rows in 0.012 s', plus the truncation notice when rows were cut."""
-    rows = f"{result.row_count:,} row{'s' if result.row_count != 1 else ''}"
-    text = f"{rows} in {result.elapsed_s:.3f} s"
-    if result.truncated:
-        text += f"; {truncation_notice(result.max_rows)}"
-    return text
-
-
-def truncation_notice(max_rows: int) -> str:
-    return f"only the first {max_rows:,} rows are shown; the query returned more (add a LIMIT or filter)"
 
 
 __all__ = ["format_seconds", "summary", "to_csv", "to_json", "to_parquet", "to_rich_table",

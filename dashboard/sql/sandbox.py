@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pyarrow as pa
 
 from dashboard.sql.checks import (
     EXTENSIONS,
@@ -37,12 +36,14 @@ from dashboard.sql.checks import (
     first_line,
 )
 from dashboard.sql.errors import SqlError, SqlRefused
+from dashboard.sql.text_output import unique_names
 from etl.errors import WarehouseMissing
 from etl.read import connect_readonly
 from etl.settings import Settings
 
 if TYPE_CHECKING:  # polars starts threads on import; the fork server (worker.py) must stay single-threaded
-    import polars as pl
+    import polars as pl  # and pyarrow costs ~0.2 s to import: `pulse sql` never needs either
+    import pyarrow as pa
 
 _BATCH_ROWS = 2048
 
@@ -78,9 +79,32 @@ def app_timeout(settings: Settings, chosen: float | None) -> float:
 
 
 def timeout_choices(settings: Settings) -> list[float]:
-    """The page's time-limit selector: the default and a few steps up to the cap."""
-    steps = {settings.sql_timeout_app, *(s for s in (1, 5, 10, 30, 60, 120, 300))}
+    """The page's time-limit selector: the default, a few steps and the cap itself."""
+    steps = {settings.sql_timeout_app, settings.sql_timeout_cap, *(s for s in (1, 5, 10, 30, 60, 120, 300))}
     return sorted(float(s) for s in steps if s <= settings.sql_timeout_cap) or [app_timeout(settings, None)]
+
+
+# How the worker hands rows back: Arrow for the app; for `pulse sql` each cell as DuckDB's own text
+# (table, CSV) or as JSON text (JSON), so the CLI imports neither pyarrow nor polars.
+ENCODINGS = ("arrow", "text", "json")
+_CELL_SQL = {"text": "CAST(#{n} AS VARCHAR)", "json": "CAST(to_json(#{n}) AS VARCHAR)"}
+
+
+@dataclass(frozen=True)
+class SqlRows:
+    """A query's rows as text cells (None for NULL), from the "text" or "json" encodings."""
+
+    sql: str
+    columns: list[str]
+    types: list[str]
+    rows: list[list[str | None]]
+    truncated: bool
+    elapsed_s: float
+    max_rows: int
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -106,15 +130,6 @@ class SqlResult:
         return pl.from_arrow(self.table.rename_columns(unique_names(self.columns)))  # type: ignore[return-value]
 
 
-def unique_names(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out: list[str] = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return out
-
-
 def format_seconds(seconds: float) -> str:
     return f"{seconds:g} s"
 
@@ -131,6 +146,9 @@ def open_sandbox(db: Path, limits: SandboxLimits, duckdb_memory: str | None = No
         "temp_directory": "",  # no spilling: the memory limit is a limit, and nothing is written
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
+        # DuckDB 1.5.5: min/max over a hive partition column (plant, date of the telemetry views)
+        # fails "INTERNAL Error: Attempted to access index 4 within vector of size 3" in this pass
+        "disabled_optimizers": "statistics_propagation",
     })
     try:
         con.execute("DETACH memory")  # nothing writable is left but the temp catalog
@@ -145,9 +163,10 @@ def open_sandbox(db: Path, limits: SandboxLimits, duckdb_memory: str | None = No
 
 
 def run_query(db: Path, sql: str, params: Mapping[str, Any] | None = None,
-              limits: SandboxLimits | None = None, on_stats: Any = None) -> SqlResult:
+              limits: SandboxLimits | None = None, on_stats: Any = None, encoding: str = "arrow") -> Any:
     """Check, then run one query in a worker process (dashboard.sql.worker) under hard limits.
 
+    A SqlResult (Arrow) for encoding "arrow", else SqlRows of text cells ("text", "json").
     SqlRefused / SqlError / WarehouseMissing on failure; `on_stats` receives the worker's
     WorkerStats (pid, peak RSS, how it ended), for the tests and the benchmark.
     """
@@ -158,8 +177,11 @@ def run_query(db: Path, sql: str, params: Mapping[str, Any] | None = None,
     values = bind_values(checked, params or {})
     if not Path(db).is_file():  # the same sentence as connect_readonly, without starting a worker
         raise WarehouseMissing(f"no warehouse at {db}; run `pulse load` first (or pass --db).")
-    table, truncated, columns, types, elapsed = run_in_worker(Path(db), checked.sql, values, limits, on_stats)
-    return SqlResult(checked.sql, columns, types, table, truncated, elapsed, limits.max_rows)
+    rows, truncated, columns, types, elapsed = run_in_worker(Path(db), checked.sql, values, limits, on_stats,
+                                                             encoding)
+    if encoding == "arrow":
+        return SqlResult(checked.sql, columns, types, rows, truncated, elapsed, limits.max_rows)
+    return SqlRows(checked.sql, columns, types, rows, truncated, elapsed, limits.max_rows)
 
 
 def bind_values(checked: Checked, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -170,8 +192,10 @@ def bind_values(checked: Checked, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def execute_in_sandbox(db: Path, sql: str, values: dict[str, Any], limits: SandboxLimits,
-                       duckdb_memory: str | None = None) -> tuple[pa.Table, bool, list[str], list[str], float]:
+                       duckdb_memory: str | None = None, encoding: str = "arrow") -> tuple[Any, bool, list[str], list[str], float]:
     """Open the sandbox and run an already checked query in this process (the worker's body).
+
+    The rows are a pyarrow Table ("arrow") or lists of text cells ("text", "json").
 
     No timer here: the worker's parent kills it at the deadline, which also stops functions that
     never look at DuckDB's interrupt flag.
@@ -180,7 +204,8 @@ def execute_in_sandbox(db: Path, sql: str, values: dict[str, Any], limits: Sandb
     started = time.perf_counter()
     try:
         relation = con.sql(sql, params=values or None)
-        table, truncated = _fetch(relation, limits.max_rows)
+        fetch = _fetch if encoding == "arrow" else lambda rel, n: _fetch_cells(rel, n, _CELL_SQL[encoding])
+        table, truncated = fetch(relation, limits.max_rows)
         columns = list(relation.columns) if relation is not None else []
         types = [str(t) for t in relation.types] if relation is not None else []
     except duckdb.Error as exc:
@@ -199,8 +224,20 @@ def memory_message(limits: SandboxLimits) -> str:
     return f"memory limit of {limits.memory_limit} exceeded; filter or aggregate more"
 
 
+def _fetch_cells(relation: duckdb.DuckDBPyRelation | None, max_rows: int,
+                 cell_sql: str) -> tuple[list[list[str | None]], bool]:
+    """At most max_rows rows with every cell rendered by DuckDB (positional, so duplicate names work)."""
+    if relation is None:
+        return [], False
+    cells = relation.project(", ".join(cell_sql.format(n=i + 1) for i in range(len(relation.columns))))
+    rows = [list(row) for row in cells.fetchmany(max_rows + 1)]
+    return rows[:max_rows], len(rows) > max_rows
+
+
 def _fetch(relation: duckdb.DuckDBPyRelation | None, max_rows: int) -> tuple[pa.Table, bool]:
     """At most max_rows rows, and whether there were more (one extra row is read to know)."""
+    import pyarrow as pa
+
     if relation is None:
         return pa.table({}), False
     reader = relation.to_arrow_reader(min(_BATCH_ROWS, max_rows + 1))

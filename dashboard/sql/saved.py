@@ -1,7 +1,8 @@
 """Saved queries (`data/queries/*.sql`) and the built-in examples.
 
 A saved query is a .sql file; its leading comment lines may carry a title, a description and a
-label and default for each :param, e.g.
+label and default for each :param, each written "中文 / English" (the page shows the half in the
+chosen language, `in_lang`), e.g.
 
     -- title: 某序列的历史 / History of one series
     -- param series_id: 序列 ID / series id = cn.nonferrous.ten_metals.output
@@ -21,6 +22,12 @@ from dashboard.sql.errors import SqlError, SqlRefused
 from etl.settings import DATA_DIR
 
 QUERIES_DIR = DATA_DIR / "queries"
+
+
+def in_lang(text: str, lang: str) -> str:
+    """The "中文 / English" text's half in `lang` (the whole text when it has no " / ")."""
+    zh, sep, en = text.partition(" / ")
+    return (en if lang == "en" else zh).strip() if sep else text
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,7 @@ def load_saved(folder: Path = QUERIES_DIR) -> list[SavedQuery]:
     return queries
 
 
+# Built-in examples, keyed by their "中文 / English" title (in_lang picks the half to show).
 EXAMPLES: dict[str, str] = {
     "最新值 / Latest value of every series":
         "SELECT series_id, name_zh, period_label, display_value, display_unit, change_pct\n"

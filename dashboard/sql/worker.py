@@ -11,7 +11,8 @@ DuckDB's `memory_limit` does not bound every operator (`unnest(generate_series(1
 
 Workers are forked by `dashboard.sql.forkserver`, started once per parent process (the app, or
 `pulse sql`) on first use, with DuckDB and pyarrow imported: a query pays a fork, not a Python
-start. The child sends back a JSON header and the rows as Arrow IPC; nothing is unpickled.
+start. The child sends back a JSON header and the rows as Arrow IPC (the app) or as JSON lists of
+text cells (`pulse sql`, which so never imports pyarrow); nothing is unpickled.
 """
 
 from __future__ import annotations
@@ -22,15 +23,12 @@ import os
 import select
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from dashboard.sql.errors import SqlError, SqlRefused
 from dashboard.sql.forkserver import WORKER_FAULT, recv_frame, send_frame
@@ -44,6 +42,9 @@ AS_MARGIN = 0.15
 AS_FLOOR = 64 * 2**20
 # DuckDB's own limit, as a share of the cap, so its buffer manager refuses before the rlimit bites.
 DUCKDB_SHARE = 0.8
+if TYPE_CHECKING:  # the app's fork server uses it; `pulse sql` forks directly and never does
+    import subprocess
+
 _ERRORS: dict[str, type[PulseError]] = {"SqlRefused": SqlRefused, "SqlError": SqlError,
                                         "WarehouseMissing": WarehouseMissing, "PulseError": PulseError}
 
@@ -78,6 +79,8 @@ class ForkServer:
         self._control: socket.socket | None = None
 
     def _start(self) -> None:
+        import subprocess
+
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]))
         self._proc = subprocess.Popen([sys.executable, "-m", "dashboard.sql.forkserver", str(theirs.fileno())],
@@ -107,6 +110,8 @@ class ForkServer:
         return int(json.loads(reply)["pid"]), ours
 
     def close(self) -> None:
+        import subprocess
+
         with self._lock:
             if self._control is not None:
                 self._control.close()  # the server sees EOF, kills its workers and exits
@@ -133,8 +138,8 @@ class ForkServer:
 class DirectFork:
     """A one-shot process (`pulse sql`) forks its worker itself instead of starting a server.
 
-    Safe only where the process is as quiet as the server: no threads but pyarrow's fork-aware
-    ones (the CLI imports no polars and starts no threads before the query).
+    Safe only where the process is as quiet as the server: no threads (the CLI imports no polars
+    and no pyarrow, and opens no DuckDB connection before the query).
     """
 
     def fork(self) -> tuple[int, socket.socket]:
@@ -166,13 +171,12 @@ def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     from dashboard.sql.sandbox import SandboxLimits, execute_in_sandbox
 
     limits = SandboxLimits(**job["limits"])
+    encoding = job.get("encoding", "arrow")
+    _block_optional_imports(encoding)
     try:
-        table, truncated, columns, types, elapsed = execute_in_sandbox(
-            Path(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"])
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        payload = sink.getvalue().to_pybytes()
+        rows, truncated, columns, types, elapsed = execute_in_sandbox(
+            Path(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"], encoding)
+        payload = _arrow_ipc(rows) if encoding == "arrow" else json.dumps(rows, ensure_ascii=False).encode()
         return {"ok": True, "truncated": truncated, "columns": columns, "types": types,
                 "elapsed": elapsed}, payload
     except PulseError as exc:
@@ -181,9 +185,26 @@ def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         return {"ok": False, "kind": "memory", "message": ""}, b""
 
 
-def _job(db: Path, sql: str, values: dict[str, Any], limits: Any) -> dict[str, Any]:
+def _block_optional_imports(encoding: str) -> None:
+    """DuckDB 1.5 imports pandas (and numpy) when it binds a parameter, if they are installed: 1-3 s
+    inside the query's time limit. Not yet imported here, they are marked absent for this child,
+    which DuckDB handles as "not installed"; the text encodings need no pyarrow either."""
+    for name in ("pandas",) if encoding == "arrow" else ("pandas", "numpy", "pyarrow"):
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
+def _arrow_ipc(table: Any) -> bytes:
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _job(db: Path, sql: str, values: dict[str, Any], limits: Any, encoding: str) -> dict[str, Any]:
     cap = memory_bytes(limits.memory_limit)
-    return {"db": str(db), "sql": sql, "values": values, "limits": asdict(limits),
+    return {"db": str(db), "sql": sql, "values": values, "limits": asdict(limits), "encoding": encoding,
             "as_bytes": max(int(cap * (1 + AS_MARGIN)), cap + AS_FLOOR), "duckdb_memory": f"{int(cap * DUCKDB_SHARE)}B"}
 
 
@@ -213,14 +234,14 @@ def _frames_until(sock: socket.socket, deadline: float) -> tuple[str, list[bytes
     return "result", frames
 
 
-def run_in_worker(db: Path, sql: str, values: dict[str, Any], limits: Any,
-                  on_stats: Any = None) -> tuple[pa.Table, bool, list[str], list[str], float]:
+def run_in_worker(db: Path, sql: str, values: dict[str, Any], limits: Any, on_stats: Any = None,
+                  encoding: str = "arrow") -> tuple[Any, bool, list[str], list[str], float]:
     """Run a checked query in a fresh worker under hard limits; results and refusals as in process."""
     forker = _forker
     pid, sock = forker.fork()
     deadline = time.perf_counter() + limits.timeout_s  # from the fork: starting the server is not the query's
     try:
-        send_frame(sock, json.dumps(_job(db, sql, values, limits)).encode("utf-8"))
+        send_frame(sock, json.dumps(_job(db, sql, values, limits, encoding)).encode("utf-8"))
         ended, frames = _frames_until(sock, deadline)
         if ended == "deadline":
             _kill_group(pid)
@@ -233,7 +254,7 @@ def run_in_worker(db: Path, sql: str, values: dict[str, Any], limits: Any,
         raise SqlRefused(_time_message(limits))
     if ended == "died":
         raise _death(exit_info.get("status"), limits)
-    return _outcome(json.loads(frames[0]), frames[1], limits)
+    return _outcome(json.loads(frames[0]), frames[1], limits, encoding)
 
 
 def _death(status: int | None, limits: Any) -> PulseError:
@@ -257,10 +278,16 @@ def _memory_message(limits: Any) -> str:
     return memory_message(limits)
 
 
-def _outcome(header: dict[str, Any], payload: bytes, limits: Any) -> tuple[pa.Table, bool, list[str], list[str], float]:
+def _outcome(header: dict[str, Any], payload: bytes, limits: Any,
+             encoding: str) -> tuple[Any, bool, list[str], list[str], float]:
     if not header["ok"]:
         if header["kind"] == "memory":
             raise SqlRefused(_memory_message(limits))
         raise _ERRORS.get(header["kind"], PulseError)(header["message"])
-    table = pa.ipc.open_stream(payload).read_all()
+    if encoding == "arrow":
+        import pyarrow as pa
+
+        table = pa.ipc.open_stream(payload).read_all()
+    else:
+        table = json.loads(payload)
     return table, header["truncated"], header["columns"], header["types"], header["elapsed"]

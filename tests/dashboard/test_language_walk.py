@@ -25,7 +25,7 @@ PAGES = [("screens/overview.py", {}), ("screens/explore.py", {"s": "nf10_output,
          ("screens/explore.py", {"s": "plant_w1_fpy_d", "t": "yoy"}), ("screens/plant.py", {}),
          ("screens/briefing.py", {}),
          pytest.param("screens/sources.py", {}, marks=OTHER_BRANCH),
-         pytest.param("screens/sql.py", {}, marks=OTHER_BRANCH)]
+         ("screens/sql.py", {})]
 IDS = ["overview", "explore-ytd", "explore-plant-yoy", "plant", "briefing", "sources", "sql"]
 
 

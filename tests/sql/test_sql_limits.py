@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.i18n import t
 from dashboard.sql import SandboxLimits, SqlRefused, run_query
-from dashboard.sql.running import BUSY, RUNNING
+from dashboard.sql.running import RUNNING
 from dashboard.sql.worker import WorkerStats, memory_bytes
 from tests.conftest import ROOT
 from tests.sql.conftest import Warehouse
@@ -134,8 +135,9 @@ def test_page_stops_runaway_within_time_and_memory(warehouse: Warehouse, case: R
     with TreeWatch(os.getpid()) as watch:
         took, _ = timed(lambda: at.button(key="run").click().run())
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("已拒绝 Refused: ")
-    assert case.stopped(errors[0][len("已拒绝 Refused: "):]), errors
+    prefix = t("sql_refused", message="")
+    assert len(errors) == 1 and errors[0].startswith(prefix)
+    assert case.stopped(errors[0][len(prefix):]), errors
     assert took <= budget(trivial_s), f"stopped after {took:.2f} s"
     assert watch.killed == []
     assert watch.peak_of() <= memory_bytes(CAP) * 1.2
@@ -148,19 +150,18 @@ def test_page_link_fills_the_editor_and_does_not_run(warehouse: Warehouse, monke
     assert not at.exception and not at.error
     assert at.text_area(key="sql_text").value == sql
     assert "result" not in at.session_state
-    assert [i.value for i in at.info] == ["链接中的查询已填入，点击运行 The query from the link is in the editor; "
-                                          "click Run to run it."]
+    assert [i.value for i in at.info] == [t("sql_from_link")]
 
 
 def test_page_time_limit_selector_is_held_to_the_cap(warehouse: Warehouse, monkeypatch) -> None:
     monkeypatch.setenv("PULSE_SQL_TIMEOUT_CAP", "10")
     at = page(warehouse, monkeypatch)
-    assert at.selectbox(key="sql_timeout").options == ["1 s", "5 s", "10 s"]
+    assert at.selectbox(key="sql_timeout").options == ["1 秒", "5 秒", "10 秒"]
     assert at.selectbox(key="sql_timeout").value == 1.0
     at.selectbox(key="sql_timeout").set_value(5.0).run()
     at.text_area(key="sql_text").set_value("SELECT count(*) FROM range(1000000) a, range(100000) b").run()
     at.button(key="run").click().run()
-    assert [e.value for e in at.error] == ["已拒绝 Refused: time limit of 5 s exceeded"]
+    assert [e.value for e in at.error] == [t("sql_refused", message="time limit of 5 s exceeded")]
 
 
 def test_limits_for_app_never_exceed_the_cap(settings) -> None:
@@ -180,7 +181,7 @@ def test_second_run_while_one_runs_says_so(warehouse: Warehouse, monkeypatch) ->
     at.text_area(key="sql_text").set_value("SELECT 42 AS x").run()
     with RUNNING.slot("user:analyst@example.com"):  # the same user's query, running in another tab
         at.button(key="run").click().run()
-    assert [w.value for w in at.warning] == [f"请稍候 Please wait: {BUSY}"]
+    assert [w.value for w in at.warning] == [t("sql_busy")]
     assert "result" not in at.session_state
     at.button(key="run").click().run()  # once it has finished, Run runs
     assert at.dataframe[0].value["x"].to_list() == [42]
