@@ -83,7 +83,7 @@ if not companies.is_empty():
         c2.multiselect(t("companies", lang),
                        sorted(set(companies.get_column("subject").to_list())), key="ex_companies",
                        format_func=lambda c: pick((c, subject_en.get(c, c)), lang),
-                       placeholder=t("choose_hint", lang))
+                       placeholder=t("choose_hint", lang), select_all=False)
         st.button(t("compare", lang), on_click=apply_companies, key="ex_compare")
 
 left, middle, right = st.columns([2, 1, 1])

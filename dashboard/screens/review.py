@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import auth, data
 from dashboard.i18n import format_period, t
+from dashboard.table_text import labelled
 from etl import review
 from etl.errors import PulseError
 from etl.settings import Settings
@@ -70,4 +71,4 @@ def review_section(settings: Settings, lang: str) -> None:
         frame = data.source_table(settings.db, version, name)
         if not frame.is_empty():
             with st.expander(f"{t(title, lang)} · {frame.height}"):
-                st.dataframe(frame, hide_index=True, width="stretch")
+                st.dataframe(labelled(frame, lang), hide_index=True, width="stretch")
