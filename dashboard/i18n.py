@@ -265,7 +265,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "What each view of the Pulse warehouse holds, with its columns and types."),
     "dictionary_view": ("视图", "View"),
     "dictionary_about": ("说明", "About"),
-    "dictionary_download": ("下载完整数据字典(英文,Markdown)", "Download the data dictionary (Markdown)"),
+    "dictionary_download": ("下载完整数据字典(英文原文)", "Download the data dictionary (Markdown)"),
     "dictionary_untranslated": ("(暂无中文说明,见英文原文)", "(see the document)"),
     # raw warehouse and journal columns as the Sources page's tables head them ("col." + column name)
     "col.publisher": ("发布机构", "Publisher"), "col.title": ("标题", "Title"), "col.published": ("发布日期", "Published"),
@@ -306,6 +306,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "val.decision.accepted": ("接受", "accepted"), "val.decision.rejected": ("拒绝", "rejected"),
     "val.action.upload": ("上传", "upload"), "val.action.load": ("加载", "load"), "val.action.sql": ("SQL 查询", "SQL query"),
     "val.action.review": ("审核", "review"),
+    # why a vintage is held (etl/holds.py's sentences, worded by dashboard/table_text.py)
+    "hold.conflict": ("与当前值 {old}({where})冲突:{diff}(容差 {tol})",
+                      "conflicts with the current value {old} ({where}): {diff} (tolerance {tol})"),
+    "hold.implied": ("公布同比 {change}% 推算 {year} 年为 {implied},已存值为 {stored}:相差 {diff}(容差 {tol})",
+                     "published YoY {change} % implies {year} = {implied}, stored {stored}: {diff} (tolerance {tol})"),
+    "hold.history": ("{value} 超出该指标历史范围的 {factor} 倍({lo} 至 {hi})",
+                     "{value} lies outside {factor}× the series' history ({lo} .. {hi})"),
     "val.bool.true": ("是", "yes"), "val.bool.false": ("否", "no"),
     # the data dictionary's views in Chinese ("dict." + view; docs/data-dictionary.md has the details)
     "dict.v_observations": ("每个已映射到目录指标的观测值的当前版本,附指标元数据。", "The current vintage of every mapped observation."),

@@ -6,11 +6,25 @@ visible at once (and the language walk, tests/dashboard/test_language_walk.py, n
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from dashboard.i18n import TEXT, t
 
 WORD_COLUMNS = ("status", "kind", "decision", "action")
+REASON_COLUMNS = ("reason", "hold_reason")
+# Why a vintage is held: etl/holds.py writes these sentences (in English, etl never imports the
+# dashboard); the page words them from the i18n table ("hold.<kind>"), numbers and names kept.
+NUMBER = r"[-+]?[\d.,]+(?:e[-+]?\d+)?"
+HOLD_REASONS = {
+    "conflict": re.compile(rf"conflicts with the current value (?P<old>{NUMBER}\S*) \((?P<where>[^)]*)\): "
+                           rf"(?P<diff>.+?) \(tolerance (?P<tol>[^)]+)\)"),
+    "implied": re.compile(rf"published YoY (?P<change>{NUMBER}) % implies (?P<year>\d{{4}}) = (?P<implied>{NUMBER}\S*), "
+                          rf"stored (?P<stored>{NUMBER}\S*): (?P<diff>.+?) \(tolerance (?P<tol>[^)]+)\)"),
+    "history": re.compile(rf"(?P<value>{NUMBER}\S*) lies outside (?P<factor>{NUMBER})× the series' history "
+                          rf"\((?P<lo>{NUMBER}\S*) \.\. (?P<hi>{NUMBER}\S*)\)"),
+}
 
 
 def column_label(name: str, lang: str) -> str:
@@ -21,6 +35,16 @@ def column_label(name: str, lang: str) -> str:
 def value_label(column: str, value: object, lang: str) -> object:
     key = f"val.{column}.{value}"
     return t(key, lang) if key in TEXT else value
+
+
+def hold_reason_text(reason: str | None, lang: str) -> str | None:
+    """A hold reason in the reader's language; one that matches no known sentence stays as written."""
+    if not reason or lang == "en":
+        return reason
+    for kind, pattern in HOLD_REASONS.items():
+        if hit := pattern.fullmatch(reason.strip()):
+            return t(f"hold.{kind}", lang, **hit.groupdict())
+    return reason
 
 
 def _one_name(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
@@ -41,6 +65,8 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     flags = [pl.col(c).map_elements(lambda v: t(f"val.bool.{str(v).lower()}", lang), return_dtype=pl.Utf8,
                                     skip_nulls=True)
              for c, dtype in frame.schema.items() if dtype == pl.Boolean]
-    if words or flags:
-        frame = frame.with_columns(*words, *flags)
+    reasons = [pl.col(c).map_elements(lambda v: hold_reason_text(v, lang), return_dtype=pl.Utf8, skip_nulls=True)
+               for c in REASON_COLUMNS if c in frame.columns and frame.schema[c] == pl.Utf8]
+    if words or flags or reasons:
+        frame = frame.with_columns(*words, *flags, *reasons)
     return frame.rename({c: column_label(c, lang) for c in frame.columns})

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import auth, data
 from dashboard.i18n import format_period, t
-from dashboard.table_text import labelled
+from dashboard.table_text import hold_reason_text, labelled
 from etl import review
 from etl.errors import PulseError
 from etl.settings import Settings
@@ -42,7 +42,7 @@ def _held_item(settings: Settings, row: dict, lang: str) -> None:
         st.markdown(f"**#{row['review_id']} · {row['name_zh'] if lang != 'en' else row['name_en']} · "
                     f"{period}** — {row['held_value']:g}{row['display_unit']}"
                     + (f" ({now:g}{row['display_unit']})" if now is not None else ""))
-        st.caption(row["reason"])
+        st.caption(hold_reason_text(row["reason"], lang))
         source = ", ".join(str(x) for x in (row["publisher"], row["published"], row["source_link"]) if x)
         if source:
             st.caption(source)

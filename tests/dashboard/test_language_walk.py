@@ -65,6 +65,7 @@ def foreign(texts: list[str], lang: str) -> list[str]:
     for text in texts:
         text = re.sub(r"`[^`]*`", "", text)  # commands and paths in code spans are data
         text = re.sub(r":[a-z]+\[", "[", text)  # Streamlit colour directives (:red[…]) are markup
+        text = re.sub(r"https?://\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|cn|gov|edu|de|io)\b", "", text)  # sites
         text = re.sub(r"(?<![\w.])/[^\s)]+", "", text)  # file paths are data
         text = re.sub(r"(?<![\w.])\.[a-z0-9]{2,8}\b", "", text)  # and file types (.csv, .xlsx)
         if lang == "zh":

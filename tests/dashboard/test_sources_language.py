@@ -1,0 +1,106 @@
+"""The Sources page and the period pickers in the reader's language (issue 16): table headers and
+the cell values that are words, the reasons a vintage is held, the data dictionary, no calendar."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pytest
+
+from dashboard.i18n import TEXT, format_day, format_period
+from dashboard.loading import DICTIONARY
+from etl.read import query
+from tests.dashboard.conftest import app_test, texts
+from tests.dashboard.test_language_walk import foreign, visible
+from tests.dashboard.test_review_page import held  # noqa: F401 - the bundled inbox plus a held figure
+
+# Sentences etl/holds.py writes, as found in real loads of the bundled data and the review case.
+HOLD_REASONS = [
+    ("conflicts with the current value 165.3 (驻马店日报): +2.84 % (tolerance 0.5 %)",
+     "与当前值 165.3(驻马店日报)冲突:+2.84 %(容差 0.5 %)"),
+    ("published YoY +10.4 % implies 2016 = 184.4, stored 172: +7.22 % (tolerance 2 %)",
+     "公布同比 +10.4% 推算 2016 年为 184.4,已存值为 172:相差 +7.22 %(容差 2 %)"),
+    ("1.2e+04万吨 lies outside 10× the series' history (3万吨 .. 40万吨)",
+     "1.2e+04万吨 超出该指标历史范围的 10 倍(3万吨 至 40万吨)"),
+    ("a reason no rule words", "a reason no rule words"),  # unknown: shown as written, never dropped
+]
+
+
+@pytest.mark.parametrize(("reason", "chinese"), HOLD_REASONS)
+def test_a_hold_reason_reads_in_chinese_and_stays_as_written_in_english(reason, chinese):
+    from dashboard.table_text import hold_reason_text
+
+    assert hold_reason_text(reason, "zh") == chinese
+    assert hold_reason_text(reason, "en") == reason
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_sources_page_with_a_held_figure_reads_in_one_language(held, lang):  # noqa: F811
+    at = app_test("screens/sources.py", lang=lang).run()
+    assert not at.exception
+    # publishers are named as the source names itself (驻马店日报): data, taken from the warehouse
+    publishers = query(held[0].db, "SELECT DISTINCT publisher FROM documents WHERE publisher IS NOT NULL UNION "
+                                   "SELECT DISTINCT publisher FROM observations WHERE publisher IS NOT NULL")
+    shown = visible(at)
+    for name in publishers.get_column("publisher").to_list():
+        shown = [text.replace(name, "") for text in shown]
+    assert foreign(shown, lang) == []
+    reason = "与当前值 165.3(驻马店日报)冲突:+2.84 %(容差 0.5 %)" if lang == "zh" else \
+        "conflicts with the current value 165.3 (驻马店日报): +2.84 % (tolerance 0.5 %)"
+    assert reason in texts(at)
+    # the change-check table: one name column in the reader's language, headed in it
+    [check] = [d.value for d in at.dataframe if ("公布同比 %" if lang == "zh" else "Published YoY %") in d.value.columns]
+    name = check.columns[0]
+    assert name == ("指标" if lang == "zh" else "Series")
+    ids = check["指标编号" if lang == "zh" else "Series ID"].tolist()
+    names = dict(query(held[0].db, "SELECT series_id, name_zh, name_en FROM series").select(
+        "series_id", "name_zh" if lang == "zh" else "name_en").iter_rows())
+    assert check[name].tolist() == [names[i] for i in ids]
+
+
+@pytest.mark.parametrize(("lang", "status", "words"), [("zh", "状态", {"已加载", "已跳过"}),
+                                                      ("en", "Status", {"loaded", "skipped"})])
+def test_a_load_from_the_page_lists_its_files_headed_and_worded_in_the_language(loaded, lang, status, words):
+    (loaded.inbox / "uploads").mkdir()
+    frame = pl.read_csv(loaded.inbox / "reference_subset.csv").filter(pl.col("series_id") == "nf10_output")
+    frame.with_columns(value=pl.col("value") + 1).write_csv(loaded.inbox / "uploads" / "revised.csv")
+    at = app_test("screens/sources.py", lang=lang).run()
+    at.button(key="src_load").click().run()
+    assert not at.exception
+    [outcomes] = [d.value for d in at.dataframe if status in d.value.columns]
+    assert set(outcomes[status].tolist()) == words  # revised.csv loaded, the subset skipped
+    assert foreign(visible(at), lang) == []
+
+
+def test_the_chinese_data_dictionary_summarises_every_view_of_the_document(loaded):
+    views = re.findall(r"^## (v_\w+)", DICTIONARY.read_text(encoding="utf-8"), flags=re.M)
+    assert views and [v for v in views if f"dict.{v}" not in TEXT] == []
+    at = app_test("screens/sources.py", lang="zh").run()
+    [table] = [d.value for d in at.dataframe if "视图" in d.value.columns]
+    assert table["视图"].tolist() == views
+    assert [b.proto.label for b in at.get("download_button")] == ["下载完整数据字典(英文原文)"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_plant_drill_down_offers_the_days_that_have_data_not_a_calendar(with_plant, lang):
+    at = app_test("screens/plant.py", lang=lang)
+    at.session_state["pl_drill_open"] = True
+    at.run()
+    assert not at.exception
+    assert len(at.date_input) == 0
+    days = query(with_plant.db, "SELECT DISTINCT day FROM v_weld_daily ORDER BY day DESC").get_column("day").to_list()
+    picker = at.selectbox(key="pl_day")
+    assert picker.options == [format_day(d, lang) for d in days]
+    assert picker.value == days[0]  # the newest day, as the calendar's default was
+
+
+def test_the_briefing_as_of_picker_offers_month_ends_of_the_data(loaded):
+    at = app_test("screens/briefing.py", lang="zh").run()
+    at.radio[0].set_value("指定日期").run()
+    assert not at.exception
+    assert len(at.date_input) == 0
+    ends = query(loaded.db, "SELECT DISTINCT period_end FROM v_observations WHERE period_end = last_day(period_end) "
+                            "ORDER BY period_end DESC").get_column("period_end").to_list()
+    [picker] = [s for s in at.selectbox if s.label == "指定日期"]
+    assert picker.options == [format_period(d, d, "zh") for d in ends]
