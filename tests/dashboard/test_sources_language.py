@@ -104,3 +104,49 @@ def test_the_briefing_as_of_picker_offers_month_ends_of_the_data(loaded):
                             "ORDER BY period_end DESC").get_column("period_end").to_list()
     [picker] = [s for s in at.selectbox if s.label == "指定日期"]
     assert picker.options == [format_period(d, d, "zh") for d in ends]
+
+
+@pytest.fixture
+def bundled(settings):
+    """The bundled inbox (reference history and a bulletin naming five companies), loaded."""
+    import shutil
+
+    from etl.pipeline import run_load
+    from etl.settings import PROJECT_ROOT
+
+    shutil.copytree(PROJECT_ROOT / "data" / "inbox", settings.inbox, dirs_exist_ok=True)
+    run_load(settings)
+    return settings
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_companies_are_named_as_they_name_themselves_in_english(bundled, lang):
+    from etl.catalog import load_catalog
+
+    at = app_test("screens/explore.py", lang=lang, s="co_yunlv_revenue_ytd")
+    at.run()
+    assert not at.exception
+    subjects = query(bundled.db, "SELECT DISTINCT subject FROM v_observations WHERE category = 'company' "
+                                 "ORDER BY subject").get_column("subject").to_list()
+    english = load_catalog(bundled.catalog).subjects_en
+    picker = at.multiselect(key="ex_companies")
+    assert picker.options == [english[s][1] if lang == "en" else s for s in subjects]
+    assert foreign(visible(at), lang) == []
+
+
+def test_every_subject_written_in_chinese_has_an_english_name_in_the_catalog():
+    from etl.catalog import load_catalog
+    from etl.settings import PROJECT_ROOT
+
+    catalog = load_catalog(PROJECT_ROOT / "data" / "catalog.toml")
+    chinese = {s.subject for s in catalog.series.values() if re.search(r"[\u3400-\u9fff]", s.subject)}
+    assert chinese and sorted(chinese - set(catalog.subjects_en)) == []
+
+
+def test_a_subject_without_an_english_name_is_a_catalog_error(tmp_path):
+    from etl.catalog import CatalogError, load_catalog
+
+    path = tmp_path / "catalog.toml"
+    path.write_text('[subjects]\n"云铝股份" = { short_en = "Yunnan Aluminium" }\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"subject '云铝股份' needs an English name: \"云铝股份\" = \{ en = \"...\" \}\.$"):
+        load_catalog(path)
