@@ -18,7 +18,7 @@ from dashboard.explore_state import (
     to_query,
 )
 from dashboard.exports import frame_csv
-from dashboard.i18n import format_number, format_period, pick, series_name, t
+from dashboard.i18n import format_number, format_period, pick, series_name, t, unit_label
 from dashboard.names import subject_name
 from dashboard.safe_text import markdown_text
 
@@ -173,7 +173,7 @@ with ui.friendly_errors(lang):
             lambda r: format_period(r["period_start"], r["period_end"], lang), return_dtype=pl.Utf8
         ).alias(t("col_period", lang)),
         pl.col("value").alias(t("col_value", lang)),
-        pl.col("unit").alias(t("col_unit", lang)),
+        pl.col("unit").map_elements(lambda u: unit_label(u, lang), return_dtype=pl.Utf8).alias(t("col_unit", lang)),
         _basis(st.session_state["ex_transform"]),
         # provenance a person can follow: who published it, when, and where to read it
         _first_of(shaped, "publisher", "document").alias(t("col_publisher", lang)),

@@ -150,3 +150,12 @@ def test_a_subject_without_an_english_name_is_a_catalog_error(tmp_path):
     path.write_text('[subjects]\n"云铝股份" = { short_en = "Yunnan Aluminium" }\n', encoding="utf-8")
     with pytest.raises(CatalogError, match=r"subject '云铝股份' needs an English name: \"云铝股份\" = \{ en = \"...\" \}\.$"):
         load_catalog(path)
+
+
+@pytest.mark.parametrize(("lang", "column", "unit"), [("zh", "单位", "亿元"), ("en", "Unit", "100m CNY")])
+def test_the_explore_table_gives_units_in_the_language(bundled, lang, column, unit):
+    at = app_test("screens/explore.py", lang=lang, s="co_yunlv_revenue_ytd")
+    at.run()
+    assert not at.exception
+    [table] = [d.value for d in at.dataframe if column in d.value.columns]
+    assert set(table[column].tolist()) == {unit}  # the series' display unit is 亿元
