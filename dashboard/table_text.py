@@ -69,4 +69,18 @@ def labelled(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
                for c in REASON_COLUMNS if c in frame.columns and frame.schema[c] == pl.Utf8]
     if words or flags or reasons:
         frame = frame.with_columns(*words, *flags, *reasons)
-    return frame.rename({c: column_label(c, lang) for c in frame.columns})
+    return _blanks_and_times(frame).rename({c: column_label(c, lang) for c in frame.columns})
+
+
+def _blanks_and_times(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text, dates and times as a person reads them: an empty cell is "—" (the grid would print
+    None, in English), a time to the second without its microseconds and zone."""
+    out = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            out.append(pl.col(name).dt.strftime("%Y-%m-%d %H:%M:%S").fill_null("—"))
+        elif dtype == pl.Date:
+            out.append(pl.col(name).dt.strftime("%Y-%m-%d").fill_null("—"))
+        elif dtype in (pl.Utf8, pl.Null):
+            out.append(pl.col(name).cast(pl.Utf8).fill_null("—"))
+    return frame.with_columns(out) if out else frame

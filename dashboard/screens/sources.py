@@ -28,8 +28,9 @@ def version_header() -> None:
         st.info(t("no_warehouse", lang, path=settings.db))
         return
     meta = data.info(settings.db, version)
+    ui.wrap_card_text()  # the publish time wraps instead of ending in "…"
     c1.metric(t("warehouse_version", lang), meta.get("version", "?"))
-    c2.metric(t("published_at", lang), (meta.get("published_at") or "—")[:19].replace("T", " "))
+    c2.metric(t("published_at", lang), (meta.get("published_at") or "—")[:16].replace("T", " "))
     c3.metric(t("age", lang), ui.age_text(meta.get("published_at"), lang))
     st.caption(str(settings.db))
 

@@ -159,3 +159,13 @@ def test_the_explore_table_gives_units_in_the_language(bundled, lang, column, un
     assert not at.exception
     [table] = [d.value for d in at.dataframe if column in d.value.columns]
     assert set(table[column].tolist()) == {unit}  # the series' display unit is 亿元
+
+
+def test_no_table_on_the_sources_page_prints_none_or_microseconds(held):  # noqa: F811
+    at = app_test("screens/sources.py", lang="zh").run()
+    assert not at.exception
+    for table in (d.value for d in at.dataframe):
+        text = table.select_dtypes(include=["object", "str"])
+        assert not text.isna().any().any(), list(table.columns)  # the grid would print "None"
+        times = [v for v in text.to_numpy().ravel() if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+.*", str(v))]
+        assert times == []
