@@ -52,7 +52,7 @@ def test_the_sources_page_with_a_held_figure_reads_in_one_language(held, lang): 
     # the change-check table: one name column in the reader's language, headed in it
     [check] = [d.value for d in at.dataframe if ("公布同比 %" if lang == "zh" else "Published YoY %") in d.value.columns]
     name = check.columns[0]
-    assert name == ("指标" if lang == "zh" else "Series")
+    assert name == ("指标名称" if lang == "zh" else "Series name")
     ids = check["指标编号" if lang == "zh" else "Series ID"].tolist()
     names = dict(query(held[0].db, "SELECT series_id, name_zh, name_en FROM series").select(
         "series_id", "name_zh" if lang == "zh" else "name_en").iter_rows())
@@ -169,3 +169,12 @@ def test_no_table_on_the_sources_page_prints_none_or_microseconds(held):  # noqa
         assert not text.isna().any().any(), list(table.columns)  # the grid would print "None"
         times = [v for v in text.to_numpy().ravel() if re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+.*", str(v))]
         assert times == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_two_columns_are_headed_alike(lang):
+    """Two raw columns of one table under one heading would stop the page (polars: duplicate column)."""
+    from dashboard.i18n import t
+
+    labels = [t(key, lang) for key in TEXT if key.startswith("col.")]
+    assert sorted({x for x in labels if labels.count(x) > 1}) == []
