@@ -36,8 +36,7 @@ def upload_limit_mb() -> int:
 
 
 def stylesheet(lang: str) -> str:
-    types = "、".join(f".{kind}" for kind in UPLOAD_TYPES) if lang != "en" else ", ".join(
-        f".{kind}" for kind in UPLOAD_TYPES)
+    types = (", " if lang == "en" else "、").join(f".{kind}" for kind in UPLOAD_TYPES)
     return "".join((
         _replace(f"{DROPZONE} button [data-testid=stMarkdownContainer] p", t("uploader_button", lang), "0.875rem"),
         _replace(f"{DROPZONE} [data-testid=stFileUploaderDropzoneInstructions] span",
