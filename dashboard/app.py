@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, ui
+from dashboard import auth, ui, widget_text
 from dashboard.i18n import t
 
 PAGES_DIR = Path(__file__).parent / "screens"  # not pages/: that name means Streamlit's legacy multipage mode
@@ -33,6 +33,7 @@ for name, key, icon in (("sql", "page_sql", ":material/terminal:"), ("briefing",
         pages.append(st.Page(PAGES_DIR / f"{name}.py", title=t(key, lang), icon=icon, url_path=name))
 
 navigation = st.navigation(pages)
+widget_text.install(ui.lang())  # Streamlit's own widget texts in the page's language
 st.sidebar.markdown(f"**{t('app_title', lang)}**")
 ui.language_switch()
 ui.version_caption(ui.lang())

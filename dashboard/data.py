@@ -163,3 +163,13 @@ _SOURCE_QUERIES = {
 @st.cache_data(show_spinner=False, max_entries=16)
 def source_table(db: Path, version: str, name: str) -> pl.DataFrame:
     return _query(db, _SOURCE_QUERIES[name])
+
+
+# ---- periods to pick from (issue 16 language: pickers offer the data's periods, not a calendar) ----
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def month_ends(db: Path, version: str) -> list[date]:
+    """Month ends that some observation ends on, newest first (the Briefing page's "as of" choice)."""
+    frame = _query(db, """SELECT DISTINCT period_end FROM v_observations
+                          WHERE period_end = last_day(period_end) ORDER BY period_end DESC""")
+    return frame.get_column("period_end").to_list()

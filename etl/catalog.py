@@ -79,6 +79,8 @@ def is_cumulative_period(start: date | None, end: date | None) -> bool:
 class Catalog:
     series: dict[str, Series]
     path: Path | None = None
+    # subject (as series name it: 全国, 云铝股份) -> (English name as the subject publishes it, short form)
+    subjects_en: dict[str, tuple[str, str]] = field(default_factory=dict)
     _aliases: list[tuple[str, tuple[str, ...], Series]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
@@ -193,4 +195,15 @@ def load_catalog(path: Path) -> Catalog:
             raise CatalogError(f"catalog {path}: series '{entry['id']}' has a base but is not an index; drop it.")
         entry = dict(entry, aliases=tuple(entry.get("aliases", ())))
         series[entry["id"]] = Series(**entry)
-    return Catalog(series, path)
+    return Catalog(series, path, _subjects(path, raw.get("subjects", {})))
+
+
+def _subjects(path: Path, raw: dict) -> dict[str, tuple[str, str]]:
+    """[subjects] "云铝股份" = { en = "Yunnan Aluminium Co., Ltd.", short_en = "Yunnan Aluminium" }"""
+    out = {}
+    for subject, entry in raw.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("en"), str):
+            raise CatalogError(f"catalog {path}: subject '{subject}' needs an English name: "
+                               f'"{subject}" = {{ en = "..." }}.')
+        out[subject] = (entry["en"], str(entry.get("short_en") or entry["en"]))
+    return out

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import auth, data
 from dashboard.i18n import t
+from dashboard.table_text import labelled
 from etl import journal
 
 SHOWN = 500  # newest rows; the journal keeps them all
@@ -24,4 +25,4 @@ def show(lang: str) -> None:
         st.caption(t("audit_none", lang))
         return
     frame = pl.DataFrame(rows).select("at", "user", "action", "detail")
-    st.dataframe(frame, hide_index=True, width="stretch", key="audit_table")
+    st.dataframe(labelled(frame, lang), hide_index=True, width="stretch", key="audit_table")

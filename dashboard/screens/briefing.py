@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import auth, data, ui
 from dashboard.briefing import available, load_template, render
 from dashboard.briefing.export import shared_renderer
-from dashboard.i18n import pick
+from dashboard.i18n import format_period, pick
 from etl.errors import PulseError
 
 TEXT = {
@@ -55,9 +55,11 @@ if not templates:
     st.stop()
 
 left, middle, right = st.columns([2, 2, 1])
-chosen = left.selectbox(tr("template", lang), templates, format_func=lambda p: load_template(p).text("title", lang))
+chosen = left.selectbox(tr("template", lang), templates, placeholder=tr("template", lang), format_func=lambda p: load_template(p).text("title", lang))
 mode = middle.radio(tr("as_of", lang), (tr("latest", lang), tr("date", lang)), horizontal=True)
-as_of = middle.date_input(tr("date", lang), value=date.today(), label_visibility="collapsed") \
+# a month end the data has, not a calendar (Streamlit's date picker speaks English only)
+as_of = middle.selectbox(tr("date", lang), data.month_ends(db, version), label_visibility="collapsed",
+                         format_func=lambda d: format_period(d, d, lang), placeholder=tr("date", lang)) \
     if mode == tr("date", lang) else None
 width = right.selectbox(tr("width", lang), (1600, 1280, 1080, 2000), index=0)
 scale = right.selectbox(tr("scale", lang), (2.0, 1.0, 3.0), index=0)

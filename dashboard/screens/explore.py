@@ -18,7 +18,8 @@ from dashboard.explore_state import (
     to_query,
 )
 from dashboard.exports import frame_csv
-from dashboard.i18n import format_number, format_period, pick, series_name, t
+from dashboard.i18n import format_number, format_period, pick, series_name, t, unit_label
+from dashboard.names import subject_name
 from dashboard.safe_text import markdown_text
 
 lang = ui.lang()
@@ -72,18 +73,18 @@ companies = catalog.filter(pl.col("category") == "company").with_columns(
 if not companies.is_empty():
     with st.expander(t("compare_companies", lang)):
         c1, c2 = st.columns([1, 2])
-        # English names from the catalog: "Yunnan Aluminium, revenue" names the company and the metric.
-        metric_en, subject_en = {}, {}
+        # English names from the catalog: the company's own ([subjects]), the metric what follows it
+        # in the series' name ("Yunnan Aluminium, revenue").
+        metric_en = {}
         for r in companies.iter_rows(named=True):
-            company, _, metric_name = (r["name_en"] or "").partition(", ")
+            _, _, metric_name = (r["name_en"] or "").partition(", ")
             metric_en.setdefault(r["metric"], metric_name or r["metric"])
-            subject_en.setdefault(r["subject"], company or r["subject"])
         c1.selectbox(t("col_series", lang), sorted(set(companies.get_column("metric").to_list())), key="ex_metric",
                      format_func=lambda m: pick((m, metric_en.get(m, m)), lang))
         c2.multiselect(t("companies", lang),
                        sorted(set(companies.get_column("subject").to_list())), key="ex_companies",
-                       format_func=lambda c: pick((c, subject_en.get(c, c)), lang),
-                       placeholder=t("choose_hint", lang))
+                       format_func=lambda c: subject_name(c, lang, data.settings().catalog),
+                       placeholder=t("choose_hint", lang), select_all=False)
         st.button(t("compare", lang), on_click=apply_companies, key="ex_compare")
 
 left, middle, right = st.columns([2, 1, 1])
@@ -172,7 +173,7 @@ with ui.friendly_errors(lang):
             lambda r: format_period(r["period_start"], r["period_end"], lang), return_dtype=pl.Utf8
         ).alias(t("col_period", lang)),
         pl.col("value").alias(t("col_value", lang)),
-        pl.col("unit").alias(t("col_unit", lang)),
+        pl.col("unit").map_elements(lambda u: unit_label(u, lang), return_dtype=pl.Utf8).alias(t("col_unit", lang)),
         _basis(st.session_state["ex_transform"]),
         # provenance a person can follow: who published it, when, and where to read it
         _first_of(shaped, "publisher", "document").alias(t("col_publisher", lang)),

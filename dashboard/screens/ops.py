@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.i18n import t
 from dashboard.safe_text import markdown_text
+from dashboard.table_text import labelled
 from etl import journal
 
 COLUMNS = {
@@ -54,4 +55,4 @@ def recent_operations(db: Path, lang: str) -> None:
                 continue
             if table in FAILED and (failed := frame.filter(pl.col("status") == FAILED[table]).height):
                 st.warning(t("ops_failed", lang, count=failed))
-            st.dataframe(frame, hide_index=True, width="stretch")
+            st.dataframe(labelled(frame, lang), hide_index=True, width="stretch")

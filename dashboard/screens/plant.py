@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import data, plant_charts, ui
 from dashboard.exports import frame_csv
-from dashboard.i18n import format_number, t, unit_label
+from dashboard.i18n import format_day, format_number, t, unit_label
 from dashboard.plant_tables import alerts_table, defect_name, weld_table
 
 WELD_TARGET_PCT = 99.9
@@ -86,8 +86,9 @@ def drill_down(line: str, daily: pl.DataFrame) -> None:
             return
         days = daily.get_column("day")
         c1, c2 = st.columns(2)
-        day = c1.date_input(t("drill_day", lang), value=days.max(), min_value=days.min(), max_value=days.max(),
-                            key="pl_day", format="YYYY-MM-DD")
+        # the days that have data, newest first: no calendar (Streamlit's speaks English only)
+        day = c1.selectbox(t("drill_day", lang), days.unique().sort(descending=True).to_list(), key="pl_day",
+                           format_func=lambda d: format_day(d, lang), placeholder=t("choose_hint", lang))
         robots = sorted(daily.filter(pl.col("line") == line).get_column("robot").unique().drop_nulls().to_list())
         robot = c2.selectbox(t("robot", lang), [None, *robots], key="pl_drill_robot",
                              format_func=lambda r: t("all_robots", lang) if r is None else r)

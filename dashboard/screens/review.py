@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import auth, data
 from dashboard.i18n import format_period, t
+from dashboard.table_text import hold_reason_text, labelled
 from etl import review
 from etl.errors import PulseError
 from etl.settings import Settings
@@ -41,7 +42,7 @@ def _held_item(settings: Settings, row: dict, lang: str) -> None:
         st.markdown(f"**#{row['review_id']} · {row['name_zh'] if lang != 'en' else row['name_en']} · "
                     f"{period}** — {row['held_value']:g}{row['display_unit']}"
                     + (f" ({now:g}{row['display_unit']})" if now is not None else ""))
-        st.caption(row["reason"])
+        st.caption(hold_reason_text(row["reason"], lang))
         source = ", ".join(str(x) for x in (row["publisher"], row["published"], row["source_link"]) if x)
         if source:
             st.caption(source)
@@ -70,4 +71,4 @@ def review_section(settings: Settings, lang: str) -> None:
         frame = data.source_table(settings.db, version, name)
         if not frame.is_empty():
             with st.expander(f"{t(title, lang)} · {frame.height}"):
-                st.dataframe(frame, hide_index=True, width="stretch")
+                st.dataframe(labelled(frame, lang), hide_index=True, width="stretch")

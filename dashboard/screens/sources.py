@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import duckdb
+import polars as pl
 import streamlit as st
 
 from dashboard import auth, data, loading, ui
-from dashboard.i18n import t
+from dashboard.i18n import TEXT, t
 from dashboard.safe_text import markdown_text
 from dashboard.screens import audit as audit_view
 from dashboard.screens import ops
 from dashboard.screens.review import review_section
+from dashboard.table_text import labelled
 
 lang = ui.lang()
 st.title(t("sources_title", lang))
@@ -24,8 +28,9 @@ def version_header() -> None:
         st.info(t("no_warehouse", lang, path=settings.db))
         return
     meta = data.info(settings.db, version)
+    ui.wrap_card_text()  # the publish time wraps instead of ending in "…"
     c1.metric(t("warehouse_version", lang), meta.get("version", "?"))
-    c2.metric(t("published_at", lang), (meta.get("published_at") or "—")[:19].replace("T", " "))
+    c2.metric(t("published_at", lang), (meta.get("published_at") or "—")[:16].replace("T", " "))
     c3.metric(t("age", lang), ui.age_text(meta.get("published_at"), lang))
     st.caption(str(settings.db))
 
@@ -40,7 +45,7 @@ def last_load() -> None:
         st.caption(t("load_notices", lang))
         st.markdown("\n".join(f"- {n}" for n in done["notices"]))
     if done["outcomes"]:
-        st.dataframe(done["outcomes"], hide_index=True, width="stretch")
+        st.dataframe(labelled(pl.DataFrame(done["outcomes"]), lang), hide_index=True, width="stretch")
 
 
 def upload_and_load() -> None:
@@ -83,7 +88,7 @@ def source_tab(name: str, version: str | None) -> None:
         st.caption(t("none", lang))
     else:
         st.caption(f"{frame.height:,}")
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(labelled(frame, lang), hide_index=True, width="stretch")
 
 
 def tables() -> None:
@@ -94,8 +99,27 @@ def tables() -> None:
         with tab:
             source_tab(name, version)
     with tabs[4]:
-        dictionary = loading.data_dictionary()
-        st.markdown(dictionary) if dictionary else st.caption(t("no_dictionary", lang))
+        dictionary_tab()
+
+
+def dictionary_tab() -> None:
+    """The data dictionary is an English reference for SQL users (docs/data-dictionary.md): shown
+    whole in English; in Chinese each view with its Chinese summary, the document as a download."""
+    dictionary = loading.data_dictionary()
+    if not dictionary:
+        st.caption(t("no_dictionary", lang))
+        return
+    if lang == "en":
+        st.markdown(dictionary)
+        return
+    st.caption(t("dictionary_intro", lang))
+    views = re.findall(r"^## (v_\w+)", dictionary, flags=re.M)
+    rows = [{t("dictionary_view", lang): view,
+             t("dictionary_about", lang): t(f"dict.{view}", lang) if f"dict.{view}" in TEXT
+             else t("dictionary_untranslated", lang)} for view in views]
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.download_button(t("dictionary_download", lang), dictionary, file_name="data-dictionary.md",
+                       mime="text/markdown", key="src_dictionary_md")
 
 
 with ui.friendly_errors(lang):

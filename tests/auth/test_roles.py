@@ -117,7 +117,7 @@ def test_sources_actions_for_maintainers_only(loaded, signin_on):
     assert (row["user"], row["action"], row["detail"]) == ("m@example.com", "load", str(loaded.inbox))
     assert "Audit trail" in texts(keeper) and OPS_TITLE in texts(keeper)
     shown = keeper.dataframe[-1].value
-    assert (shown["user"][0], shown["action"][0]) == ("m@example.com", "load")
+    assert (shown["User"][0], shown["Action"][0]) == ("m@example.com", "load")  # headed in English
 
 
 def test_sql_run_is_audited_with_the_user(loaded, signin_on):

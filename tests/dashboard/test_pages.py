@@ -111,8 +111,8 @@ def test_sources_page_lists_documents_and_version(loaded):
     at = app_test("screens/sources.py").run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["数据仓库版本"] == "1"
-    docs = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
-    assert "reference_subset.csv" in set(docs["file_name"])
+    docs = next(d.value for d in at.dataframe if "文件名" in d.value.columns)  # headed in Chinese
+    assert "reference_subset.csv" in set(docs["文件名"])
 
 
 def test_sources_page_runs_a_load_and_the_app_sees_the_new_version(loaded):

@@ -31,7 +31,7 @@ def test_a_button_decides_a_held_figure_and_the_page_says_so(held, button, value
     settings, review_id = held
     at = app_test("screens/sources.py").run()
     assert not at.exception
-    assert "conflicts with the current value 165.3 (驻马店日报): +2.84 % (tolerance 0.5 %)" in texts(at)
+    assert "与当前值 165.3(驻马店日报)冲突:+2.84 %(容差 0.5 %)" in texts(at)  # etl's reason, worded in Chinese
     [target] = [b for b in at.button if b.label == f"{button} #{review_id}"]
     at = target.click().run()
     assert not at.exception

@@ -17,8 +17,8 @@ def test_rejects_unmapped_and_dictionary_tabs_render(loaded):
     at = app_test("screens/sources.py", lang="en").run()
     assert not at.exception and not at.error and not at.warning, texts(at)
     frames = {tuple(d.value.columns): d.value for d in at.dataframe}
-    rejects = frames[("rejected_at", "file_path", "row_number", "reason", "quarantined_to")]
-    assert rejects["reason"].to_list() == [
+    rejects = frames[("Rejected at", "File path", "Row", "Reason", "Quarantined to")]  # headed in English
+    assert rejects["Reason"].to_list() == [
         "rejected_upload.csv row 2: unknown series 'not_a_series'; add it to data/catalog.toml or fix the id."]
     assert "welds_raw()" in texts(at)  # the data dictionary tab rendered too
 

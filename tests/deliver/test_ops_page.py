@@ -22,10 +22,11 @@ def test_sources_page_lists_fetches_and_deliveries_with_their_errors(loaded):  #
     assert "抓取、推送与报警" in texts(at)
     # (the warehouse tables above may warn on their own, e.g. main's rejects query; ours is the last)
     assert at.warning[-1].value == "1 条失败"
-    fetches = next(d.value for d in at.dataframe if "source" in d.value.columns and "url" in d.value.columns)
-    assert list(fetches["source"]) == ["pboc", "nbs", "nbs"]  # the failure first, then newest first
-    assert list(fetches["status"]) == ["failed", "unchanged", "saved"]
-    assert fetches["error"][0].endswith("check the feed URL.")
-    deliveries = next(d.value for d in at.dataframe if "target" in d.value.columns)
-    assert list(deliveries[["target", "status", "attempts"]].itertuples(index=False, name=None)) == [
-        ("ops-mail", "sent", "1")]
+    # headed and worded in Chinese (dashboard/table_text.py)
+    fetches = next(d.value for d in at.dataframe if "来源" in d.value.columns and "网址" in d.value.columns)
+    assert list(fetches["来源"]) == ["pboc", "nbs", "nbs"]  # the failure first, then newest first
+    assert list(fetches["状态"]) == ["失败", "未变化", "已保存"]
+    assert fetches["错误或提示"][0].endswith("check the feed URL.")
+    deliveries = next(d.value for d in at.dataframe if "推送目标" in d.value.columns)
+    assert list(deliveries[["推送目标", "状态", "尝试次数"]].itertuples(index=False, name=None)) == [
+        ("ops-mail", "已发送", "1")]
