@@ -9,6 +9,7 @@ Frame in, Plotly figure out: no `st.*`, no SQL, no I/O. Every builder
 Public API (stable; the briefing exporter relies on it):
     series_chart(frame, lang="zh", title=None, max_points=2000, height=420) -> go.Figure  (periods centred, zh date ticks)
     zh_date_ticks(fig, lang), align_periods(fig, frame)   # applied by the builders; public for other figures
+    zh_date_axis(lang) -> dict           # zh_date_ticks' x-axis settings, for a layout built as a dict
     sparkline(frame, color=None, max_points=2000, height=64) -> go.Figure
     base_layout(fig, title, height, **extra)   # font, template, margins: every builder's last step
     layout_dict(title, height, **extra), merged(base, extra)   # the same as a dict, for one-shot figures
@@ -136,7 +137,7 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
             **trace_period,
         })
     xaxis: dict = {"type": "date"}
-    for part in (axis_period, _zh_date_axis(lang), _frequency_axis(frame, lang)):
+    for part in (axis_period, zh_date_axis(lang), _frequency_axis(frame, lang)):
         xaxis = merged(xaxis, part)
     extra: dict[str, object] = {
         "yaxis": {"title": {"text": plotly_text(unit_label(units[0], lang))}, "rangemode": "normal"},
@@ -300,13 +301,13 @@ def figure_bytes(fig: go.Figure) -> int:
 
 def zh_date_ticks(fig: go.Figure, lang: str) -> go.Figure:
     """Chinese date ticks (10月5日, the year under the first) instead of Plotly's English month names."""
-    axis = _zh_date_axis(lang)
+    axis = zh_date_axis(lang)
     if axis:
         fig.update_xaxes(**axis)
     return fig
 
 
-def _zh_date_axis(lang: str) -> dict:
+def zh_date_axis(lang: str) -> dict:
     if lang != "zh":
         return {}
     return {"tickformat": "%-m月%-d日", "tickformatstops": [
