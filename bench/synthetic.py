@@ -26,8 +26,8 @@ UNITS = {"output": ("t", "万吨", 1e4), "price": ("CNY/t", "元/吨", 1.0), "cr
 
 def _document(con: duckdb.DuckDBPyConnection, name: str, load_id: str, simulated: bool) -> str:
     doc_id = f"{abs(hash(name)) % 16**16:016x}"
-    con.execute("INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, "
-                "size_bytes, simulated, load_id) VALUES (?, ?, ?, ?, 'synthetic', ?, ?, 0, ?, ?)",
+    con.execute("""INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,
+                                         simulated, load_id) VALUES (?, ?, ?, ?, 'synthetic', ?, ?, 0, ?, ?)""",
                 [doc_id, doc_id * 4, name, name, name, date(2025, 10, 1), simulated, load_id])
     return doc_id
 
@@ -50,9 +50,9 @@ def add_series(con: duckdb.DuckDBPyConnection, n_series: int, years: int, seed: 
         level = 100 + np.cumsum(rng.normal(0, 2, months))
         values = (level if unit in ("%", "index") else np.abs(level) * factor * 10)
         frames.append(pl.DataFrame({"series_id": sid, "period_start": starts, "period_end": ends, "value": values}))
-    con.executemany("INSERT OR REPLACE INTO series (series_id, name_zh, name_en, subject, category, unit, "
-                    "display_unit, display_factor, frequency, kind, cumulative, family, aliases, description) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", series_rows)
+    con.executemany("""INSERT OR REPLACE INTO series (series_id, name_zh, name_en, subject, category, unit,
+                       display_unit, display_factor, frequency, kind, cumulative, family, aliases, description)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""", series_rows)
     obs = pl.concat(frames).with_columns(document_id=pl.lit(doc), load_id=pl.lit(load_id),
                                         quote=pl.lit("合成数据 synthetic"))
     con.register("synthetic_obs", obs.to_arrow())

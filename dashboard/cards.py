@@ -1,4 +1,6 @@
-"""Overview cards from current observations (polars in, polars out; no Streamlit, no SQL).
+"""Overview cards: read from the `card_facts` table built at publish (etl/views/150_card_facts.sql),
+with the stale flag added for today's date. `build_cards` is the same computation in polars, kept as
+its reference (tests compare the two frames) and for a warehouse published before card_facts.
 
 One card per family (a series and its year-to-date / monthly / quarterly twins): the family's
 freshest figure leads, e.g. Jan–Sep 2025 before the 2024 annual value. Its change is the published
@@ -9,10 +11,12 @@ A lead older than its frequency allows is marked stale.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
 from dashboard import transforms
+from etl.read import query
 
 # same period end: the coarser, more complete figure leads (the annual value over December's)
 _SPAN_RANK = {"A": 0, "Q": 1, "YTD": 2, "M": 3, "P": 4, "D": 5, "X": 6}
@@ -63,8 +67,22 @@ def build_cards(frame: pl.DataFrame, today: date, limits: dict[str, int]) -> pl.
     latest = kept.group_by("series_id").agg(pl.all().sort_by("period_end").last())
     cards = (latest.join(changes, on=["series_id", "period_start", "period_end"], how="left")
              .join(spark, on="series_id", how="left"))
+    return with_stale(cards, today, limits)
+
+
+def with_stale(cards: pl.DataFrame, today: date, limits: dict[str, int]) -> pl.DataFrame:
+    """Adds `stale`: the lead is older than its frequency allows on `today`."""
     stale = [
         _months_between(end, today) > stale_limit_months(span, freq, limits)
         for end, span, freq in cards.select("period_end", "span", "frequency").iter_rows()
     ]
     return cards.with_columns(stale=pl.Series(stale, dtype=pl.Boolean))
+
+
+def read_cards(db: Path, today: date, limits: dict[str, int]) -> pl.DataFrame:
+    """The published cards (one row per family, with `points`: the series' whole history) and their
+    stale flag for `today`: the frame build_cards gives, without recomputing it per visitor."""
+    cards = query(db, "SELECT * FROM card_facts")
+    if cards.is_empty():
+        return cards
+    return with_stale(cards, today, limits).select(pl.exclude("points"), "points")

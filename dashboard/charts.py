@@ -9,8 +9,10 @@ Frame in, Plotly figure out: no `st.*`, no SQL, no I/O. Every builder
 Public API (stable; the briefing exporter relies on it):
     series_chart(frame, lang="zh", title=None, max_points=2000, height=420) -> go.Figure  (periods centred, zh date ticks)
     zh_date_ticks(fig, lang), align_periods(fig, frame)   # applied by the builders; public for other figures
+    zh_date_axis(lang) -> dict           # zh_date_ticks' x-axis settings, for a layout built as a dict
     sparkline(frame, color=None, max_points=2000, height=64) -> go.Figure
     base_layout(fig, title, height, **extra)   # font, template, margins: every builder's last step
+    layout_dict(title, height, **extra), merged(base, extra)   # the same as a dict, for one-shot figures
     (the plant builders — pchart, ichart, small_multiples, pareto, histogram, percentile_lines — are
     in dashboard/plant_charts.py)
     figure_bytes(fig) -> int            # size of the figure's JSON as sent to the browser
@@ -46,17 +48,31 @@ LIGHT = go.layout.Template(layout={"paper_bgcolor": "white", "plot_bgcolor": "wh
                                    "font": {"color": "#2a3f5f"}, "xaxis": _AXIS, "yaxis": _AXIS})
 
 
+def layout_dict(title: str | None, height: int, **extra: object) -> dict:
+    """base_layout's settings as a plain dict, `extra` merged over them: a builder composes its whole
+    layout first and sets it once (every `update_layout` re-validates the figure: 19 % of a page)."""
+    layout = {
+        "title": {"text": plotly_text(title), "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
+        "font": {"family": FONT_FAMILY, "size": 13, "color": "#1b2631"},
+        "height": height,
+        "margin": {"l": 56, "r": 24, "t": 48 if title else 16, "b": 40},
+        "template": LIGHT,
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+    }
+    return merged(layout, extra)
+
+
+def merged(base: dict, extra: dict) -> dict:
+    """`extra` over `base`, nested dicts merged key by key (as successive update_layout calls would)."""
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def base_layout(fig: go.Figure, title: str | None, height: int, **extra: object) -> go.Figure:
-    fig.update_layout(
-        title={"text": plotly_text(title), "x": 0, "xanchor": "left", "font": {"size": 16}} if title else None,
-        font={"family": FONT_FAMILY, "size": 13, "color": "#1b2631"},
-        height=height,
-        margin={"l": 56, "r": 24, "t": 48 if title else 16, "b": 40},
-        template=LIGHT,
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        **extra,
-    )
+    fig.update_layout(**layout_dict(title, height, **extra))
     return fig
 
 
@@ -90,44 +106,49 @@ def series_chart(frame: pl.DataFrame, lang: str = "zh", title: str | None = None
 
     frame: series_id, label, period_start, period_end (Date), value (display unit), unit;
     optional document, quote, derived. Missing months/quarters/years break the line.
+    Traces and layout are composed as plain dicts and validated once, in one go.Figure call.
     """
-    fig = go.Figure()
     if frame.is_empty():
-        return base_layout(fig, title, height)
+        return base_layout(go.Figure(), title, height)
     if _is_cross_section(frame):
         return cross_section_bars(frame, lang, title, height)
     units = list(dict.fromkeys(u for u in frame.get_column("unit").to_list() if u is not None)) or [""]
     colors = series_colors(frame.get_column("series_id").unique().to_list())
+    trace_period, axis_period = _period_axis(frame)
+    traces = []
     for sid, label, dash, part in _trace_parts(frame, lang):
         part = downsample_frame(part, "period_end", "value", max_points)
         unit = part.get_column("unit").drop_nulls()[0] if part.get_column("unit").drop_nulls().len() else ""
         secondary = len(units) > 1 and unit != units[0]
         points = part.get_column("value").drop_nulls().len()
-        fig.add_trace(go.Scatter(
-            x=part.get_column("period_end").to_list(),
-            y=part.get_column("value").to_numpy(),
-            name=plotly_text(label),
-            mode="lines+markers" if points <= 60 else "lines",
-            line={"color": colors[sid], "width": 2, "dash": dash},
-            marker={"size": 6 if points > 1 else 10},
-            connectgaps=False,
-            yaxis="y2" if secondary else "y",
-            customdata=_hover_rows(part, lang),
-            hovertemplate="<b>%{fullData.name}</b><br>%{customdata[0]}<br>%{customdata[1]}"
-                          "<br>%{customdata[2]}<br>%{customdata[4]}<br><i>%{customdata[3]}</i><extra></extra>",
-        ))
+        traces.append({
+            "type": "scatter",
+            "x": part.get_column("period_end").to_list(),
+            "y": part.get_column("value").to_numpy(),
+            "name": plotly_text(label),
+            "mode": "lines+markers" if points <= 60 else "lines",
+            "line": {"color": colors[sid], "width": 2, "dash": dash},
+            "marker": {"size": 6 if points > 1 else 10},
+            "connectgaps": False,
+            "yaxis": "y2" if secondary else "y",
+            "customdata": _hover_rows(part, lang),
+            "hovertemplate": "<b>%{fullData.name}</b><br>%{customdata[0]}<br>%{customdata[1]}"
+                             "<br>%{customdata[2]}<br>%{customdata[4]}<br><i>%{customdata[3]}</i><extra></extra>",
+            **trace_period,
+        })
+    xaxis: dict = {"type": "date"}
+    for part in (axis_period, zh_date_axis(lang), _frequency_axis(frame, lang)):
+        xaxis = merged(xaxis, part)
     extra: dict[str, object] = {
         "yaxis": {"title": {"text": plotly_text(unit_label(units[0], lang))}, "rangemode": "normal"},
         "hovermode": "closest",
-        "xaxis": {"type": "date"},
+        "xaxis": xaxis,
     }
     if len(units) > 1:
         extra["yaxis2"] = {"title": {"text": plotly_text(" / ".join(unit_label(u, lang) for u in units[1:]))},
                            "overlaying": "y", "side": "right", "showgrid": False}
         extra["margin"] = {"l": 56, "r": 64, "t": 48 if title else 16, "b": 40}
-    fig = base_layout(fig, title, height)
-    fig.update_layout(**extra)
-    return frequency_ticks(zh_date_ticks(align_periods(fig, frame), lang), frame, lang)
+    return go.Figure(data=traces, layout=layout_dict(title, height, **extra))
 
 
 def series_colors(series_ids: Sequence[str]) -> dict[str, str]:
@@ -218,10 +239,17 @@ _TICK_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120)  # months between labelled perio
 def frequency_ticks(fig: go.Figure, frame: pl.DataFrame, lang: str = "zh", most: int = 12) -> go.Figure:
     """Ticks that name periods at the data's frequency: 2016年 for annual, 2025年9月 for monthly,
     2025年三季度 for quarterly (never a day for monthly data), at most `most` of them."""
+    axis = _frequency_axis(frame, lang, most)
+    if axis:
+        fig.update_xaxes(**axis)
+    return fig
+
+
+def _frequency_axis(frame: pl.DataFrame, lang: str = "zh", most: int = 12) -> dict:
     span = dominant_span(frame)
     step = {"A": 12, "Q": 3, "M": 1}.get(span or "")
     if step is None:
-        return fig
+        return {}
     ends = frame.get_column("period_end")
     first, last = ends.min(), ends.max()
     months = (last.year - first.year) * 12 + last.month - first.month  # type: ignore[union-attr]
@@ -231,9 +259,9 @@ def frequency_ticks(fig: go.Figure, frame: pl.DataFrame, lang: str = "zh", most:
     # points sit in the middle of their period (align_periods); so do the ticks that name them
     middles = [datetime.combine(start, datetime.min.time()) + (end - start + timedelta(days=1)) / 2
                for start, end in zip(starts, ticks, strict=True)]
-    fig.update_xaxes(tickmode="array", ticklabelmode="instant", tickformatstops=[], dtick=None, tickvals=middles,
-                     ticktext=[format_period(s, e, lang) for s, e in zip(starts, ticks, strict=True)])
-    return fig
+    # (tickformatstops stay: explicit tick text overrides them, and an empty update never cleared them)
+    return {"tickmode": "array", "ticklabelmode": "instant", "dtick": None,
+            "tickvals": middles, "ticktext": [format_period(s, e, lang) for s, e in zip(starts, ticks, strict=True)]}
 
 
 def sparkline(frame: pl.DataFrame, color: str | None = None, max_points: int = DEFAULT_MAX_POINTS,
@@ -273,12 +301,19 @@ def figure_bytes(fig: go.Figure) -> int:
 
 def zh_date_ticks(fig: go.Figure, lang: str) -> go.Figure:
     """Chinese date ticks (10月5日, the year under the first) instead of Plotly's English month names."""
-    if lang == "zh":
-        fig.update_xaxes(tickformat="%-m月%-d日", tickformatstops=[
-            {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
-            {"dtickrange": [86_400_000 * 27, "M11"], "value": "%Y年%-m月"},
-            {"dtickrange": ["M12", None], "value": "%Y年"}])
+    axis = zh_date_axis(lang)
+    if axis:
+        fig.update_xaxes(**axis)
     return fig
+
+
+def zh_date_axis(lang: str) -> dict:
+    if lang != "zh":
+        return {}
+    return {"tickformat": "%-m月%-d日", "tickformatstops": [
+        {"dtickrange": [None, 86_400_000 * 27], "value": "%-m月%-d日"},
+        {"dtickrange": [86_400_000 * 27, "M11"], "value": "%Y年%-m月"},
+        {"dtickrange": ["M12", None], "value": "%Y年"}]}
 
 
 _PERIODS = {"A": "M12", "Q": "M3", "M": "M1"}
@@ -287,19 +322,27 @@ _PERIODS = {"A": "M12", "Q": "M3", "M": "M1"}
 def align_periods(fig: go.Figure, part: pl.DataFrame) -> go.Figure:
     """Annual/quarterly/monthly points drawn in the middle of their period, under a label naming it
     (a 2025 total sits above "2025", not at the 2026 tick its period end would give)."""
+    trace, axis = _period_axis(part)
+    if trace:
+        fig.update_traces(**trace)
+    if axis:
+        fig.update_xaxes(**axis)
+    return fig
+
+
+def _period_axis(part: pl.DataFrame) -> tuple[dict, dict]:
+    """(trace settings, x-axis settings) of align_periods."""
     ends = part.get_column("period_end").unique()
     if ends.len() == 1:  # one period only (e.g. companies' year to date): a readable axis around it
         end = ends[0]
-        fig.update_xaxes(range=[end - timedelta(days=200), end + timedelta(days=200)], dtick="M3",
-                         tickformat="%Y-%m")
-        return fig
+        return {}, {"range": [end - timedelta(days=200), end + timedelta(days=200)], "dtick": "M3",
+                    "tickformat": "%Y-%m"}
     span = dominant_span(part)
     period = _PERIODS.get(span or "")
     if period is None:
-        return fig
-    fig.update_traces(xperiod=period, xperiod0="2000-01-01", xperiodalignment="middle")
-    fig.update_xaxes(ticklabelmode="period", dtick=period if span == "A" and _years(part) <= 12 else None)
-    return fig
+        return {}, {}
+    return ({"xperiod": period, "xperiod0": "2000-01-01", "xperiodalignment": "middle"},
+            {"ticklabelmode": "period", "dtick": period if span == "A" and _years(part) <= 12 else None})
 
 
 def _years(part: pl.DataFrame) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard.cards import build_cards
+from dashboard.cards import build_cards, read_cards
 from etl.read import connect_readonly, warehouse_version
 from etl.read import frame as read_frame
 from etl.settings import Settings, load_settings
@@ -93,6 +93,25 @@ def stale_limits(s: Settings) -> dict[str, int]:
 def overview_cards(db: Path, version: str, today: date | None = None) -> pl.DataFrame:
     """One row per family (see dashboard/cards.py): the freshest figure, its YoY (published
     preferred), as-of period, stale flag, provenance, last 24 values for the sparkline."""
+    today = today or date.today()
+    if "card_facts" in relations(db, version):  # computed at publish (etl/views/150_card_facts.sql)
+        cards = read_cards(db, today, stale_limits(settings()))
+    else:  # a warehouse published before card_facts existed: the same cards, computed here
+        cards = computed_cards(db, today)
+    return headline_order(cards)
+
+
+def headline_order(cards: pl.DataFrame) -> pl.DataFrame:
+    """Within a category: current figures before stale ones, the freshest first, single-period
+    series before year-to-date twins, then the series with the most history."""
+    if cards.is_empty():
+        return cards
+    return cards.sort("category", "stale", "period_end", "cumulative", "points", "series_id",
+                      descending=[False, False, True, False, True, False])
+
+
+def computed_cards(db: Path, today: date) -> pl.DataFrame:
+    """build_cards over the warehouse: card_facts' reference computation (and its fallback)."""
     # The cards need the recent past only (latest value, a year earlier, 24 sparkline points):
     # the last three years of each series, with the full count kept for ordering.
     frame = _query(db, f"""SELECT {_OBS_COLUMNS}, count(*) OVER (PARTITION BY series_id) AS points
@@ -101,12 +120,7 @@ def overview_cards(db: Path, version: str, today: date | None = None) -> pl.Data
     if frame.is_empty():
         return frame
     points = frame.group_by("series_id").agg(pl.col("points").first())
-    cards = build_cards(frame.drop("points"), today or date.today(), stale_limits(settings()))
-    # Headline order within a category: current figures before stale ones, the freshest first,
-    # single-period series before year-to-date twins, then the series with the most history.
-    return cards.join(points, on="series_id").sort(
-        "category", "stale", "period_end", "cumulative", "points", "series_id",
-        descending=[False, False, True, False, True, False])
+    return build_cards(frame.drop("points"), today, stale_limits(settings())).join(points, on="series_id")
 
 
 # ---- plant ---------------------------------------------------------------------------------

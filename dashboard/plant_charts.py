@@ -28,6 +28,8 @@ from dashboard.charts import (
     PALETTE,
     TARGET_COLOR,
     base_layout,
+    layout_dict,
+    zh_date_axis,
     zh_date_ticks,
 )
 from dashboard.downsample import DEFAULT_MAX_POINTS, downsample_frame
@@ -43,34 +45,57 @@ def _hline(fig: go.Figure, y: float | None, text: str, color: str, dash: str = "
                   annotation_font={"family": FONT_FAMILY, "size": 11, "color": color}, **kw)
 
 
+def _hline_parts(y: float | None, text: str, color: str, dash: str = "dash") -> tuple[list[dict], list[dict]]:
+    """(shapes, annotations) of `_hline`, as dicts for a figure built in one go."""
+    if y is None or (isinstance(y, float) and math.isnan(y)):
+        return [], []
+    shape = {"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": y, "y1": y,
+             "line": {"color": color, "dash": dash, "width": 1.5}}
+    note = {"text": plotly_text(text), "xref": "x domain", "x": 0, "xanchor": "left", "yref": "y", "y": y,
+            "yanchor": "bottom", "showarrow": False, "font": {"family": FONT_FAMILY, "size": 11, "color": color}}
+    return [shape], [note]
+
+
+def _steps(frame: pl.DataFrame, x: str, col: str) -> pl.DataFrame:
+    """The rows of a step line ("hv") where its value changes, and the last: the same line drawn
+    from a fraction of the points (fixed control limits over a year of batches: 2 points, not 1,400)."""
+    value = pl.col(col)
+    changed = (value != value.shift(1)).fill_null(True)
+    last = pl.int_range(pl.len()) == pl.len() - 1
+    return frame.select(x, col).filter(changed | last)
+
+
 def _control_chart(frame: pl.DataFrame, x: str, y: str, lang: str, reference: float | None,
                    reference_text: str, title: str | None, max_points: int, height: int,
                    value_name: str) -> go.Figure:
-    fig = go.Figure()
     if frame.is_empty():
-        return base_layout(fig, title, height)
+        return base_layout(go.Figure(), title, height)
     frame = frame.sort(x)
     shown = downsample_frame(frame, x, y, max_points)
     xs = shown.get_column(x).to_list()
+    # traces and layout as dicts, validated once by go.Figure (each add_trace/update re-validates)
+    traces = []
     for col, name, dash in (("ucl_pct", "UCL", "dot"), ("lcl_pct", "LCL", "dot"), ("center_pct", t("center", lang), "solid")):
         if col in shown.columns:
-            fig.add_trace(go.Scatter(x=xs, y=shown.get_column(col).to_numpy(), name=name, mode="lines",
-                                     line={"color": LIMIT_COLOR, "dash": dash, "width": 1, "shape": "hv"},
-                                     hoverinfo="skip", connectgaps=False))
-    fig.add_trace(go.Scatter(x=xs, y=shown.get_column(y).to_numpy(), name=value_name, mode="lines+markers",
-                             line={"color": PALETTE[0], "width": 1.5}, marker={"size": 4}, connectgaps=False,
-                             hovertemplate="%{x}<br>%{y:.2f}%<extra></extra>"))
+            steps = _steps(shown, x, col)
+            traces.append({"type": "scatter", "x": steps.get_column(x).to_list(), "y": steps.get_column(col).to_numpy(),
+                           "name": name, "mode": "lines", "line": {"color": LIMIT_COLOR, "dash": dash, "width": 1,
+                                                                   "shape": "hv"},
+                           "hoverinfo": "skip", "connectgaps": False})
+    traces.append({"type": "scatter", "x": xs, "y": shown.get_column(y).to_numpy(), "name": value_name,
+                   "mode": "lines+markers", "line": {"color": PALETTE[0], "width": 1.5}, "marker": {"size": 4},
+                   "connectgaps": False, "hovertemplate": "%{x}<br>%{y:.2f}%<extra></extra>"})
     if "out_of_control" in frame.columns:
         bad = frame.filter(pl.col("out_of_control").fill_null(False)).head(max_points)
         if bad.height:
-            fig.add_trace(go.Scatter(x=bad.get_column(x).to_list(), y=bad.get_column(y).to_numpy(),
-                                     name=t("out_of_control", lang), mode="markers",
-                                     marker={"color": ALERT_COLOR, "size": 9, "symbol": "x"},
-                                     hovertemplate="%{x}<br>%{y:.2f}%<extra></extra>"))
-    _hline(fig, reference, reference_text, TARGET_COLOR)
-    fig = base_layout(fig, title, height)
-    fig.update_layout(yaxis={"title": {"text": "%"}}, hovermode="closest")
-    return zh_date_ticks(fig, lang)
+            traces.append({"type": "scatter", "x": bad.get_column(x).to_list(), "y": bad.get_column(y).to_numpy(),
+                           "name": t("out_of_control", lang), "mode": "markers",
+                           "marker": {"color": ALERT_COLOR, "size": 9, "symbol": "x"},
+                           "hovertemplate": "%{x}<br>%{y:.2f}%<extra></extra>"})
+    shapes, notes = _hline_parts(reference, reference_text, TARGET_COLOR)
+    layout = layout_dict(title, height, yaxis={"title": {"text": "%"}}, hovermode="closest",
+                         xaxis=zh_date_axis(lang), shapes=shapes, annotations=notes)
+    return go.Figure(data=traces, layout=layout)
 
 
 def pchart(frame: pl.DataFrame, lang: str = "zh", target_pct: float | None = 99.9, title: str | None = None,

@@ -78,9 +78,13 @@ def more_table(group: pl.DataFrame) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
+ALERTS_SHOWN = 50
+
+
 def plant_alerts() -> None:
     st.subheader(t("plant_alerts", lang))
-    alerts = data.plant_view(db, version, "v_spc_alerts", "ORDER BY period_end DESC LIMIT 50")
+    # the Plant page's own query (cached per version), so whichever page comes second reads it warm
+    alerts = data.plant_view(db, version, "v_spc_alerts", "ORDER BY period_end DESC").head(ALERTS_SHOWN)
     if alerts.is_empty():
         st.caption(t("no_alerts", lang) if "v_spc_alerts" in data.relations(db, version) else t("no_plant", lang))
         return
@@ -103,6 +107,9 @@ with ui.friendly_errors(lang):
             with columns[i % COLUMNS]:
                 card(row)
         if group.height > CARDS_PER_CATEGORY:
-            with st.expander(f"+{group.height - CARDS_PER_CATEGORY}"):
-                more_table(group.slice(CARDS_PER_CATEGORY))
+            # drawn only while open (its state is tracked): a closed table costs the page nothing
+            with st.expander(f"+{group.height - CARDS_PER_CATEGORY}", key=f"ov_more_{category}",
+                             on_change="rerun") as more:
+                if more.open:
+                    more_table(group.slice(CARDS_PER_CATEGORY))
     plant_alerts()

@@ -81,3 +81,25 @@ def test_explore_yoy_table_says_published_or_computed(bundled):
     rows = list(zip(table["数值"], table["同比"], table["发布机构"], strict=True))
     assert rows[-1] == (5.3, "公布", "中国铝业报社")  # 2024: the published change, from the dated bulletin
     assert "reference_history.csv" not in set(table["发布机构"])
+
+
+def _published_and_reference(settings) -> tuple[pl.DataFrame, pl.DataFrame]:
+    version = data.warehouse_version(settings.db)
+    assert "card_facts" in data.relations(settings.db, version)  # built by the publish
+    return cards(settings), data.headline_order(data.computed_cards(settings.db, TODAY))
+
+
+def test_cards_built_at_publish_equal_the_polars_computation(bundled):
+    from polars.testing import assert_frame_equal
+
+    published, reference = _published_and_reference(bundled)
+    assert published.height == reference.height == 36  # one card per family
+    assert_frame_equal(published, reference)
+
+
+def test_cards_built_at_publish_equal_the_polars_computation_with_plant_series(with_plant):
+    from polars.testing import assert_frame_equal
+
+    published, reference = _published_and_reference(with_plant)
+    assert published.filter(pl.col("series_id").str.starts_with("plant_")).height > 0
+    assert_frame_equal(published, reference)
