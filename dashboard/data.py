@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard.cards import build_cards
 from etl.read import connect_readonly, warehouse_version
 from etl.read import frame as read_frame
+from etl.read import weld_rows as read_weld_rows
 from etl.settings import Settings, load_settings
 
 __all__ = ["warehouse_version"]
@@ -121,13 +122,9 @@ def plant_view(db: Path, version: str, view: str, where: str = "", params: tuple
 
 def weld_rows(db: Path, day, line: str | None = None, robot: str | None = None) -> pl.DataFrame | None:
     """Raw weld telemetry of one day (None when the plant module offers no drill-down)."""
-    try:
-        from etl.plant.telemetry import weld_rows as plant_weld_rows  # the plant helper's module
-    except ImportError:
-        return None
     con = connect_readonly(db)
     try:
-        return plant_weld_rows(con, day, line=line, robot=robot)
+        return read_weld_rows(con, day, line=line, robot=robot)
     finally:
         con.close()
 

@@ -1,6 +1,10 @@
 """The read API: every consumer (app, SQL sandbox, briefings, CLI) reads the warehouse here.
 
-Readers attach the published file READ_ONLY inside a fresh in-memory database. A plain
+`db` is the warehouse target (`settings.db`): a Path to the published file, or a LakeTarget
+(DuckLake: the lake attached READ_ONLY at its current snapshot, or the one current at
+`target.as_of`; the version is the snapshot id). Callers never ask which it is.
+
+File readers attach the published file READ_ONLY inside a fresh in-memory database. A plain
 `duckdb.connect(path)` is not enough: DuckDB caches database instances by path inside a process,
 so after the loader replaces the file a second connect would return the old, stale instance.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +22,25 @@ import duckdb
 if TYPE_CHECKING:  # polars starts its thread pool on import; the SQL fork server must not have it
     import polars as pl
 
+from etl.backends import lake
 from etl.errors import WarehouseMissing
+from etl.target import LakeTarget, is_lake
 
 CATALOG_NAME = "pulse"
+Target = Path | LakeTarget
 
 
-def warehouse_version(db: Path) -> str | None:
-    """Identity of the published file: changes whenever the loader publishes; None if absent."""
+def warehouse_version(db: Target) -> str | None:
+    """Identity of the published warehouse: changes whenever the loader publishes; None if absent."""
+    if is_lake(db):
+        try:
+            con = lake.connect(db, read_only=True)
+        except WarehouseMissing:
+            return None
+        try:
+            return str(lake.snapshot(con)[0])
+        finally:
+            con.close()
     try:
         st = os.stat(db)
     except FileNotFoundError:
@@ -31,8 +48,10 @@ def warehouse_version(db: Path) -> str | None:
     return f"{st.st_ino}-{st.st_mtime_ns}-{st.st_size}"
 
 
-def connect_readonly(db: Path, config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+def connect_readonly(db: Target, config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published warehouse as it is now."""
+    if is_lake(db):
+        return lake.connect(db, read_only=True, config=config)
     if not Path(db).is_file():
         raise WarehouseMissing(f"no warehouse at {db}; run `pulse load` first (or pass --db).")
     con = duckdb.connect(":memory:", config=config or {})
@@ -55,7 +74,7 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | dict[str
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
 
 
-def query(db: Path, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
+def query(db: Target, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
     """Run one read query on a short-lived connection and return a polars frame."""
     con = connect_readonly(db)
     try:
@@ -66,15 +85,50 @@ def query(db: Path, sql: str, params: list[Any] | dict[str, Any] | None = None) 
 
 @dataclass(frozen=True)
 class WarehouseInfo:
-    version: str | None  # file identity (changes on every publish)
-    number: int  # publish counter kept inside the warehouse
+    version: str | None  # file identity / lake snapshot id (changes on every publish)
+    number: int  # publish counter kept inside the warehouse / the lake's snapshot id
     published_at: str | None
-    path: Path
+    path: Target
 
 
-def warehouse_info(db: Path) -> WarehouseInfo:
+def warehouse_info(db: Target) -> WarehouseInfo:
+    if is_lake(db):
+        try:
+            con = lake.connect(db, read_only=True)
+        except WarehouseMissing:
+            return WarehouseInfo(None, 0, None, db)
+        try:
+            number, when = lake.snapshot(con)
+        finally:
+            con.close()
+        return WarehouseInfo(str(number), number, when.isoformat(timespec="seconds"), db)
     version = warehouse_version(db)
     if version is None:
         return WarehouseInfo(None, 0, None, Path(db))
     rows = dict(query(db, "SELECT key, value FROM warehouse_info").iter_rows())
     return WarehouseInfo(version, int(rows.get("version", 0)), rows.get("published_at"), Path(db))
+
+
+def as_of(db: Target, when: datetime) -> Target:
+    """The warehouse as it stood at `when`: on the lake, the snapshot current then; a file has no
+    history, so it is read as it is (briefings still pick the vintages published by then)."""
+    return lake.at(db, when) if is_lake(db) else db
+
+
+def weld_rows(con: duckdb.DuckDBPyConnection, day: date, line: str | None = None, robot: str | None = None,
+              plant: str | None = None) -> pl.DataFrame:
+    """Every weld of one day (optionally one line / robot / plant), in time order, from that day's files."""
+    if lake.is_lake_connection(con):
+        return lake_telemetry_rows(con, "weld", day, {"line": line, "robot": robot, "plant": plant})
+    from etl.plant.telemetry import weld_rows as part_weld_rows
+
+    return part_weld_rows(con, day, line=line, robot=robot, plant=plant)
+
+
+def lake_telemetry_rows(con: duckdb.DuckDBPyConnection, kind: str, day: date, where: dict[str, str | None]) -> pl.DataFrame:
+    """The lake's rows of one day: the filter on the partition column prunes the other days' files."""
+    filters = {k: v for k, v in where.items() if v is not None}
+    sql = f"SELECT * EXCLUDE (load_id) FROM telemetry_{kind} WHERE date = $day"
+    sql += "".join(f" AND {k} = ${k}" for k in filters)
+    order = "ts" if kind == "weld" else "started_at"
+    return con.sql(sql + f" ORDER BY {order}", params={"day": day, **filters}).pl()
