@@ -74,7 +74,7 @@ def test_a_ducklake_in_postgres_with_data_path_in_the_s3_bucket(postgres_db, s3_
 def test_nothing_is_downloaded_a_missing_extension_is_an_error(tmp_path):
     con = offline_connection(tmp_path / "ext", names=("ducklake",))  # no postgres: ducklake cannot reach it
     try:
-        with pytest.raises(duckdb.IOException, match=r"no-downloads/v1\.5\.5/linux_amd64/postgres_scanner"
+        with pytest.raises(duckdb.IOException, match=r"no-downloads/v1\.5\.5/[a-z0-9_]+/postgres_scanner"
                                                      r"\.duckdb_extension\" not found"):
             con.execute("ATTACH 'ducklake:postgres:dbname=none host=127.0.0.1 port=1' AS lake")
     finally:
