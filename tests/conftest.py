@@ -49,3 +49,8 @@ def run_pulse(*args: str, env: dict[str, str] | None = None, timeout: float = 12
         [sys.executable, "-m", "dashboard", *args], capture_output=True, text=True, env=full_env,
         cwd=ROOT, timeout=timeout,
     )
+
+
+# Real servers on loopback for the DuckLake backend (one per session, started only when a test asks).
+from tests.servers.postgres import postgres_db, postgres_server  # noqa: E402, F401
+from tests.servers.s3 import s3_server  # noqa: E402, F401
