@@ -122,22 +122,17 @@ def migrations() -> list[tuple[str, str]]:
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Each migration in its own transaction (a snapshot); a concurrent first load retries the rest."""
+    """The migrations not yet applied, inside the caller's transaction: a new lake's first load
+    is its first snapshot, schema and rows together (a concurrent first load conflicts and retries)."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+    done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
     applied = []
     for name, sql in migrations():
-        done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
         if name in done:
             continue
-        con.execute("BEGIN")
-        try:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
-            con.execute("COMMIT")
-        except duckdb.Error:
-            _rollback(con)
-            raise
+        con.execute(sql)
+        con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
         applied.append(name)
     return applied
 
@@ -166,11 +161,12 @@ def open_writer(target: LakeTarget, applied: list[str] | None = None) -> duckdb.
     """A connection with the lake migrated and the load's transaction begun (no staging copy)."""
     con = connect(target)
     try:
+        con.execute("BEGIN")
         done = apply_migrations(con)
         if applied is not None:
             applied += done
-        con.execute("BEGIN")
     except BaseException:
+        _rollback(con)
         con.close()
         raise
     return con
@@ -181,9 +177,13 @@ def views_digest(files: list[tuple[str, str]]) -> str:
 
 
 def view_files(file_views: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The file backend's views with the lake's own versions (etl/backends/views) in their place."""
+    """The file backend's views with the lake's own versions (etl/backends/views) in their place.
+
+    A table the file backend rebuilds at every publish (CREATE OR REPLACE TABLE … AS) is a view
+    on the lake: rebuilding it in every load would make every two concurrent loads conflict."""
     own = {p.name: p.read_text(encoding="utf-8") for p in (HERE / "views").glob("*.sql")}
-    return [(name, own.get(name, sql)) for name, sql in file_views]
+    return [(name, re.sub(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\s+AS", r"CREATE OR REPLACE VIEW \1 AS",
+                          own.get(name, sql), flags=re.IGNORECASE)) for name, sql in file_views]
 
 
 def create_views(con: duckdb.DuckDBPyConnection, file_views: list[tuple[str, str]]) -> None:
