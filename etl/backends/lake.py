@@ -61,10 +61,9 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, target: LakeTarget) -> None:
 def connect(target: LakeTarget, read_only: bool = False, config: dict | None = None,
             snapshot_time: datetime | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `pulse` (and made the default)."""
-    con = duckdb.connect(":memory:", config={**(config or {}), **extensions.CONFIG})
+    s3 = target.data_path.startswith("s3://")
+    con = extensions.connect(("ducklake", "postgres_scanner", *(("httpfs",) if s3 else ())), config)
     try:
-        s3 = target.data_path.startswith("s3://")
-        extensions.load(con, "ducklake", "postgres_scanner", *(["httpfs"] if s3 else []))
         if s3:
             _s3_secret(con, target)
         options = [f"DATA_PATH {_lit(target.data_path)}"]
