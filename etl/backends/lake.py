@@ -58,6 +58,22 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, target: LakeTarget) -> None:
     con.execute(f"CREATE OR REPLACE SECRET pulse_s3 ({', '.join(parts)})")
 
 
+_SECRET_KEYS = {"dbname": "DATABASE", "host": "HOST", "port": "PORT", "user": "USER", "password": "PASSWORD"}
+_DSN_PAIR = re.compile(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def _pg_secret(con: duckdb.DuckDBPyConnection, catalog: str) -> str:
+    """Move the DSN's connection keys into the default postgres secret; return what is left of the
+    DSN. So the password is in no query text, no duckdb_databases() path and no setting."""
+    dsn = catalog[len("postgres:"):]
+    pairs = {k.lower(): v.strip("'") for k, v in _DSN_PAIR.findall(dsn)}
+    keyed = {_SECRET_KEYS[k]: v for k, v in pairs.items() if k in _SECRET_KEYS}
+    if keyed:
+        body = ", ".join(f"{k} {_lit(v)}" for k, v in keyed.items())
+        con.execute(f"CREATE OR REPLACE SECRET __default_postgres (TYPE postgres, {body})")
+    return "postgres:" + " ".join(f"{k}={v}" for k, v in pairs.items() if k not in _SECRET_KEYS)
+
+
 def connect(target: LakeTarget, read_only: bool = False, config: dict | None = None,
             snapshot_time: datetime | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `pulse` (and made the default)."""
@@ -72,8 +88,13 @@ def connect(target: LakeTarget, read_only: bool = False, config: dict | None = N
         when = snapshot_time or target.as_of
         if when is not None:
             options.append(f"SNAPSHOT_TIME {_lit(when.isoformat(sep=' '))}")
-        con.execute(f"ATTACH {_lit('ducklake:' + target.catalog)} AS {ALIAS} ({', '.join(options)})")
+        if read_only:  # one pooled connection, opened by the ATTACH: the secret can then go
+            con.execute("SET pg_connection_limit = 1")
+        metadata = _pg_secret(con, target.catalog)
+        con.execute(f"ATTACH {_lit('ducklake:' + metadata)} AS {ALIAS} ({', '.join(options)})")
         con.execute(f"USE {ALIAS}")
+        if read_only:  # readers (the SQL sandbox among them) keep no credentials to look at
+            con.execute("DROP SECRET IF EXISTS __default_postgres")
     except duckdb.Error as exc:
         con.close()
         if "does not exist" in str(exc) or "creating a new DuckLake is explicitly disabled" in str(exc):
