@@ -89,6 +89,12 @@ def _first_words(sql: str, n: int = 2) -> tuple[str, ...]:
     return tuple(words[:n])
 
 
+def _imports_a_database(sql: str) -> bool:
+    """IMPORT DATABASE anywhere in the text (any statement of several), outside strings and comments."""
+    words = [text.lower() for text, kind in _tokens(sql) if kind not in ("string_const", "comment")]
+    return any(a == "import" and b == "database" for a, b in zip(words, words[1:], strict=False))
+
+
 def _refusal_for_words(sql: str) -> str | None:
     words = _first_words(sql)
     for prefix, reason in _BY_FIRST_WORDS.items():
@@ -139,7 +145,8 @@ def _rewrite_colon_params(sql: str) -> str:
     out: list[str] = []
     last = 0
     for i, (start, _end, kind) in enumerate(spans):
-        if kind != "operator" or sql[start:start + 2] == "::" or sql[start] != ":":
+        # DuckDB 1.5 tokenizes a parameter's ':' as a keyword (2.0: an operator)
+        if kind not in ("operator", "keyword") or sql[start:start + 2] == "::" or sql[start] != ":":
             continue
         after = sql[start + 1:start + 2]
         prev = sql[start - 1] if start else " "
@@ -156,6 +163,8 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if len(sql) > max_chars:
         raise SqlRefused(f"queries longer than {max_chars:,} characters are not allowed")
     sql = _rewrite_colon_params(sql)
+    if _imports_a_database(sql):  # before parsing: DuckDB 1.5 reads IMPORT DATABASE's files while parsing it
+        raise SqlRefused(WRITES)
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.ParserException as exc:
@@ -182,11 +191,13 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
 def _catalog_refusal(sql: str) -> str | None:
     """Names (not string contents) of the lake's catalog; a quoted identifier is a name too."""
     for text, kind in _tokens(sql):
-        if kind in ("STRING_CONST", "COMMENT"):
+        if kind in ("string_const", "comment"):
             continue
         name = text.strip('"').lower()
         if any(part.startswith(_CATALOG_NAMES) for part in name.split(".")):
             return CATALOG
+        if name == "nextval":  # advances a sequence; a lake has none, and asking crashes its engine
+            return WRITES
     return None
 
 
