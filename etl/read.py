@@ -164,3 +164,15 @@ def target_from_text(text: str) -> Target:
     when = fields.pop("as_of")
     return LakeTarget(**{**fields, "home": Path(fields["home"]), "s3": s3,
                          "as_of": datetime.fromisoformat(when) if when else None})
+
+
+def warm_readers() -> None:
+    """Let DuckDB check the lake extensions' signatures once in this process (a fork server), so
+    its forks load them in milliseconds. Nothing happens where the packages are not installed."""
+    from etl import extensions
+    from etl.errors import PulseError
+
+    try:
+        extensions.connect(("ducklake", "postgres_scanner")).close()
+    except (PulseError, duckdb.Error, OSError):
+        pass  # a file-only install: readers of a lake would report the missing package themselves

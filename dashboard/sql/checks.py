@@ -74,6 +74,8 @@ def _token_spans(sql: str) -> list[tuple[int, int, str]]:
             pos += 1
     char_at[len(raw)] = len(sql)
     toks = duckdb.tokenize(sql)
+    if not toks:  # DuckDB 1.5: no token at all for empty or comment-only text
+        return []
     starts = [char_at[b] for b, _ in toks]
     ends = starts[1:] + [len(sql)]
     return [(s, e, kind.name) for s, e, (_, kind) in zip(starts, ends, toks, strict=True)]
@@ -174,7 +176,8 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if statements is not None and not statements:
         raise SqlRefused("the query is empty")
     if statements is not None and len(statements) > 1:
-        raise SqlRefused(ONE_STATEMENT)
+        # DuckDB 1.5 expands COPY FROM DATABASE into several statements: judged by its words first
+        raise SqlRefused(_refusal_for_words(sql) or ONE_STATEMENT)
     try:
         reason = _statement_refusal(sql) or _catalog_refusal(sql)
     except duckdb.ParserException as exc:

@@ -169,13 +169,16 @@ def bind_values(checked: Checked, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def execute_in_sandbox(db: Path, sql: str, values: dict[str, Any], limits: SandboxLimits,
-                       duckdb_memory: str | None = None) -> tuple[pa.Table, bool, list[str], list[str], float]:
+                       duckdb_memory: str | None = None, after_open: Any = None,
+                       ) -> tuple[pa.Table, bool, list[str], list[str], float]:
     """Open the sandbox and run an already checked query in this process (the worker's body).
 
     No timer here: the worker's parent kills it at the deadline, which also stops functions that
     never look at DuckDB's interrupt flag.
     """
     con = open_sandbox(db, limits, duckdb_memory)
+    if after_open is not None:
+        after_open()  # the worker caps its address space here, before the query runs
     started = time.perf_counter()
     try:
         relation = con.sql(sql, params=values or None)

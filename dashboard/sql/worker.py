@@ -33,7 +33,7 @@ from typing import Any
 import pyarrow as pa
 
 from dashboard.sql.errors import SqlError, SqlRefused
-from dashboard.sql.forkserver import WORKER_FAULT, recv_frame, send_frame
+from dashboard.sql.forkserver import WORKER_FAULT, cap_address_space, recv_frame, send_frame
 from etl.errors import PulseError, WarehouseMissing
 from etl.read import target_from_text, target_text
 from etl.settings import PROJECT_ROOT
@@ -169,7 +169,8 @@ def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     limits = SandboxLimits(**job["limits"])
     try:
         table, truncated, columns, types, elapsed = execute_in_sandbox(
-            target_from_text(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"])
+            target_from_text(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"],
+            after_open=lambda: cap_address_space(job["as_bytes"]))
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema) as writer:
             writer.write_table(table)

@@ -66,7 +66,8 @@ def test_unknown_table_is_one_line(warehouse: Warehouse) -> None:
 
 
 def test_deep_nesting_fails_with_one_line(warehouse: Warehouse) -> None:
-    with pytest.raises(SqlError, match="^Parser Error: Max expression depth limit of 1000 exceeded"):
+    # DuckDB 2.0 names the depth limit; 1.5's parser runs out of its stack first
+    with pytest.raises(SqlError, match=r'^Parser Error: (Max expression depth limit of 1000 exceeded|memory exhausted at or near "\(")'):
         run_query(warehouse.db, "SELECT " + "(" * 20_000 + "1" + ")" * 20_000)
 
 
