@@ -201,6 +201,8 @@ def _catalog_refusal(sql: str) -> str | None:
             return CATALOG
         if name == "nextval":  # advances a sequence; a lake has none, and asking crashes its engine
             return WRITES
+        if name == "duckdb_secrets":  # the file backend's engine refuses it (it reads the secret folder);
+            return FILES  # a lake's connection made its secrets before file access was turned off
     return None
 
 

@@ -144,6 +144,7 @@ def serve(control: socket.socket) -> None:
 
 def main() -> None:
     import duckdb  # noqa: F401 - imported once here so every fork has it
+    import pandas  # noqa: F401 - DuckDB 1.5 imports it when binding parameters: 1-2 s in every fork otherwise
     import pyarrow  # noqa: F401
 
     import dashboard.sql.worker  # noqa: F401

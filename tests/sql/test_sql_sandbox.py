@@ -183,7 +183,7 @@ def test_table_function_forms_of_checkpoint_change_nothing(warehouse: Warehouse,
 
 
 @pytest.mark.parametrize("sql", [
-    "SELECT * FROM duckdb_databases()", "SELECT * FROM duckdb_settings()", "SELECT * FROM duckdb_secrets()",
+    "SELECT * FROM duckdb_databases()", "SELECT * FROM duckdb_settings()",
     "SELECT current_setting('allowed_paths') AS v", "SELECT * FROM information_schema.schemata",
 ])
 def test_no_view_of_the_engine_shows_the_catalog_password(warehouse: Warehouse, sql: str) -> None:
