@@ -121,7 +121,9 @@ def test_memory_limit_is_a_refusal(warehouse: Warehouse) -> None:
 
 def test_telemetry_parquet_view_works(warehouse: Warehouse) -> None:
     parts_only(warehouse)
-    result = run_query(warehouse.db, "SELECT count(*) AS n, min(plant) AS plant FROM v_weld_test")
+    # string_agg, not min: DuckDB 1.5.5 fails min()/max() of a hive partition column with an internal
+    # error (statistics of a partition row group); 2.0 did not
+    result = run_query(warehouse.db, "SELECT count(*) AS n, string_agg(DISTINCT plant) AS plant FROM v_weld_test")
     assert result.table.to_pylist() == [{"n": 200, "plant": "p1"}]
 
 
