@@ -130,7 +130,8 @@ def weld_rows(con: duckdb.DuckDBPyConnection, day: date, line: str | None = None
 def lake_telemetry_rows(con: duckdb.DuckDBPyConnection, kind: str, day: date, where: dict[str, str | None]) -> pl.DataFrame:
     """The lake's rows of one day: the filter on the partition column prunes the other days' files."""
     filters = {k: v for k, v in where.items() if v is not None}
-    sql = f"SELECT * EXCLUDE (load_id) FROM telemetry_{kind} WHERE date = $day"
+    # the file backend's column order: the hive partition columns last
+    sql = f"SELECT * EXCLUDE (load_id, plant, date), date, plant FROM telemetry_{kind} WHERE date = $day"
     sql += "".join(f" AND {k} = ${k}" for k in filters)
     order = "ts" if kind == "weld" else "started_at"
     return con.sql(sql + f" ORDER BY {order}", params={"day": day, **filters}).pl()
