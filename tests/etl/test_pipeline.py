@@ -14,7 +14,6 @@ from etl.read import query, warehouse_info, warehouse_version
 from etl.settings import Settings
 from tests.conftest import CASES, put, run_pulse, warehouse_env
 
-
 pytestmark = pytest.mark.backends
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.sql import SandboxLimits, SqlError, SqlRefused, run_query
-from tests.sql.conftest import LAKE_PASSWORD, Warehouse
 from etl.target import LakeTarget
+from tests.sql.conftest import LAKE_PASSWORD, Warehouse
 from tests.sql.hostile import CASES, FILES, Case, case_ids
 
 pytestmark = pytest.mark.backends
