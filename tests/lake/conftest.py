@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,11 +102,9 @@ class Lake:
 
 
 @pytest.fixture
-def lake(postgres_db: str, tmp_path: Path) -> Iterator[Lake]:
-    """A lake with its schema in place: one load of an empty inbox applied the migrations."""
-    lake = Lake(tmp_path, postgres_db)
-    lake.load(lake.inbox("empty"))
-    yield lake
+def lake(postgres_db: str, tmp_path: Path) -> Lake:
+    """A new, empty lake: its catalog database exists, the first `pulse load` creates the schema."""
+    return Lake(tmp_path, postgres_db)
 
 
 def wait_for(path: Path, process: subprocess.Popen, log: Path) -> None:

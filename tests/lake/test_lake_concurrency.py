@@ -43,6 +43,7 @@ def wait_for_a_read_after(reads: Path, count: int, reader, log: Path) -> None:
 
 def test_two_plants_load_at_once_both_land_and_a_reader_sees_whole_snapshots_only(
         lake: Lake, plant_logs: PlantLogs, tmp_path: Path):
+    lake.load(lake.inbox("empty"))  # the schema first, so every read below has tables to read
     before = lake.state()
     assert (before["smelter1"], before["alumina1"]) == (0, 0)
     reads, stop, release = tmp_path / "reads.jsonl", tmp_path / "stop-reading", tmp_path / "release"
@@ -96,7 +97,8 @@ KILLED = "smelter1"  # the bigger load: 77 760 welds in three files
 EARLIER = "alumina1"
 
 
-@pytest.mark.parametrize("stage", ["telemetry", "derive", "publish", "quarantine"])
+# mid-write (the first file's rows going in), everything written but not committed, just committed
+@pytest.mark.parametrize("stage", ["telemetry", "publish", "quarantine"])
 def test_a_writer_killed_mid_load_leaves_the_lake_consistent_and_the_next_load_loads_everything(
         lake: Lake, plant_logs: PlantLogs, tmp_path: Path, stage: str):
     lake.load(lake.inbox(EARLIER, plant_logs.files[EARLIER]))
