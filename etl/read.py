@@ -11,6 +11,8 @@ so after the loader replaces the file a second connect would return the old, sta
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,7 +26,7 @@ if TYPE_CHECKING:  # polars starts its thread pool on import; the SQL fork serve
 
 from etl.backends import lake
 from etl.errors import WarehouseMissing
-from etl.target import LakeTarget, is_lake
+from etl.target import S3, LakeTarget, is_lake
 
 CATALOG_NAME = "pulse"
 Target = Path | LakeTarget
@@ -132,3 +134,33 @@ def lake_telemetry_rows(con: duckdb.DuckDBPyConnection, kind: str, day: date, wh
     sql += "".join(f" AND {k} = ${k}" for k in filters)
     order = "ts" if kind == "weld" else "started_at"
     return con.sql(sql + f" ORDER BY {order}", params={"day": day, **filters}).pl()
+
+
+def warehouse_exists(db: Target) -> bool:
+    """Whether a warehouse has been published at `db` (without opening it, for a file)."""
+    return db.is_file() if is_lake(db) else Path(db).is_file()
+
+
+def readable_directories(db: Target) -> list[str]:
+    """The folders a locked-down reader (the SQL sandbox) needs: the telemetry parts, or the lake's data."""
+    if is_lake(db):
+        return [db.data_path]
+    return [str(Path(db).resolve().parent / "telemetry") + "/"]
+
+
+def target_text(db: Target) -> str:
+    """`db` as one string another process of this machine can turn back (target_from_text); it holds
+    the lake's credentials: never show or log it."""
+    if not is_lake(db):
+        return str(db)
+    return json.dumps({"lake": dataclasses.asdict(db) | {"home": str(db.home)}}, default=str)
+
+
+def target_from_text(text: str) -> Target:
+    if not text.startswith('{"lake"'):
+        return Path(text)
+    fields = json.loads(text)["lake"]
+    s3 = S3(**fields.pop("s3"))
+    when = fields.pop("as_of")
+    return LakeTarget(**{**fields, "home": Path(fields["home"]), "s3": s3,
+                         "as_of": datetime.fromisoformat(when) if when else None})

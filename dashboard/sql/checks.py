@@ -26,6 +26,10 @@ EXTENSIONS = "installing or loading extensions is not allowed"
 SETTINGS = "changing settings is not allowed"
 ATTACH = "attaching or detaching databases is not allowed"
 ALLOWED = "only SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN queries are allowed"
+CATALOG = "the warehouse catalog's own functions and tables are not allowed"
+# DuckLake's catalog: its metadata database, and the postgres/ducklake extensions' functions that
+# would reach PostgreSQL (or list the lake's files) around the read-only views.
+_CATALOG_NAMES = ("postgres_", "ducklake_", "__ducklake_metadata")
 PIVOT = "PIVOT needs an explicit IN list here, for example PIVOT t ON c IN ('a', 'b')"
 
 _T = duckdb.StatementType
@@ -163,7 +167,7 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if statements is not None and len(statements) > 1:
         raise SqlRefused(ONE_STATEMENT)
     try:
-        reason = _statement_refusal(sql)
+        reason = _statement_refusal(sql) or _catalog_refusal(sql)
     except duckdb.ParserException as exc:
         raise SqlError(first_line(exc)) from exc
     if reason:
@@ -173,6 +177,17 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if any(name.isdigit() for name in names):
         raise SqlRefused("use named parameters such as :series_id, not ? or $1")
     return Checked(sql, tuple(sorted(names)))
+
+
+def _catalog_refusal(sql: str) -> str | None:
+    """Names (not string contents) of the lake's catalog; a quoted identifier is a name too."""
+    for text, kind in _tokens(sql):
+        if kind in ("STRING_CONST", "COMMENT"):
+            continue
+        name = text.strip('"').lower()
+        if any(part.startswith(_CATALOG_NAMES) for part in name.split(".")):
+            return CATALOG
+    return None
 
 
 def first_line(exc: BaseException) -> str:

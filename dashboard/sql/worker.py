@@ -35,6 +35,7 @@ import pyarrow as pa
 from dashboard.sql.errors import SqlError, SqlRefused
 from dashboard.sql.forkserver import WORKER_FAULT, recv_frame, send_frame
 from etl.errors import PulseError, WarehouseMissing
+from etl.read import target_from_text, target_text
 from etl.settings import PROJECT_ROOT
 
 # Address space a worker may take beyond its size at fork, as a share of the memory limit: room
@@ -168,7 +169,7 @@ def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     limits = SandboxLimits(**job["limits"])
     try:
         table, truncated, columns, types, elapsed = execute_in_sandbox(
-            Path(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"])
+            target_from_text(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"])
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema) as writer:
             writer.write_table(table)
@@ -183,7 +184,7 @@ def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
 
 def _job(db: Path, sql: str, values: dict[str, Any], limits: Any) -> dict[str, Any]:
     cap = memory_bytes(limits.memory_limit)
-    return {"db": str(db), "sql": sql, "values": values, "limits": asdict(limits),
+    return {"db": target_text(db), "sql": sql, "values": values, "limits": asdict(limits),
             "as_bytes": max(int(cap * (1 + AS_MARGIN)), cap + AS_FLOOR), "duckdb_memory": f"{int(cap * DUCKDB_SHARE)}B"}
 
 

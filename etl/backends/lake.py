@@ -58,13 +58,28 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, target: LakeTarget) -> None:
     con.execute(f"CREATE OR REPLACE SECRET pulse_s3 ({', '.join(parts)})")
 
 
+_SECRET_KEYS = {"dbname": "DATABASE", "host": "HOST", "port": "PORT", "user": "USER", "password": "PASSWORD"}
+_DSN_PAIR = re.compile(r"(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)")
+
+
+def _pg_secret(con: duckdb.DuckDBPyConnection, catalog: str) -> str:
+    """Move the DSN's connection keys into the default postgres secret; return what is left of the
+    DSN. So the password is in no query text, no duckdb_databases() path and no setting."""
+    dsn = catalog[len("postgres:"):]
+    pairs = {k.lower(): v.strip("'") for k, v in _DSN_PAIR.findall(dsn)}
+    keyed = {_SECRET_KEYS[k]: v for k, v in pairs.items() if k in _SECRET_KEYS}
+    if keyed:
+        body = ", ".join(f"{k} {_lit(v)}" for k, v in keyed.items())
+        con.execute(f"CREATE OR REPLACE SECRET __default_postgres (TYPE postgres, {body})")
+    return "postgres:" + " ".join(f"{k}={v}" for k, v in pairs.items() if k not in _SECRET_KEYS)
+
+
 def connect(target: LakeTarget, read_only: bool = False, config: dict | None = None,
             snapshot_time: datetime | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the lake attached as `pulse` (and made the default)."""
-    con = duckdb.connect(":memory:", config={**(config or {}), **extensions.CONFIG})
+    s3 = target.data_path.startswith("s3://")
+    con = extensions.connect(("ducklake", "postgres_scanner", *(("httpfs",) if s3 else ())), config)
     try:
-        s3 = target.data_path.startswith("s3://")
-        extensions.load(con, "ducklake", "postgres_scanner", *(["httpfs"] if s3 else []))
         if s3:
             _s3_secret(con, target)
         options = [f"DATA_PATH {_lit(target.data_path)}"]
@@ -73,8 +88,13 @@ def connect(target: LakeTarget, read_only: bool = False, config: dict | None = N
         when = snapshot_time or target.as_of
         if when is not None:
             options.append(f"SNAPSHOT_TIME {_lit(when.isoformat(sep=' '))}")
-        con.execute(f"ATTACH {_lit('ducklake:' + target.catalog)} AS {ALIAS} ({', '.join(options)})")
+        if read_only:  # one pooled connection, opened by the ATTACH: the secret can then go
+            con.execute("SET pg_connection_limit = 1")
+        metadata = _pg_secret(con, target.catalog)
+        con.execute(f"ATTACH {_lit('ducklake:' + metadata)} AS {ALIAS} ({', '.join(options)})")
         con.execute(f"USE {ALIAS}")
+        if read_only:  # readers (the SQL sandbox among them) keep no credentials to look at
+            con.execute("DROP SECRET IF EXISTS __default_postgres")
     except duckdb.Error as exc:
         con.close()
         if "does not exist" in str(exc) or "creating a new DuckLake is explicitly disabled" in str(exc):
@@ -122,22 +142,17 @@ def migrations() -> list[tuple[str, str]]:
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Each migration in its own transaction (a snapshot); a concurrent first load retries the rest."""
+    """The migrations not yet applied, inside the caller's transaction: a new lake's first load
+    is its first snapshot, schema and rows together (a concurrent first load conflicts and retries)."""
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR NOT NULL, "
                 "applied_at TIMESTAMPTZ DEFAULT current_timestamp)")
+    done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
     applied = []
     for name, sql in migrations():
-        done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
         if name in done:
             continue
-        con.execute("BEGIN")
-        try:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
-            con.execute("COMMIT")
-        except duckdb.Error:
-            _rollback(con)
-            raise
+        con.execute(sql)
+        con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
         applied.append(name)
     return applied
 
@@ -166,11 +181,12 @@ def open_writer(target: LakeTarget, applied: list[str] | None = None) -> duckdb.
     """A connection with the lake migrated and the load's transaction begun (no staging copy)."""
     con = connect(target)
     try:
+        con.execute("BEGIN")
         done = apply_migrations(con)
         if applied is not None:
             applied += done
-        con.execute("BEGIN")
     except BaseException:
+        _rollback(con)
         con.close()
         raise
     return con
@@ -181,9 +197,13 @@ def views_digest(files: list[tuple[str, str]]) -> str:
 
 
 def view_files(file_views: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The file backend's views with the lake's own versions (etl/backends/views) in their place."""
+    """The file backend's views with the lake's own versions (etl/backends/views) in their place.
+
+    A table the file backend rebuilds at every publish (CREATE OR REPLACE TABLE … AS) is a view
+    on the lake: rebuilding it in every load would make every two concurrent loads conflict."""
     own = {p.name: p.read_text(encoding="utf-8") for p in (HERE / "views").glob("*.sql")}
-    return [(name, own.get(name, sql)) for name, sql in file_views]
+    return [(name, re.sub(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\s+AS", r"CREATE OR REPLACE VIEW \1 AS",
+                          own.get(name, sql), flags=re.IGNORECASE)) for name, sql in file_views]
 
 
 def create_views(con: duckdb.DuckDBPyConnection, file_views: list[tuple[str, str]]) -> None:
