@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -53,6 +53,12 @@ def plant_logs(tmp_path_factory) -> PlantLogs:
 class Lake:
     root: Path
     dsn: str
+    data_path: str = ""  # empty: the folder data/ in root
+    more: dict[str, str] = field(default_factory=dict)  # other settings (the S3 ones), by name
+
+    @property
+    def data(self) -> str:
+        return self.data_path or str(self.root / "data")
 
     @property
     def home(self) -> Path:
@@ -60,16 +66,17 @@ class Lake:
 
     def env(self, inbox: Path, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
-        env.update(PULSE_WAREHOUSE=f"ducklake:postgres:{self.dsn}", PULSE_DATA_PATH=str(self.root / "data"),
+        env.update(PULSE_WAREHOUSE=f"ducklake:postgres:{self.dsn}", PULSE_DATA_PATH=self.data,
                    PULSE_DB=str(self.home), PULSE_INBOX=str(inbox), PULSE_QUARANTINE=str(self.root / "quarantine"),
                    PULSE_SETTLE_SECONDS="0")
+        env.update({f"PULSE_{name.upper()}": value for name, value in self.more.items()})
         env.update(extra)
         return env
 
     @property
     def settings(self) -> Settings:
-        return load_settings(warehouse=f"ducklake:postgres:{self.dsn}", data_path=str(self.root / "data"),
-                             db=self.home, inbox=self.root / "inbox-none", quarantine=self.root / "quarantine")
+        return load_settings(warehouse=f"ducklake:postgres:{self.dsn}", data_path=self.data, db=self.home,
+                             inbox=self.root / "inbox-none", quarantine=self.root / "quarantine", **self.more)
 
     def inbox(self, name: str, files: list[Path] = ()) -> Path:
         """A plant's inbox: its log files under plant/, as the MES drops them."""
