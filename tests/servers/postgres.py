@@ -12,7 +12,6 @@ waits on (`processes_in`).
 
 from __future__ import annotations
 
-import ctypes
 import itertools
 import os
 import pwd
@@ -67,9 +66,11 @@ def server_user() -> pwd.struct_passwd:
         return pwd.getpwnam(SYSTEM_USER)
 
 
-def _die_with_parent() -> None:
-    """In the child: if the test process dies without stopping us, the postmaster gets SIGINT (fast stop)."""
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+def die_with_parent() -> list[str]:
+    """A command prefix: if the test process dies without stopping the server, the postmaster gets
+    SIGINT (a fast stop). util-linux's setpriv, not a preexec_fn, which is unsafe with threads."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "INT"] if setpriv else []
 
 
 def processes_in(folder: Path) -> list[int]:
@@ -137,10 +138,9 @@ class PostgresServer:
         with self.log.open("w") as out:
             os.chown(self.log, account.pw_uid, account.pw_gid)
             self.process = subprocess.Popen(
-                [str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.root), "-h", self.host,
+                [*die_with_parent(), str(self.bin / "postgres"), "-D", str(self.data), "-k", str(self.root), "-h", self.host,
                  "-p", str(self.port), *settings],
-                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=self.root, start_new_session=True,
-                preexec_fn=_die_with_parent, **as_user)
+                stdout=out, stderr=subprocess.STDOUT, env=env, cwd=self.root, start_new_session=True, **as_user)
         self.wait_ready()
 
     def wait_ready(self, limit_s: float = 60) -> None:
