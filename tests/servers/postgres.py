@@ -184,14 +184,23 @@ class PostgresServer:
             raise RuntimeError(f"PostgreSQL processes {left} survived the stop of the server in {self.data}")
 
 
+def temp_base() -> str:
+    """Where the server's folder goes: the temp dir, unless another user could not enter it (under
+    root the server runs as pulsepg; pytest's tmp_path is root's 0700) or the socket path
+    (<folder>/.s.PGSQL.<port>, at most 107 bytes) would be too long: then /tmp."""
+    base = tempfile.gettempdir()
+    parts = Path(base).resolve().parents
+    enterable = all(os.stat(p).st_mode & 0o001 for p in (Path(base).resolve(), *parts))
+    return base if (enterable or os.getuid() != 0) and len(base) < 60 else "/tmp"
+
+
 @contextmanager
 def running_postgres() -> Iterator[PostgresServer]:
     """A fresh server in its own temporary folder, stopped (and removed) on exit."""
     pg_bin = bin_dir()
     if pg_bin is None:
         pytest.fail(NOT_INSTALLED, pytrace=False)
-    # mkdtemp, not tmp_path: pytest's folders are 0700 root's, which the server's user cannot enter
-    server = PostgresServer(bin=pg_bin, root=Path(tempfile.mkdtemp(prefix="pulse-pg-")))
+    server = PostgresServer(bin=pg_bin, root=Path(tempfile.mkdtemp(prefix="pulse-pg-", dir=temp_base())))
     try:
         server.start()
         yield server
