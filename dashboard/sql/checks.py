@@ -89,9 +89,9 @@ def _first_words(sql: str, n: int = 2) -> tuple[str, ...]:
     return tuple(words[:n])
 
 
-def _names_import_database(sql: str) -> bool:
-    """IMPORT DATABASE anywhere in the text: DuckDB 1.5 opens the folder's schema.sql while parsing it."""
-    words = [text.lower() for text, kind in _tokens(sql) if kind == "keyword"]
+def _imports_a_database(sql: str) -> bool:
+    """IMPORT DATABASE anywhere in the text (any statement of several), outside strings and comments."""
+    words = [text.lower() for text, kind in _tokens(sql) if kind not in ("string_const", "comment")]
     return any(a == "import" and b == "database" for a, b in zip(words, words[1:], strict=False))
 
 
@@ -145,7 +145,8 @@ def _rewrite_colon_params(sql: str) -> str:
     out: list[str] = []
     last = 0
     for i, (start, _end, kind) in enumerate(spans):
-        if kind != "operator" or sql[start:start + 2] == "::" or sql[start] != ":":
+        # DuckDB 1.5 tokenizes a parameter's ':' as a keyword (2.0: an operator)
+        if kind not in ("operator", "keyword") or sql[start:start + 2] == "::" or sql[start] != ":":
             continue
         after = sql[start + 1:start + 2]
         prev = sql[start - 1] if start else " "
@@ -162,7 +163,7 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if len(sql) > max_chars:
         raise SqlRefused(f"queries longer than {max_chars:,} characters are not allowed")
     sql = _rewrite_colon_params(sql)
-    if _names_import_database(sql):  # refused before the parser reads files for it
+    if _imports_a_database(sql):  # refused before the parser reads files for it
         raise SqlRefused(WRITES)
     by_words = _refusal_for_words(sql)  # before counting: DuckDB 1.5 expands COPY FROM DATABASE into four
     if by_words:
@@ -193,11 +194,13 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
 def _catalog_refusal(sql: str) -> str | None:
     """Names (not string contents) of the lake's catalog; a quoted identifier is a name too."""
     for text, kind in _tokens(sql):
-        if kind in ("STRING_CONST", "COMMENT"):
+        if kind in ("string_const", "comment"):
             continue
         name = text.strip('"').lower()
         if any(part.startswith(_CATALOG_NAMES) for part in name.split(".")):
             return CATALOG
+        if name == "nextval":  # advances a sequence; a lake has none, and asking crashes its engine
+            return WRITES
     return None
 
 
