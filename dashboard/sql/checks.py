@@ -165,8 +165,11 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if len(sql) > max_chars:
         raise SqlRefused(f"queries longer than {max_chars:,} characters are not allowed")
     sql = _rewrite_colon_params(sql)
-    if _imports_a_database(sql):  # before parsing: DuckDB 1.5 reads IMPORT DATABASE's files while parsing it
+    if _imports_a_database(sql):  # refused before the parser reads files for it
         raise SqlRefused(WRITES)
+    by_words = _refusal_for_words(sql)  # before counting: DuckDB 1.5 expands COPY FROM DATABASE into four
+    if by_words:
+        raise SqlRefused(by_words)
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.ParserException as exc:
