@@ -75,7 +75,7 @@ def _columns(src: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnection, tab
 def _copy(src: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> int:
     cols = ", ".join(columns)
     where = f" WHERE key NOT IN {SKIPPED_INFO}" if table == "warehouse_info" else ""
-    reader = src.execute(f"SELECT {cols} FROM {table}{where}").fetch_record_batch()
+    reader = src.execute(f"SELECT {cols} FROM {table}{where}").to_arrow_reader()
     con.register("_migrating", reader)
     try:
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _migrating")
@@ -95,7 +95,7 @@ def _copy_telemetry(src: duckdb.DuckDBPyConnection, con: duckdb.DuckDBPyConnecti
     cols = ", ".join(f"p.{c}" if c != "load_id" else "l.load_id" for c in lake_cols)
     reader = src.execute(f"""SELECT {cols} FROM read_parquet($files, hive_partitioning = true, filename = true,
                                  hive_types = {{'plant': VARCHAR, 'date': DATE}}) p
-                             JOIN temp._part_loads l USING (filename)""", {"files": files}).fetch_record_batch()
+                             JOIN temp._part_loads l USING (filename)""", {"files": files}).to_arrow_reader()
     con.register("_migrating", reader)
     try:
         con.execute(f"INSERT INTO telemetry_{kind} SELECT * FROM _migrating")

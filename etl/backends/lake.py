@@ -91,7 +91,7 @@ def connect(target: LakeTarget, read_only: bool = False, config: dict | None = N
         if read_only:  # one pooled connection, opened by the ATTACH: the secret can then go
             con.execute("SET pg_connection_limit = 1")
         metadata = _pg_secret(con, target.catalog)
-        con.execute(f"ATTACH {_lit('ducklake:' + metadata)} AS {ALIAS} ({', '.join(options)})")
+        _attach(con, f"ATTACH {_lit('ducklake:' + metadata)} AS {ALIAS} ({', '.join(options)})")
         con.execute(f"USE {ALIAS}")
         if read_only:  # readers (the SQL sandbox among them) keep no credentials to look at
             con.execute("DROP SECRET IF EXISTS __default_postgres")
@@ -104,6 +104,20 @@ def connect(target: LakeTarget, read_only: bool = False, config: dict | None = N
         raise WarehouseMissing(f"cannot open the lake {target} ({_first_line(exc)}); "
                                "check the warehouse setting and that PostgreSQL is up.") from None
     return con
+
+
+def _attach(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """ATTACH, again when another process was creating the same new lake's catalog at that moment
+    (both ran CREATE TABLE ducklake_metadata; PostgreSQL refuses the second with a duplicate key)."""
+    for attempt in range(MAX_TRIES):
+        try:
+            con.execute(sql)
+            return
+        except duckdb.Error as exc:
+            racing = "duplicate key" in str(exc) or "already exists" in str(exc)
+            if not racing or attempt == MAX_TRIES - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def is_published(target: LakeTarget) -> bool:
@@ -292,7 +306,7 @@ def write_telemetry(con: duckdb.DuckDBPyConnection, staged: duckdb.DuckDBPyConne
     lake table telemetry_<kind>; returns (rows written, [(id, file it was loaded from)] of rows
     already in the lake, which are not written: the lake's form of the across-file check)."""
     reader = staged.execute(f"SELECT plant, date, {columns}, '{document_id}' AS document_id, "
-                            f"'{load_id}' AS load_id FROM staged WHERE reason IS NULL").fetch_record_batch()
+                            f"'{load_id}' AS load_id FROM staged WHERE reason IS NULL").to_arrow_reader()
     con.register("_staged_telemetry", reader)
     try:
         con.execute("CREATE OR REPLACE TEMP TABLE _incoming AS SELECT * FROM _staged_telemetry")
