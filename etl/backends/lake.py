@@ -99,7 +99,7 @@ def connect(target: LakeTarget, read_only: bool = False, config: dict | None = N
         con.close()
         if "does not exist" in str(exc) or "creating a new DuckLake is explicitly disabled" in str(exc):
             raise WarehouseMissing(f"no warehouse in the lake {target}; run `pulse load` first.") from None
-        if "before" in str(exc).lower() and when is not None:
+        if "no snapshot found" in str(exc).lower() and when is not None:
             raise WarehouseMissing(f"the lake {target} has no snapshot as of {when}; pick a later time.") from None
         raise WarehouseMissing(f"cannot open the lake {target} ({_first_line(exc)}); "
                                "check the warehouse setting and that PostgreSQL is up.") from None
