@@ -84,9 +84,10 @@ def run_load(
         except duckdb.Error as exc:
             if not warehouse.is_conflict(exc):
                 raise
-            log.info("load: another writer committed first (%s); attempt %d of %d", exc, attempt, warehouse.MAX_TRIES)
             if attempt == warehouse.MAX_TRIES:
                 raise warehouse.conflict_error("the load", attempt, exc) from None
+            log.warning("load: another writer committed first (%s); running the load again (attempt %d of %d)",
+                        str(exc).splitlines()[-1], attempt + 1, warehouse.MAX_TRIES)
             continue
         pause_at("quarantine")
         _quarantine(result, settings, inbox)

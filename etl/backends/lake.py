@@ -185,8 +185,13 @@ def is_conflict(exc: BaseException) -> bool:
 
 
 def conflict_error(what: str, tries: int, exc: BaseException) -> PulseError:
-    return PulseError(f"{what}: other writers changed the lake {tries} times before this could commit "
-                      f"({_first_line(exc)}); nothing of it was published, run it again.")
+    return PulseError(f"{what} could not commit in {tries} attempt(s): another writer changed the lake first "
+                      f"each time ({_last_line(exc)}); nothing of it was published, run it again.")
+
+
+def _last_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[-1] if lines else type(exc).__name__
 
 
 # ---- the writer ---------------------------------------------------------------------------------
