@@ -4,8 +4,8 @@
 2. Load of 28 days of simulated plant logs (both lines) on top.
 3. A one-robot, one-day drill-down (etl.read.weld_rows), best of 5.
 4. The Explore page's server build (AppTest, warm median) over the same warehouse.
-5. Two plants' loads (`pulse load` processes, one inbox each) started together against one
-   after the other: the file backend serialises them on its writer lock; the lake runs both and
+5. Two plants' loads (`pulse load` processes, one inbox each, into a warehouse already holding
+   the bundled inbox) started together against one after the other: the file backend serialises them on its writer lock; the lake runs both and
    retries the one whose commit conflicts.
 
 Ratios are lake / file. Sizes: PULSE_BENCH_LAKE_DAYS (28) and PULSE_BENCH_LAKE_WELD_S (seconds
@@ -112,6 +112,8 @@ def _run(backend: str, root: Path, dsns: list[str], plant_dir: Path, logs: dict[
     out["explore"] = _explore_build(s, "nf10_output,copper_output")
     for label, together, n in (("apart", False, 1), ("together", True, 2)):
         fresh = _settings(root / label, backend, dsns[n] if dsns else None)
+        shutil.copytree(PROJECT_ROOT / "data" / "inbox", fresh.inbox, dirs_exist_ok=True)
+        run_load(fresh)  # a warehouse in use (schema made), as when plants start loading
         out[label] = _two_plants(fresh, logs, together)
     return out
 

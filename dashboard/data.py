@@ -17,8 +17,8 @@ import streamlit as st
 
 from dashboard.cards import build_cards
 from etl.read import connect_readonly, warehouse_version
-from etl.read import warehouse_info as read_warehouse_info
 from etl.read import frame as read_frame
+from etl.read import warehouse_info as read_warehouse_info
 from etl.read import weld_rows as read_weld_rows
 from etl.settings import Settings, load_settings
 
