@@ -154,6 +154,10 @@ def _lake_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
     if replace:  # the first column is the key (series_id, key)
         lake.upsert(con, table, columns[0], columns, rows)
         return
+    if table in lake.ID_COLUMNS and lake.ID_COLUMNS[table] not in columns:  # ids given on the way in
+        base = lake.next_id(con, table)
+        columns = [*columns, lake.ID_COLUMNS[table]]
+        rows = [(*r, base + i) for i, r in enumerate(rows)]
     batch = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
     con.register("_insert_batch", batch)
     try:
@@ -161,8 +165,6 @@ def _lake_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _insert_batch")
     finally:
         con.unregister("_insert_batch")
-    if table in lake.ID_COLUMNS:
-        lake.fill_ids(con)
 
 
 def set_info(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

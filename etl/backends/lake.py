@@ -259,6 +259,23 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: list[s
         con.unregister("_upsert_batch")
 
 
+def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The first of a block of new ids for `table` (see fill_ids for why these never collide)."""
+    column = ID_COLUMNS[table]
+    top = con.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()[0]
+    return max(top + 1, (time.time_ns() // 1000) << 12)
+
+
+def append_with_ids(con: duckdb.DuckDBPyConnection, table: str, staged: str) -> None:
+    """Insert the rows of the temp table `staged` into `table`, numbered in their order. An UPDATE
+    that filled ids afterwards would delete rows in DuckLake's terms, and two loads that delete
+    from one table conflict: so the ids are given on the way in."""
+    base = next_id(con, table)
+    column = ID_COLUMNS[table]
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * REPLACE ({base} - 1 + row_number() OVER (ORDER BY rowid) "
+                f"AS {column}) FROM {staged}")
+
+
 def fill_ids(con: duckdb.DuckDBPyConnection) -> None:
     """Give rows inserted without an id (the file backend's sequences) one, in insertion order.
 
@@ -268,8 +285,7 @@ def fill_ids(con: duckdb.DuckDBPyConnection) -> None:
     for table, column in ID_COLUMNS.items():
         if not con.execute(f"SELECT count(*) FROM {table} WHERE {column} IS NULL").fetchone()[0]:
             continue
-        top = con.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchone()[0]
-        base = max(top + 1, (time.time_ns() // 1000) << 12)
+        base = next_id(con, table)
         con.execute(f"""UPDATE {table} SET {column} = n.id
                         FROM (SELECT rowid AS r, {base} - 1 + row_number() OVER (ORDER BY rowid) AS id
                               FROM {table} WHERE {column} IS NULL) n

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.backends.lake import is_lake_connection
+from etl.backends.lake import append_with_ids, is_lake_connection
 from etl.plant.schema import KINDS
 
 _SQL = Path(__file__).parent / "sql"
@@ -74,7 +74,14 @@ def _refresh(con: duckdb.DuckDBPyConnection, kind: str, days: list[tuple], wareh
         con.execute(sql(source)[0], {"files": files})
     for statement in sql(refresh, lake):
         con.execute(statement)
-    con.execute(sql(kpis, lake)[0], {"load_id": load_id})
+    if lake:  # the KPI rows get their ids on the way into the lake (lake.append_with_ids)
+        con.execute("CREATE OR REPLACE TEMP TABLE _new_observations AS SELECT * FROM observations LIMIT 0")
+        con.execute(sql(kpis, lake)[0].replace("INSERT INTO observations (", "INSERT INTO temp._new_observations (", 1),
+                    {"load_id": load_id})
+        append_with_ids(con, "observations", "temp._new_observations")
+        con.execute("DROP TABLE temp._new_observations")
+    else:
+        con.execute(sql(kpis)[0], {"load_id": load_id})
     # Dropped only on success: after a failure the transaction is aborted, and a DROP would hide
     # the real error behind "Current transaction is aborted".
     for table in ("plant_refresh", "plant_welds_src", "plant_gallium_src"):
