@@ -18,6 +18,8 @@ import streamlit as st
 from dashboard.cards import build_cards, read_cards
 from etl.read import connect_readonly, warehouse_version
 from etl.read import frame as read_frame
+from etl.read import warehouse_info as read_warehouse_info
+from etl.read import weld_rows as read_weld_rows
 from etl.settings import Settings, load_settings
 
 __all__ = ["warehouse_version"]
@@ -52,9 +54,10 @@ def relations(db: Path, version: str) -> frozenset[str]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def info(db: Path, version: str) -> dict[str, str]:
-    """warehouse_info as a dict (version = publish counter, published_at = ISO timestamp)."""
+    """warehouse_info as a dict (version = publish counter or lake snapshot, published_at = ISO timestamp)."""
     frame = _query(db, "SELECT key, value FROM warehouse_info")
-    return dict(frame.iter_rows())
+    published = read_warehouse_info(db)
+    return dict(frame.iter_rows()) | {"version": str(published.number), "published_at": published.published_at}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -135,13 +138,9 @@ def plant_view(db: Path, version: str, view: str, where: str = "", params: tuple
 
 def weld_rows(db: Path, day, line: str | None = None, robot: str | None = None) -> pl.DataFrame | None:
     """Raw weld telemetry of one day (None when the plant module offers no drill-down)."""
-    try:
-        from etl.plant.telemetry import weld_rows as plant_weld_rows  # the plant helper's module
-    except ImportError:
-        return None
     con = connect_readonly(db)
     try:
-        return plant_weld_rows(con, day, line=line, robot=robot)
+        return read_weld_rows(con, day, line=line, robot=robot)
     finally:
         con.close()
 

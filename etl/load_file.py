@@ -19,13 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from etl import holds, parts, warehouse
+from etl import holds, warehouse
 from etl.catalog import Catalog
 from etl.errors import PulseError
 from etl.fetch import apply_provenance
 from etl.logfile import write_traceback
 from etl.normalize import normalize_all
-from etl.plant.telemetry import write_parts
 from etl.quarantine import one_line
 from etl.records import Extracted, NoTextFound, NotReady, SourceError
 from etl.scan import signature, still_growing
@@ -81,7 +80,7 @@ def load_file(job: FileJob, path: Path) -> FileOutcome:
     outcome = FileOutcome(path, "loaded")
     written: list[str] = []
     stage = "detect"
-    job.con.execute("BEGIN")
+    warehouse.begin_file(job.con, job.settings.db)
     try:
         pause_at("detect")
         source = detect_kind(path)
@@ -99,10 +98,9 @@ def load_file(job: FileJob, path: Path) -> FileOutcome:
         if path in job.signatures and signature(path) != job.signatures[path]:
             raise NotReady(still_growing(path))
         pause_at("commit")
-        job.con.execute("COMMIT")
+        warehouse.commit_file(job.con, job.settings.db)
     except BaseException as exc:
-        job.con.execute("ROLLBACK")
-        parts.remove(job.settings.warehouse_dir, written)
+        warehouse.rollback_file(job.con, job.settings.db, digest[:16], job.load_id, str(path), written)
         if not isinstance(exc, Exception):
             raise  # KeyboardInterrupt, SystemExit: stop the load (nothing of the file stays)
         return _failed(job, outcome, exc, stage)
@@ -179,15 +177,11 @@ def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracte
     warehouse.insert_rows(job.con, "observations", OBSERVATION_COLUMNS, values)
     for reject in extracted.row_rejects:
         record_reject(job.con, job.load_id, path, reject.row, reject.reason)
-    telemetry_rows = 0
+    telemetry_rows, refused = 0, []
     if extracted.telemetry is not None:
-        written_parts = write_parts(extracted.telemetry, job.settings.warehouse_dir, job.load_id)
-        written += [p.path for p in written_parts]
-        warehouse.insert_rows(job.con, "telemetry_parts", PART_COLUMNS, [
-            (p.path, p.kind, p.plant, p.day, p.rows, document_id, job.load_id) for p in written_parts])
-        telemetry_rows = sum(p.rows for p in written_parts)
+        telemetry_rows, refused = warehouse.store_telemetry(job.con, job.settings.db, extracted.telemetry, path.name,
+                                                            document_id, job.load_id, written)
+        for reject in refused:
+            record_reject(job.con, job.load_id, path, reject.row, reject.reason)
         pause_at("telemetry")
-    return len(values) + telemetry_rows, len(extracted.row_rejects)
-
-
-PART_COLUMNS = ["path", "kind", "plant", "day", "rows", "document_id", "load_id"]
+    return len(values) + telemetry_rows, len(extracted.row_rejects) + len(refused)

@@ -5,6 +5,7 @@ Stages and their modules (docs/architecture.md lists their inputs and outputs):
   detect..load etl.load_file  one file in its own transaction on the staging warehouse
   derive      etl.plant.kpi   .sql models over what the load added (plant aggregates, KPI observations)
   publish     etl.warehouse   one atomic rename publishes the rows and lists the telemetry parts
+                              (on DuckLake: the commit of the load's one transaction, a new snapshot)
   quarantine  etl.quarantine  rejected files leave the inbox, each with a one-line reason
 
 Files already loaded (same sha256) are skipped, so a second run changes nothing and publishes
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import parts, warehouse
+from etl import warehouse
 from etl.catalog import Catalog, load_catalog
 from etl.errors import PulseError
 from etl.load_file import FileJob, FileOutcome, load_file, sha256_of
@@ -71,16 +72,38 @@ def run_load(
     published: date | None = None,
     progress: Progress | None = None,
 ) -> LoadResult:
-    """Load every new file of the inbox into a new published warehouse version."""
+    """Load every new file of the inbox into a new published warehouse version.
+
+    When another writer's commit conflicts with this one's (DuckLake), the load runs again on the
+    new state, at most warehouse.MAX_TRIES times; files the other writer loaded are then skipped."""
     inbox = inbox or settings.inbox
     catalog = load_catalog(settings.catalog)
+    for attempt in range(1, warehouse.MAX_TRIES + 1):
+        try:
+            result = _load_once(settings, inbox, published, progress, catalog)
+        except duckdb.Error as exc:
+            if not warehouse.is_conflict(exc):
+                raise
+            if attempt == warehouse.MAX_TRIES:
+                raise warehouse.conflict_error("the load", attempt, exc) from None
+            log.warning("load: another writer committed first (%s); running the load again (attempt %d of %d)",
+                        str(exc).splitlines()[-1], attempt + 1, warehouse.MAX_TRIES)
+            continue
+        pause_at("quarantine")
+        _quarantine(result, settings, inbox)
+        return result
+    raise AssertionError("unreachable")
+
+
+def _load_once(settings: Settings, inbox: Path, published: date | None, progress: Progress | None,
+               catalog: Catalog) -> LoadResult:
     result = LoadResult(new_load_id())
     tell = progress or (lambda *_: None)
     with warehouse.writer_lock(settings.db):
         migrated: list[str] = []
         con = warehouse.open_staging(settings.db, migrated)
         try:
-            parts.remove_orphans(con, settings.warehouse_dir)  # the staging copy lists what is published
+            warehouse.prepare_load(con, settings.db)
             pause_at("scan")
             scan = scan_inbox(inbox, settings)
             result.notices = [notice for _, notice in scan.skipped]
@@ -106,8 +129,6 @@ def run_load(
         except BaseException:
             warehouse.discard_staging(con, settings.db)
             raise
-    pause_at("quarantine")
-    _quarantine(result, settings, inbox)
     return result
 
 
@@ -116,6 +137,7 @@ def _derive(con: duckdb.DuckDBPyConnection, settings: Settings, result: LoadResu
     pause_at("derive")
     try:
         kpi.derive(con, settings.warehouse_dir, result.load_id)
+        warehouse.fill_ids(con)  # the KPI observations inserted by SQL
         result.remapped = remap_unmapped(con, catalog)
     except (duckdb.Error, OSError) as exc:
         where = write_traceback(settings.db, f"load {result.load_id} stage derive", exc)
@@ -127,7 +149,8 @@ def _derive(con: duckdb.DuckDBPyConnection, settings: Settings, result: LoadResu
 def _catalog_changed(con: duckdb.DuckDBPyConnection, catalog_path: Path) -> bool:
     digest = sha256_of(catalog_path)
     row = con.execute("SELECT value FROM warehouse_info WHERE key = 'catalog_sha256'").fetchone()
-    con.execute("INSERT OR REPLACE INTO warehouse_info VALUES ('catalog_sha256', ?)", [digest])
+    if row is None or row[0] != digest:
+        warehouse.set_info(con, "catalog_sha256", digest)
     return row is None or row[0] != digest
 
 

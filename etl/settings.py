@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from etl.target import S3, LakeTarget, parse_warehouse, redact
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 
@@ -24,6 +26,25 @@ class Settings:
         default=DATA_DIR / "warehouse" / "pulse.duckdb",
         metadata=_meta("The published warehouse file (telemetry Parquet lives beside it)."),
     )
+    warehouse: str = field(
+        default="file:",
+        metadata=_meta("Where the warehouse is: file:PATH (one DuckDB file; file: alone = the `db` setting) or "
+                       "ducklake:postgres:dbname=… host=… port=… user=… (a DuckLake catalog in PostgreSQL; "
+                       "`db` then only places the local journal and log). README \"Scaling out\"."),
+    )
+    data_path: str = field(
+        default="",
+        metadata=_meta("DuckLake only: the folder or s3://bucket/prefix/ holding the lake's data files; "
+                       "empty = a folder `lake` beside `db`."),
+    )
+    s3_endpoint: str = field(default="", metadata=_meta(
+        "DuckLake on S3: the object store's address (http://host:port for MinIO and the like; empty = AWS)."))
+    s3_region: str = field(default="", metadata=_meta("DuckLake on S3: the bucket's region (empty = us-east-1)."))
+    s3_key_id: str = field(default="", metadata=_meta("DuckLake on S3: the access key id."))
+    s3_secret: str = field(default="", metadata=_meta(
+        "DuckLake on S3: the secret access key (keep it in pulse.toml outside the repo, or PULSE_S3_SECRET)."))
+    s3_url_style: str = field(default="", metadata=_meta(
+        "DuckLake on S3: `path` for stores that want bucket names in the path (MinIO); empty = `vhost`."))
     inbox: Path = field(
         default=DATA_DIR / "inbox",
         metadata=_meta("Folder scanned recursively by `pulse load`."),
@@ -152,7 +173,7 @@ class Settings:
 def _coerce(name: str, raw: Any) -> Any:
     kind = {f.name: f.type for f in fields(Settings)}[name]
     if kind == "Path":
-        return Path(str(raw)).expanduser()
+        return raw if isinstance(raw, LakeTarget) else Path(str(raw)).expanduser()
     if kind == "int":
         return int(raw)
     if kind == "float":
@@ -188,9 +209,26 @@ def load_settings(toml_path: Path | None = None, **overrides: Any) -> Settings:
             values[name] = env
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return replace(Settings(), **{k: _coerce(k, v) for k, v in values.items()})
+        settings = replace(Settings(), **{k: _coerce(k, v) for k, v in values.items()})
+        return with_target(settings, db_given="db" in overrides and overrides["db"] is not None)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"a setting has a bad value: {exc}") from exc
+
+
+def with_target(settings: Settings, db_given: bool = False) -> Settings:
+    """`db` becomes the warehouse target: a Path (file:) or a LakeTarget (ducklake:)."""
+    kind, where = parse_warehouse(settings.warehouse)
+    home = Path(os.fspath(settings.db))
+    if kind == "file":
+        if isinstance(settings.db, LakeTarget) and not where:
+            return settings  # a lake target handed in as `db` (tests, `pulse serve`) stays one
+        return replace(settings, db=Path(where).expanduser() if where and not db_given else home)
+    data_path = settings.data_path or str(home.parent / "lake")
+    if not data_path.startswith("s3://"):
+        data_path = str(Path(data_path).expanduser().resolve()) + "/"
+    s3 = S3(settings.s3_endpoint, settings.s3_key_id, settings.s3_secret, settings.s3_region,
+            url_style=settings.s3_url_style)
+    return replace(settings, db=LakeTarget(where, data_path, home, s3))
 
 
 def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
@@ -200,4 +238,6 @@ def describe_settings(settings: Settings) -> list[tuple[str, str, str]]:
 
 def _shown(name: str, value: Any) -> str:
     # secrets are never printed: `pulse settings` output ends up in tickets and chats
+    if name == "warehouse":
+        return redact(str(value))
     return ("(set)" if value else "(not set)") if name.endswith("_secret") else str(value)

@@ -1,8 +1,12 @@
-"""Building and publishing the warehouse without ever writing the file readers open.
+"""Building and publishing the warehouse without ever writing what readers read.
 
-The writer takes an exclusive lock, copies the published file to a staging file, migrates and
-loads it, then atomically renames it over the published file. A crash at any point leaves the
-published file as it was; the next run discards the stale staging file.
+File backend (a Path): the writer takes an exclusive lock, copies the published file to a staging
+file, migrates and loads it, then atomically renames it over the published file. A crash at any
+point leaves the published file as it was; the next run discards the stale staging file.
+
+DuckLake backend (a LakeTarget, etl/backends/lake.py): no lock and no copy; the load is one
+transaction on the lake and its commit is the publish (one new snapshot). Callers use the
+functions here with the target (`settings.db`) and never ask which backend it is.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import fcntl
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -20,8 +24,19 @@ import duckdb
 import pyarrow as pa
 
 from etl import parts
+from etl.backends import lake
 from etl.catalog import Catalog
 from etl.errors import PulseError
+from etl.plant.schema import MAX_REJECT_DETAILS, MOSTLY_BAD
+from etl.plant.telemetry import Validated, write_parts
+from etl.plant.validate import PARQUET_COLUMNS
+from etl.records import RowReject, SourceError
+from etl.target import LakeTarget, is_lake
+
+Target = Path | LakeTarget
+MAX_TRIES = lake.MAX_TRIES
+is_conflict = lake.is_conflict
+conflict_error = lake.conflict_error
 
 MIGRATIONS = "etl.migrations"
 VIEWS = "etl.views"
@@ -32,9 +47,13 @@ def _sql_files(package: str) -> list[tuple[str, str]]:
     return [(f.name, f.read_text(encoding="utf-8")) for f in sorted(files, key=lambda f: f.name)]
 
 
+def writer_lock(db: Target):
+    """File: one writer at a time, a second `pulse load` waits its turn. Lake: writers run at once."""
+    return nullcontext() if is_lake(db) else _file_lock(db)
+
+
 @contextmanager
-def writer_lock(db: Path) -> Iterator[None]:
-    """One writer at a time; a second `pulse load` waits its turn."""
+def _file_lock(db: Path) -> Iterator[None]:
     db.parent.mkdir(parents=True, exist_ok=True)
     with open(db.with_name(db.name + ".lock"), "a+") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
@@ -48,11 +67,14 @@ def staging_path(db: Path) -> Path:
     return db.with_name(db.name + ".staging")
 
 
-def open_staging(db: Path, applied: list[str] | None = None) -> duckdb.DuckDBPyConnection:
+def open_staging(db: Target, applied: list[str] | None = None) -> duckdb.DuckDBPyConnection:
     """A writable copy of the published warehouse (or a new one), migrated. Hold writer_lock.
+    On the lake: the lake itself, migrated, inside the load's transaction.
 
     The names of the migrations this applied are added to `applied` when given (a migrated
     warehouse is worth publishing even when no file is new)."""
+    if is_lake(db):
+        return lake.open_writer(db, applied)
     staging = staging_path(db)
     for stale in (staging, staging.with_name(staging.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -96,6 +118,9 @@ def _parts_list(con: duckdb.DuckDBPyConnection, kind: str) -> str:
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """Every view file, in name order; {weld_parts} / {gallium_parts} become the listed part paths."""
     lists = {"{weld_parts}": _parts_list(con, "weld"), "{gallium_parts}": _parts_list(con, "gallium")}
+    if lake.is_lake_connection(con):
+        lake.create_views(con, _sql_files(VIEWS))
+        return
     for name, sql in _sql_files(VIEWS):
         for key, value in lists.items():
             sql = sql.replace(key, value)
@@ -111,6 +136,9 @@ def insert_rows(
     """Bulk insert through Arrow: DuckDB's executemany costs about a millisecond per row."""
     if not rows:
         return
+    if lake.is_lake_connection(con):
+        _lake_insert(con, table, columns, rows, replace)
+        return
     batch = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
     con.register("_insert_batch", batch)
     try:
@@ -119,6 +147,35 @@ def insert_rows(
         con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM _insert_batch")
     finally:
         con.unregister("_insert_batch")
+
+
+def _lake_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple],
+                 replace: bool) -> None:
+    if replace:  # the first column is the key (series_id, key)
+        lake.upsert(con, table, columns[0], columns, rows)
+        return
+    if table in lake.ID_COLUMNS and lake.ID_COLUMNS[table] not in columns:  # ids given on the way in
+        base = lake.next_id(con, table)
+        columns = [*columns, lake.ID_COLUMNS[table]]
+        rows = [(*r, base + i) for i, r in enumerate(rows)]
+    batch = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+    con.register("_insert_batch", batch)
+    try:
+        cols = ", ".join(columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _insert_batch")
+    finally:
+        con.unregister("_insert_batch")
+
+
+def set_info(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """One warehouse_info entry (written only when it changes: on the lake an upsert is a delete)."""
+    insert_rows(con, "warehouse_info", ["key", "value"], [(key, value)], replace=True)
+
+
+def fill_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Ids for rows inserted by SQL files without one (the lake has no sequences; a no-op on files)."""
+    if lake.is_lake_connection(con):
+        lake.fill_ids(con)
 
 
 SERIES_COLUMNS = ["series_id", "name_zh", "name_en", "subject", "category", "unit", "display_unit",
@@ -135,8 +192,11 @@ def refresh_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> None:
     insert_rows(con, "series", SERIES_COLUMNS, rows, replace=True)
 
 
-def publish(con: duckdb.DuckDBPyConnection, db: Path) -> int:
-    """Stamp a new version, make the staging file durable, and rename it over the published one."""
+def publish(con: duckdb.DuckDBPyConnection, db: Target) -> int:
+    """Stamp a new version, make the staging file durable, and rename it over the published one.
+    On the lake: commit the transaction; the new snapshot's id is the version."""
+    if is_lake(db):
+        return lake.publish(con, _sql_files(VIEWS))
     number = con.execute(
         "SELECT coalesce(max(CAST(value AS INTEGER)), 0) + 1 FROM warehouse_info WHERE key = 'version'"
     ).fetchone()[0]
@@ -154,7 +214,10 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path) -> int:
     return number
 
 
-def discard_staging(con: duckdb.DuckDBPyConnection | None, db: Path) -> None:
+def discard_staging(con: duckdb.DuckDBPyConnection | None, db: Target) -> None:
+    if is_lake(db):
+        lake.discard(con)
+        return
     if con is not None:
         try:
             con.close()
@@ -169,3 +232,65 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# ---- one file of a load, and its telemetry ------------------------------------------------------
+
+def begin_file(con: duckdb.DuckDBPyConnection, db: Target) -> None:
+    """A file's own transaction (file backend); on the lake the load's transaction is already open."""
+    if not is_lake(db):
+        con.execute("BEGIN")
+
+
+def commit_file(con: duckdb.DuckDBPyConnection, db: Target) -> None:
+    if not is_lake(db):
+        con.execute("COMMIT")
+
+
+def rollback_file(con: duckdb.DuckDBPyConnection, db: Target, document_id: str, load_id: str, path: str,
+                  written: list[str]) -> None:
+    """Take a failed file back out: its transaction (file) or its rows (lake), and its parts."""
+    if is_lake(db):
+        lake.undo_file(con, document_id, load_id, path)
+        return
+    con.execute("ROLLBACK")
+    parts.remove(db.parent, written)
+
+
+def prepare_load(con: duckdb.DuckDBPyConnection, db: Target) -> None:
+    """Before a load: remove the telemetry parts no published warehouse lists (file backend)."""
+    if not is_lake(db):
+        parts.remove_orphans(con, db.parent)  # the staging copy lists what is published
+
+
+PART_COLUMNS = ["path", "kind", "plant", "day", "rows", "document_id", "load_id"]
+
+
+def store_telemetry(con: duckdb.DuckDBPyConnection, db: Target, got: Validated, file_name: str, document_id: str,
+                    load_id: str, written: list[str]) -> tuple[int, list[RowReject]]:
+    """The load stage of a plant log: (rows stored, rows refused here).
+
+    File backend: Parquet parts listed in telemetry_parts (their paths are added to `written`).
+    Lake: rows into the day-partitioned lake table; ids the lake already holds are refused here
+    (the file backend's validator finds them in the listed parts)."""
+    if not is_lake(db):
+        written_parts = write_parts(got, db.parent, load_id)
+        written += [p.path for p in written_parts]
+        insert_rows(con, "telemetry_parts", PART_COLUMNS, [
+            (p.path, p.kind, p.plant, p.day, p.rows, document_id, load_id) for p in written_parts])
+        return sum(p.rows for p in written_parts), []
+    assert got.con is not None, "store_telemetry after close"
+    rows, seen = lake.write_telemetry(con, got.con, got.kind.name, PARQUET_COLUMNS[got.kind.name],
+                                      got.kind.id_column, document_id, load_id)
+    col = got.kind.id_column
+    refused = [RowReject(None, f"{col} {i} is already loaded from {name}") for i, name in seen]
+    bad = got.rows - got.loaded + len(seen)
+    if got.rows and bad > got.rows * MOSTLY_BAD:
+        example = refused[0].reason if refused else (got.rejects[0].reason if got.rejects else "")
+        raise SourceError(f"{file_name}: {bad:,} of {got.rows:,} rows are bad (e.g. {example}); "
+                          "the whole file is quarantined — fix the export and load it again.")
+    if len(refused) > MAX_REJECT_DETAILS:
+        more = len(refused) - MAX_REJECT_DETAILS
+        refused = refused[:MAX_REJECT_DETAILS] + [RowReject(None, f"... and {more:,} more rows rejected "
+                                                                  f"(first {MAX_REJECT_DETAILS:,} listed)")]
+    return rows, refused

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from dashboard.briefing.export import Renderer
 from dashboard.briefing.template import TEMPLATES_DIR, BriefingError
 from dashboard.commands._common import db_option, settings_for
 from etl.errors import WarehouseMissing
+from etl.read import as_of as read_as_of
 
 
 @click.command(name="brief")
@@ -44,6 +46,9 @@ def command(template: str | None, out: Path | None, render_all: bool, out_dir: P
     if not settings.db.is_file():
         raise WarehouseMissing(f"no warehouse at {settings.db}; run `pulse load` first (or pass --db).")
     requested = "" if as_of is None else parse_as_of(as_of)
+    # the warehouse as it stood at the end of that day (a lake's snapshot then; a file is read as it is)
+    source = read_as_of(settings.db, datetime.combine(requested + timedelta(days=1), time.min, UTC)) \
+        if requested else settings.db
     paths = available(TEMPLATES_DIR) if render_all else [template or ""]
     if not paths:
         raise BriefingError(f"no templates in {TEMPLATES_DIR}.")
@@ -54,7 +59,7 @@ def command(template: str | None, out: Path | None, render_all: bool, out_dir: P
             task = progress.add_task("Rendering briefings", total=len(templates))
             for tpl in templates:
                 target = out if out is not None else (out_dir or Path(".")) / f"{tpl.name}.png"
-                briefing = render(settings.db, tpl, renderer, max_points=settings.max_points)
+                briefing = render(source, tpl, renderer, max_points=settings.max_points)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(briefing.png)
                 progress.advance(task)

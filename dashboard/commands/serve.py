@@ -39,6 +39,8 @@ def streamlit_command(settings: Settings, secrets: Path | None = None) -> list[s
 def serve_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ)
     env["PULSE_DB"] = str(Path(settings.db).resolve())
+    env["PULSE_WAREHOUSE"] = settings.warehouse  # the lake, when it is one (README "Scaling out")
+    env["PULSE_DATA_PATH"] = settings.data_path
     env["PULSE_INBOX"] = str(Path(settings.inbox).resolve())
     # the app runs in the project folder: hand it the sign-in settings it reads (never the secrets)
     env["PULSE_ANONYMOUS_ROLE"] = settings.anonymous_role

@@ -26,6 +26,10 @@ EXTENSIONS = "installing or loading extensions is not allowed"
 SETTINGS = "changing settings is not allowed"
 ATTACH = "attaching or detaching databases is not allowed"
 ALLOWED = "only SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN queries are allowed"
+CATALOG = "the warehouse catalog's own functions and tables are not allowed"
+# DuckLake's catalog: its metadata database, and the postgres/ducklake extensions' functions that
+# would reach PostgreSQL (or list the lake's files) around the read-only views.
+_CATALOG_NAMES = ("postgres_", "ducklake_", "__ducklake_metadata")
 PIVOT = "PIVOT needs an explicit IN list here, for example PIVOT t ON c IN ('a', 'b')"
 
 _T = duckdb.StatementType
@@ -73,6 +77,8 @@ def _token_spans(sql: str) -> list[tuple[int, int, str]]:
             pos += 1
     char_at[len(raw)] = len(sql)
     toks = duckdb.tokenize(sql)
+    if not toks:  # DuckDB 1.5: no token at all for empty or comment-only text
+        return []
     starts = [char_at[b] for b, _ in toks]
     ends = starts[1:] + [len(sql)] if starts else []
     return [(s, e, kind.name) for s, e, (_, kind) in zip(starts, ends, toks, strict=True)]
@@ -88,9 +94,9 @@ def _first_words(sql: str, n: int = 2) -> tuple[str, ...]:
     return tuple(words[:n])
 
 
-def _names_import_database(sql: str) -> bool:
-    """IMPORT DATABASE anywhere in the text: DuckDB 1.5 opens the folder's schema.sql while parsing it."""
-    words = [text.lower() for text, kind in _tokens(sql) if kind == "keyword"]
+def _imports_a_database(sql: str) -> bool:
+    """IMPORT DATABASE anywhere in the text (any statement of several), outside strings and comments."""
+    words = [text.lower() for text, kind in _tokens(sql) if kind not in ("string_const", "comment")]
     return any(a == "import" and b == "database" for a, b in zip(words, words[1:], strict=False))
 
 
@@ -151,7 +157,7 @@ def _rewrite_colon_params(sql: str) -> str:
     out: list[str] = []
     last = 0
     for i, (start, _end, kind) in enumerate(spans):
-        # ':' is an operator token in DuckDB 2.x and a keyword token in 1.5
+        # DuckDB 1.5 tokenizes a parameter's ':' as a keyword (2.0: an operator)
         if kind not in ("operator", "keyword") or sql[start:start + 2] == "::" or sql[start] != ":":
             continue
         after = sql[start + 1:start + 2]
@@ -169,7 +175,7 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if len(sql) > max_chars:
         raise SqlRefused(f"queries longer than {max_chars:,} characters are not allowed")
     sql = _rewrite_colon_params(sql)
-    if _names_import_database(sql):  # refused before the parser reads files for it
+    if _imports_a_database(sql):  # refused before the parser reads files for it
         raise SqlRefused(WRITES)
     # PRAGMA import_database reads files while parsed too; first words before the statement count:
     # DuckDB 1.5 expands COPY FROM DATABASE into four statements
@@ -185,9 +191,10 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if statements is not None and not statements:
         raise SqlRefused("the query is empty")
     if statements is not None and len(statements) > 1:
-        raise SqlRefused(ONE_STATEMENT)
+        # DuckDB 1.5 expands COPY FROM DATABASE into several statements: judged by its words first
+        raise SqlRefused(_refusal_for_words(sql) or ONE_STATEMENT)
     try:
-        reason = _statement_refusal(sql)
+        reason = _statement_refusal(sql) or _catalog_refusal(sql)
     except duckdb.ParserException as exc:
         raise SqlError(first_line(exc)) from exc
     if reason:
@@ -214,6 +221,19 @@ def _parser_message(sql: str, exc: duckdb.ParserException) -> str:
             return (f"Parser Error: Max expression depth limit of {MAX_DEPTH} exceeded "
                     f"({deepest} nested parentheses); nest less, e.g. with a CTE")
     return first_line(exc)
+def _catalog_refusal(sql: str) -> str | None:
+    """Names (not string contents) of the lake's catalog; a quoted identifier is a name too."""
+    for text, kind in _tokens(sql):
+        if kind in ("string_const", "comment"):
+            continue
+        name = text.strip('"').lower()
+        if any(part.startswith(_CATALOG_NAMES) for part in name.split(".")):
+            return CATALOG
+        if name == "nextval":  # advances a sequence; a lake has none, and asking crashes its engine
+            return WRITES
+        if name == "duckdb_secrets":  # the file backend's engine refuses it (it reads the secret folder);
+            return FILES  # a lake's connection made its secrets before file access was turned off
+    return None
 
 
 def first_line(exc: BaseException) -> str:

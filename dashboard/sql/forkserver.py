@@ -58,12 +58,19 @@ def _recv_exact(sock: socket.socket, size: int) -> bytes:
     return b"".join(chunks)
 
 
+def cap_address_space(as_bytes: int) -> None:
+    """RLIMIT_AS at the size now + as_bytes. Called after the warehouse is opened: attaching a
+    DuckLake (postgres + ducklake extensions, libpq) maps ~1 GB of address space it never touches,
+    which a cap taken at fork would count against the query."""
+    cap = _status_kb("VmSize") * 1024 + int(as_bytes)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
 def _run_child(out: socket.socket) -> None:
-    """In the forked worker: own process group, capped address space, run, two frames, exit."""
+    """In the forked worker: own process group, run (capping the address space once the warehouse
+    is open), two frames, exit."""
     os.setpgid(0, 0)
     job = json.loads(recv_frame(out))
-    cap = _status_kb("VmSize") * 1024 + int(job["as_bytes"])
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     from dashboard.sql.worker import run_job  # imported by the server already
 
     header, payload = run_job(job)
@@ -140,7 +147,9 @@ def main() -> None:
     import pyarrow  # noqa: F401
 
     import dashboard.sql.worker  # noqa: F401
+    from etl.read import warm_readers
 
+    warm_readers()  # every fork then loads the lake's extensions without re-checking their signatures
     control = socket.socket(fileno=int(sys.argv[1]))
     serve(control)
 

@@ -38,7 +38,7 @@ from dashboard.sql.checks import (
 from dashboard.sql.errors import SqlError, SqlRefused
 from dashboard.sql.text_output import unique_names
 from etl.errors import WarehouseMissing
-from etl.read import connect_readonly
+from etl.read import connect_readonly, readable_directories, warehouse_exists
 from etl.settings import Settings
 
 if TYPE_CHECKING:  # polars starts threads on import; the fork server (worker.py) must stay single-threaded
@@ -139,7 +139,6 @@ def open_sandbox(db: Path, limits: SandboxLimits, duckdb_memory: str | None = No
 
     `duckdb_memory` overrides DuckDB's own limit (the worker sets it below its address-space cap).
     """
-    db = Path(db).resolve()
     con = connect_readonly(db, config={
         "threads": limits.threads,
         "memory_limit": duckdb_memory or limits.memory_limit,
@@ -152,8 +151,8 @@ def open_sandbox(db: Path, limits: SandboxLimits, duckdb_memory: str | None = No
     })
     try:
         con.execute("DETACH memory")  # nothing writable is left but the temp catalog
-        telemetry = str(db.parent / "telemetry").replace("'", "''") + "/"
-        con.execute(f"SET allowed_directories = ['{telemetry}']")
+        readable = ", ".join("'" + d.replace("'", "''") + "'" for d in readable_directories(db))
+        con.execute(f"SET allowed_directories = [{readable}]")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:
@@ -175,10 +174,9 @@ def run_query(db: Path, sql: str, params: Mapping[str, Any] | None = None,
     limits = limits or SandboxLimits()
     checked = check_sql(sql, limits.max_query_chars)
     values = bind_values(checked, params or {})
-    if not Path(db).is_file():  # the same sentence as connect_readonly, without starting a worker
+    if not warehouse_exists(db):  # the same sentence as connect_readonly, without starting a worker
         raise WarehouseMissing(f"no warehouse at {db}; run `pulse load` first (or pass --db).")
-    rows, truncated, columns, types, elapsed = run_in_worker(Path(db), checked.sql, values, limits, on_stats,
-                                                             encoding)
+    rows, truncated, columns, types, elapsed = run_in_worker(db, checked.sql, values, limits, on_stats, encoding)
     if encoding == "arrow":
         return SqlResult(checked.sql, columns, types, rows, truncated, elapsed, limits.max_rows)
     return SqlRows(checked.sql, columns, types, rows, truncated, elapsed, limits.max_rows)
@@ -192,7 +190,8 @@ def bind_values(checked: Checked, params: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def execute_in_sandbox(db: Path, sql: str, values: dict[str, Any], limits: SandboxLimits,
-                       duckdb_memory: str | None = None, encoding: str = "arrow") -> tuple[Any, bool, list[str], list[str], float]:
+                       duckdb_memory: str | None = None, encoding: str = "arrow", after_open: Any = None,
+                       ) -> tuple[Any, bool, list[str], list[str], float]:
     """Open the sandbox and run an already checked query in this process (the worker's body).
 
     The rows are a pyarrow Table ("arrow") or lists of text cells ("text", "json").
@@ -201,6 +200,8 @@ def execute_in_sandbox(db: Path, sql: str, values: dict[str, Any], limits: Sandb
     never look at DuckDB's interrupt flag.
     """
     con = open_sandbox(db, limits, duckdb_memory)
+    if after_open is not None:
+        after_open()  # the worker caps its address space here, before the query runs
     started = time.perf_counter()
     try:
         relation = con.sql(sql, params=values or None)

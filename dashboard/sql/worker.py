@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dashboard.sql.errors import SqlError, SqlRefused
-from dashboard.sql.forkserver import WORKER_FAULT, recv_frame, send_frame
+from dashboard.sql.forkserver import WORKER_FAULT, cap_address_space, recv_frame, send_frame
 from etl.errors import PulseError, WarehouseMissing
+from etl.read import target_from_text, target_text
 from etl.settings import PROJECT_ROOT
 
 # Address space a worker may take beyond its size at fork, as a share of the memory limit: room
@@ -175,7 +176,8 @@ def run_job(job: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     _block_optional_imports(encoding)
     try:
         rows, truncated, columns, types, elapsed = execute_in_sandbox(
-            Path(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"], encoding)
+            target_from_text(job["db"]), job["sql"], job["values"], limits, job["duckdb_memory"], encoding,
+            after_open=lambda: cap_address_space(job["as_bytes"]))
         payload = _arrow_ipc(rows) if encoding == "arrow" else json.dumps(rows, ensure_ascii=False).encode()
         return {"ok": True, "truncated": truncated, "columns": columns, "types": types,
                 "elapsed": elapsed}, payload
@@ -204,7 +206,7 @@ def _arrow_ipc(table: Any) -> bytes:
 
 def _job(db: Path, sql: str, values: dict[str, Any], limits: Any, encoding: str) -> dict[str, Any]:
     cap = memory_bytes(limits.memory_limit)
-    return {"db": str(db), "sql": sql, "values": values, "limits": asdict(limits), "encoding": encoding,
+    return {"db": target_text(db), "sql": sql, "values": values, "limits": asdict(limits), "encoding": encoding,
             "as_bytes": max(int(cap * (1 + AS_MARGIN)), cap + AS_FLOOR), "duckdb_memory": f"{int(cap * DUCKDB_SHARE)}B"}
 
 

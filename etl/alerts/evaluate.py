@@ -45,7 +45,7 @@ class Firing:
 def evaluate(db: Path, rules: list[Rule], today: date | None = None) -> list[Firing]:
     """Every firing of `rules` now, each recorded once in the journal (new=False when it already was)."""
     today = today or datetime.now(UTC).date()
-    if not rules or not Path(db).is_file():
+    if not rules or not read.warehouse_exists(db):
         return []
     con = read.connect_readonly(db)
     try:

@@ -8,18 +8,22 @@ import pytest
 
 from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
+from tests.conftest import backend_settings, warehouse_env
 
 CASES = PROJECT_ROOT / "tests" / "cases" / "dashboard"
 APP = str(PROJECT_ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture
-def settings(tmp_path, monkeypatch):
-    """Settings pointing at a temporary warehouse and inbox; the app reads PULSE_DB."""
+def settings(tmp_path, monkeypatch, backend, request):
+    """Settings pointing at a temporary warehouse and inbox; the app reads PULSE_DB (and, for a
+    lake, PULSE_WAREHOUSE / PULSE_DATA_PATH)."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    s = load_settings(db=tmp_path / "wh" / "pulse.duckdb", inbox=inbox, quarantine=tmp_path / "quarantine")
-    monkeypatch.setenv("PULSE_DB", str(s.db))
+    s = load_settings(db=tmp_path / "wh" / "pulse.duckdb", inbox=inbox, quarantine=tmp_path / "quarantine",
+                      **backend_settings(backend, request, tmp_path))
+    for key, value in warehouse_env(s).items():
+        monkeypatch.setenv(key, value)
     monkeypatch.setenv("PULSE_INBOX", str(inbox))
     monkeypatch.setenv("PULSE_QUARANTINE", str(s.quarantine))
     return s

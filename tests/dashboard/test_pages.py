@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
+from etl.target import LakeTarget
 from tests.dashboard.conftest import app_test, texts
+
+pytestmark = pytest.mark.backends
 
 
 def test_overview_shows_latest_values_with_yoy_in_display_units(loaded):
@@ -127,9 +131,13 @@ def test_sources_page_runs_a_load_and_the_app_sees_the_new_version(loaded):
     assert {m.label: m.value for m in at.metric}["数据仓库版本"] == "2"
 
 
-def test_vanished_warehouse_is_a_friendly_message(loaded):
+def test_vanished_warehouse_is_a_friendly_message(loaded, request):
     at = app_test().run()
-    loaded.db.unlink()
+    if isinstance(loaded.db, LakeTarget):  # a lake's catalog database dropped under the app
+        dbname = loaded.db.catalog.split("dbname=")[1].split()[0]
+        request.getfixturevalue("postgres_server").psql(f'DROP DATABASE "{dbname}" WITH (FORCE)')
+    else:
+        loaded.db.unlink()
     at.run()
     assert not at.exception
     assert "pulse load" in texts(at)

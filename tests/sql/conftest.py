@@ -13,7 +13,9 @@ import pytest
 
 from etl.journal import journal_path
 from etl.pipeline import run_load
+from etl.read import query, warehouse_version
 from etl.settings import Settings, load_settings
+from etl.target import LakeTarget
 from tests.conftest import put
 
 
@@ -26,12 +28,22 @@ class Warehouse:
     telemetry_csv: Path  # a CSV inside telemetry (allowed)
 
     def digest(self) -> str:
+        """The published file's bytes; on a lake, its snapshot id and metadata row counts."""
+        if isinstance(self.db, LakeTarget):
+            return f"{warehouse_version(self.db)}:{query(self.db, LAKE_COUNTS).rows()}"
         return sha256(self.db)
 
     def files(self) -> set[Path]:
         # the app's audit journal (journal.sqlite and its -wal/-shm) is written by the app, not by the query
         journal = journal_path(self.db).name
-        return {p for p in self.db.parent.rglob("*") if not p.name.startswith(journal)} | set(self.secret.parent.iterdir())
+        lake = set(Path(self.db.data_path).rglob("*")) if isinstance(self.db, LakeTarget) else set()
+        return ({p for p in self.db.parent.rglob("*") if not p.name.startswith(journal)} | lake
+                | set(self.secret.parent.iterdir()))
+
+
+LAKE_PASSWORD = "sandbox-must-never-see-this"  # the server trusts loopback, so any password connects
+LAKE_COUNTS = ("SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM documents), "
+               "(SELECT count(*) FROM loads), (SELECT count(*) FROM rejects)")
 
 
 def sha256(path: Path) -> str:
@@ -71,14 +83,40 @@ def warehouse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.db.parent
 
 
+@pytest.fixture(scope="session")
+def lake_template(tmp_path_factory: pytest.TempPathFactory, postgres_server) -> Settings:
+    """One lake per session, loaded once: the sandbox tests only read it (and check nothing changed)."""
+    root = tmp_path_factory.mktemp("sql_lake")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    settings = load_settings(db=root / "home" / "pulse.duckdb", inbox=inbox, quarantine=root / "q",
+                             warehouse=f"ducklake:postgres:{postgres_server.new_database('sql_lake')} "
+                                       f"password={LAKE_PASSWORD}",
+                             data_path=str(root / "lake"))
+    put(settings, "tables/long_utf8.csv")
+    run_load(settings)
+    allowed = Path(settings.db.data_path) / "telemetry"  # the lake's data folder is the readable one
+    allowed.mkdir(parents=True)
+    (allowed / "notes.csv").write_text("k,v\nok,1\n", encoding="utf-8")
+    settings.db.parent.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
 @pytest.fixture
-def warehouse(settings: Settings, tmp_path: Path, warehouse_template: Path) -> Warehouse:
-    shutil.copytree(warehouse_template, settings.db.parent, dirs_exist_ok=True)
-    add_telemetry(settings.db)  # views name telemetry by absolute path, so made per copy
+def warehouse(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Warehouse:
+    if backend == "lake":
+        settings = request.getfixturevalue("lake_template")
+        allowed = Path(settings.db.data_path) / "telemetry"
+    else:
+        settings = request.getfixturevalue("settings")
+        warehouse_template = request.getfixturevalue("warehouse_template")
+        shutil.copytree(warehouse_template, settings.db.parent, dirs_exist_ok=True)
+        add_telemetry(settings.db)  # views name telemetry by absolute path, so made per copy
+        allowed = settings.db.parent / "telemetry"
     secret_dir = tmp_path / "private"
     secret_dir.mkdir()
     secret = secret_dir / "secret.csv"
     secret.write_text("password\nhunter2\n", encoding="utf-8")
     beside = settings.db.parent / "beside.csv"
     beside.write_text("password\nhunter2\n", encoding="utf-8")
-    return Warehouse(settings, settings.db, secret, beside, settings.db.parent / "telemetry" / "notes.csv")
+    return Warehouse(settings, settings.db, secret, beside, allowed / "notes.csv")

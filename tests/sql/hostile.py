@@ -17,6 +17,7 @@ EXT = "installing or loading extensions is not allowed"
 SETTINGS = "changing settings is not allowed"
 ATTACH = "attaching or detaching databases is not allowed"
 ALLOWED = "only SELECT, WITH, VALUES, DESCRIBE, SHOW, SUMMARIZE and EXPLAIN queries are allowed"
+CATALOG = "the warehouse catalog's own functions and tables are not allowed"
 LONG = "queries longer than 100,000 characters are not allowed"
 
 
@@ -89,6 +90,8 @@ CASES: list[Case] = [
     Case("copy-from", "COPY warehouse_info FROM '{secret}'", WRITES),
     Case("export", "EXPORT DATABASE '{secret_dir}/export'", WRITES),
     Case("import", "IMPORT DATABASE '{secret_dir}'", WRITES),
+    # DuckDB 1.5 reads the folder's schema.sql while parsing: refused before any parse
+    Case("import-as-second-statement", "SELECT 1; IMPORT DATABASE '{secret_dir}'", WRITES),
     Case("copy-database", "COPY FROM DATABASE pulse TO other", WRITES),
     # other databases
     Case("attach-file", "ATTACH '{secret_dir}/other.duckdb' AS other", ATTACH),
@@ -128,6 +131,16 @@ CASES: list[Case] = [
     # very long input
     Case("one-megabyte-of-spaces", "SELECT 1" + " " * 1_000_000, LONG),
     Case("one-megabyte-string", "SELECT '" + "x" * 1_000_000 + "'", LONG),
+    # the DuckLake catalog: PostgreSQL behind the read-only views, and the lake's own listings
+    Case("postgres-query", "SELECT * FROM postgres_query('__ducklake_metadata_pulse', 'SELECT pg_read_file(''/etc/passwd'')')",
+         CATALOG),
+    Case("postgres-scan-any-server", "SELECT * FROM postgres_scan('host=127.0.0.1 dbname=postgres', 'public', 't')",
+         CATALOG),
+    Case("postgres-execute", "SELECT * FROM postgres_execute('__ducklake_metadata_pulse', 'DROP TABLE ducklake_metadata')",
+         CATALOG),
+    Case("metadata-catalog", "SELECT * FROM __ducklake_metadata_pulse.ducklake_metadata", CATALOG),
+    Case("metadata-catalog-quoted", 'SELECT * FROM "__ducklake_metadata_pulse"."ducklake_data_file"', CATALOG),
+    Case("lake-file-list", "SELECT * FROM ducklake_list_files('pulse', 'observations')", CATALOG),
     *_files(),
 ]
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 import pytest
 
 from dashboard.sql import SandboxLimits, SqlError, SqlRefused, run_query
-from tests.sql.conftest import Warehouse
+from etl.target import LakeTarget
+from tests.sql.conftest import LAKE_PASSWORD, Warehouse
 from tests.sql.hostile import CASES, FILES, Case, case_ids
+
+pytestmark = pytest.mark.backends
+
+
+def parts_only(warehouse: Warehouse) -> None:
+    if isinstance(warehouse.db, LakeTarget):
+        pytest.skip("telemetry Parquet parts and views over them are the file backend's (the lake has tables)")
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_ids())
@@ -58,7 +66,8 @@ def test_unknown_table_is_one_line(warehouse: Warehouse) -> None:
 
 
 def test_deep_nesting_fails_with_one_line(warehouse: Warehouse) -> None:
-    with pytest.raises(SqlError, match="^Parser Error: Max expression depth limit of 1000 exceeded"):
+    # DuckDB 2.0 names the depth limit; 1.5's parser runs out of its stack first
+    with pytest.raises(SqlError, match=r'^Parser Error: (Max expression depth limit of 1000 exceeded|memory exhausted at or near "\(")'):
         run_query(warehouse.db, "SELECT " + "(" * 20_000 + "1" + ")" * 20_000)
 
 
@@ -111,17 +120,22 @@ def test_memory_limit_is_a_refusal(warehouse: Warehouse) -> None:
 
 
 def test_telemetry_parquet_view_works(warehouse: Warehouse) -> None:
-    result = run_query(warehouse.db, "SELECT count(*) AS n, min(plant) AS plant FROM v_weld_test")
+    parts_only(warehouse)
+    # string_agg, not min: DuckDB 1.5.5 fails min()/max() of a hive partition column with an internal
+    # error (statistics of a partition row group); 2.0 did not
+    result = run_query(warehouse.db, "SELECT count(*) AS n, string_agg(DISTINCT plant) AS plant FROM v_weld_test")
     assert result.table.to_pylist() == [{"n": 200, "plant": "p1"}]
 
 
 def test_telemetry_view_over_a_relative_path_is_refused(warehouse: Warehouse) -> None:
     """A tripwire for etl/views: telemetry views must name their Parquet by absolute path."""
+    parts_only(warehouse)
     with pytest.raises(SqlRefused, match=f"^{FILES}$"):
         run_query(warehouse.db, "SELECT count(*) FROM v_weld_relative")
 
 
 def test_telemetry_directory_is_readable_directly(warehouse: Warehouse) -> None:
+    parts_only(warehouse)
     parquet = f"{warehouse.db.parent}/telemetry/weld/*/*/*.parquet"
     direct = run_query(warehouse.db, f"SELECT count(*) AS n FROM read_parquet('{parquet}')")
     csv = run_query(warehouse.db, f"SELECT * FROM read_csv('{warehouse.telemetry_csv}')")
@@ -168,3 +182,13 @@ def test_table_function_forms_of_checkpoint_change_nothing(warehouse: Warehouse,
         pass
     assert warehouse.digest() == before
     assert warehouse.files() == files
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT * FROM duckdb_databases()", "SELECT * FROM duckdb_settings()",
+    "SELECT current_setting('allowed_paths') AS v", "SELECT * FROM information_schema.schemata",
+])
+def test_no_view_of_the_engine_shows_the_catalog_password(warehouse: Warehouse, sql: str) -> None:
+    """The lake's DSN holds a password (tests/sql/conftest.py): no row the sandbox can read shows it."""
+    rows = str(run_query(warehouse.db, sql, limits=SandboxLimits(timeout_s=30, max_rows=10_000)).table.to_pylist())
+    assert LAKE_PASSWORD not in rows and "dbname=" not in rows
