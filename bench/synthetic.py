@@ -94,3 +94,50 @@ def build(db: Path, catalog: Path, n_series: int = 0, years: int = 15, plant_day
 
 def build_for(settings: Settings, **kwargs: int) -> None:
     build(settings.db, settings.catalog, **kwargs)
+
+
+# --- table files for the load benchmark (issue 17) ---------------------------------------------
+
+LONG_HEADER = "series_id,period_start,period_end,value,unit,change_pct,subject,source_url,source_quote\n"
+# (series id, unit as written, value scale): units that need exact scaling (万吨, 万亿元) and a plain one
+_LONG_SERIES = (("nf10_output", "万吨", 600), ("copper_spot_price_avg", "元/吨", 70_000),
+                ("rmb_loans_balance", "万亿元", 250), ("refined_copper_output", "万吨", 110))
+
+
+def long_table_csv(path: Path, rows: int, months: int = 240) -> int:
+    """A long-format CSV of `rows` rows: 4 series x `months` past months x as many subjects as needed
+    (subject keeps every (series, subject, period) unique, as a valid file must be)."""
+    from etl.periods import month_end
+
+    periods = [(2000 + m // 12, m % 12 + 1) for m in range(months)]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(LONG_HEADER)
+        for r in range(rows):
+            series, unit, scale = _LONG_SERIES[r % 4]
+            y, m = periods[(r // 4) % months]
+            subject = f"公司{r // (4 * months):05d}"
+            value = f"{scale + (r * 7919) % 1000 / 10:.1f}"
+            # no YoY on the price: a made-up YoY would imply last year's price and be held for review
+            change = "" if series.startswith("copper") else f"{(r % 90) / 10:.1f}"
+            fh.write(f"{series},{y}-{m:02d}-01,{month_end(y, m)},{value},{unit},{change},{subject},"
+                     f"https://example.org/{r % 50},\"{subject}{series},{value}{unit}\"\n")
+    return rows
+
+
+def wide_table_csv(path: Path, rows: int, months: int = 120) -> int:
+    """An NBS-style wide CSV of `rows` indicator rows x `months` month columns (rows*months cells),
+    each indicator a company's 当期值 row that maps to nf10_output / refined_copper_output."""
+    from datetime import date as _date
+
+    labels = []
+    for m in range(months):  # newest first, as NBS exports are
+        d = _date(2024 - m // 12, 12 - m % 12, 1)
+        labels.append(f"{d.year}年{d.month}月")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("数据库：月度数据\n地区：全国\n指标," + ",".join(labels) + "\n")
+        for r in range(rows):
+            name = ("十种有色金属产量", "精炼铜产量")[r % 2]
+            cells = ",".join(f"{(r * 31 + c * 7) % 900 / 10 + 100:.1f}" for c in range(months))
+            fh.write(f"公司{r:05d}{name}当期值(万吨),{cells}\n")
+        fh.write("注：合成数据\n")
+    return rows * months

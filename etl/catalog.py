@@ -106,9 +106,10 @@ class Catalog:
         period_start: date | None = None,
         period_end: date | None = None,
         index_base: str | None = None,
+        cumulative: bool | None = None,
     ) -> Series | None:
         """The catalog series a statistic states, or None when none fits."""
-        return self.match_with_reason(indicator, subject, unit, period_start, period_end, index_base)[0]
+        return self.match_with_reason(indicator, subject, unit, period_start, period_end, index_base, cumulative)[0]
 
     def match_with_reason(
         self,
@@ -118,13 +119,16 @@ class Catalog:
         period_start: date | None = None,
         period_end: date | None = None,
         index_base: str | None = None,
+        cumulative: bool | None = None,
     ) -> tuple[Series | None, str | None]:
-        """(series, None), or (None, why not) when a series fitted but its index base differs."""
+        """(series, None), or (None, why not) when a series fitted but its index base differs.
+        `cumulative` stands for the period when the caller decides once per period shape (tables)."""
         text = _squash(subject) + "|" + _squash(indicator)
         if _NOT_ACTUAL.search(text):
             return None, None
         sequential = bool(_SEQUENTIAL.search(text))
-        cumulative = is_cumulative_period(period_start, period_end)
+        if cumulative is None:
+            cumulative = is_cumulative_period(period_start, period_end)
         dim = _dimension_or_none(unit) if unit is not None else None
         reason = None
         for _alias, parts, s in self._aliases:

@@ -25,6 +25,7 @@ from etl.errors import PulseError
 from etl.fetch import apply_provenance
 from etl.logfile import write_traceback
 from etl.normalize import normalize_all
+from etl.normalize_table import normalize_table
 from etl.plant.telemetry import write_parts
 from etl.quarantine import one_line
 from etl.records import Extracted, NoTextFound, NotReady, SourceError
@@ -96,6 +97,8 @@ def load_file(job: FileJob, path: Path) -> FileOutcome:
         finally:
             if extracted.telemetry is not None:
                 extracted.telemetry.close()
+            if extracted.table is not None:
+                extracted.table.close()
         if path in job.signatures and signature(path) != job.signatures[path]:
             raise NotReady(still_growing(path))
         pause_at("commit")
@@ -166,17 +169,48 @@ def _normalize(job: FileJob, path: Path, document_id: str, extracted: Extracted)
     return values
 
 
+def _normalize_table(job: FileJob, path: Path, extracted: Extracted):
+    """Stage 4 for a table source's observations in bulk (etl.normalize_table): one decision per
+    distinct series id, unit and indicator, the rows scaled and mapped in SQL."""
+    extra = {r[0] for r in job.con.execute("SELECT series_id FROM series").fetchall()}
+    return normalize_table(extracted.table, job.catalog, extra, path.name, job.settings.max_reported_rows)
+
+
+def _insert_table(job: FileJob, document_id: str, normalized) -> int:
+    """Stage 5 for the bulk hand-off: the normalized rows stream from the source's connection into
+    the warehouse as Arrow batches (memory stays at a batch); no row passes through Python."""
+    cols = ", ".join(c for c in OBSERVATION_COLUMNS if c not in ("document_id", "load_id"))
+    batches = normalized.con.execute(f"SELECT {cols} FROM ({normalized.select_sql()})").fetch_record_batch(_BATCH)
+    job.con.register("_pulse_normalized", batches)
+    try:
+        (count,) = job.con.execute(f"INSERT INTO observations ({cols}, document_id, load_id) "
+                                   f"SELECT {cols}, $doc, $load FROM _pulse_normalized",
+                                   {"doc": document_id, "load": job.load_id}).fetchone()
+    finally:
+        job.con.unregister("_pulse_normalized")
+    return count
+
+
+_BATCH = 122_880  # rows per Arrow batch from the source's connection (DuckDB's row group size)
+
+
 def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracted, written: list[str]) -> tuple[int, int]:
     """Stage 5: the document, its observations, its row rejects and its telemetry parts."""
     document_id = digest[:16]
-    values = _normalize(job, path, document_id, extracted)
-    job.con.execute(  # named columns: other migrations may add provenance columns with defaults
-        "INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,"
-        " simulated, load_id, publisher, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        [document_id, digest, str(path), path.name, kind, extracted.title, extracted.published,
-         path.stat().st_size, extracted.simulated, job.load_id, extracted.publisher, extracted.source_url],
-    )
-    warehouse.insert_rows(job.con, "observations", OBSERVATION_COLUMNS, values)
+    normalized = _normalize_table(job, path, extracted) if extracted.table is not None else None
+    try:
+        values = _normalize(job, path, document_id, extracted)
+        job.con.execute(  # named columns: other migrations may add provenance columns with defaults
+            "INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,"
+            " simulated, load_id, publisher, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [document_id, digest, str(path), path.name, kind, extracted.title, extracted.published,
+             path.stat().st_size, extracted.simulated, job.load_id, extracted.publisher, extracted.source_url],
+        )
+        warehouse.insert_rows(job.con, "observations", OBSERVATION_COLUMNS, values)
+        stored = len(values) + (_insert_table(job, document_id, normalized) if normalized is not None else 0)
+    finally:
+        if normalized is not None:
+            normalized.close()
     for reject in extracted.row_rejects:
         record_reject(job.con, job.load_id, path, reject.row, reject.reason)
     telemetry_rows = 0
@@ -187,7 +221,7 @@ def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracte
             (p.path, p.kind, p.plant, p.day, p.rows, document_id, job.load_id) for p in written_parts])
         telemetry_rows = sum(p.rows for p in written_parts)
         pause_at("telemetry")
-    return len(values) + telemetry_rows, len(extracted.row_rejects)
+    return stored + telemetry_rows, len(extracted.row_rejects)
 
 
 PART_COLUMNS = ["path", "kind", "plant", "day", "rows", "document_id", "load_id"]
