@@ -3,17 +3,28 @@
 The pipeline does more than DuckDB's reader (encoding detection, per-row validation, exact unit
 scaling, catalog mapping, a staging copy and an atomic publish), so the ratio says what that
 costs. Also: a second run with nothing new (should be near the cost of hashing the files).
+
+Then (issue 17) one table file at two sizes, and a wide file, each paired with DuckDB's read_csv
+of the same file in the same run: fresh child processes (time of the work inside the child; peak
+memory = the child's max RSS from os.wait4), alternating, medians of PULSE_BENCH_RUNS (default 3);
+sizes PULSE_BENCH_TABLE_ROWS (default 100000,1000000). `python -m bench.bench_load tables` runs
+only that part.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 
 from bench import best_of
+from bench.synthetic import long_table_csv, wide_table_csv
 from etl.periods import month_end
 from etl.pipeline import run_load
 from etl.settings import load_settings
@@ -34,7 +45,7 @@ def make_inbox(inbox: Path, files: int, rows: int) -> int:
     return files * rows
 
 
-def main() -> str:
+def many_files_section() -> str:
     work = Path(tempfile.mkdtemp(prefix="pulse-bench-load-"))
     try:
         rows = make_inbox(work / "inbox", files=20, rows=5000)
@@ -64,3 +75,102 @@ def main() -> str:
         f"{pulse / baseline:.1f} |\n"
         f"| `pulse load` again, nothing new | {noop:.3f} | — | {noop / baseline:.1f} |\n"
     )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PULSE = """
+import sys, time
+from pathlib import Path
+from etl.pipeline import run_load
+from etl.settings import load_settings
+work = Path(sys.argv[1])
+settings = load_settings(db=work / "wh" / "pulse.duckdb", inbox=work / "inbox", quarantine=work / "q")
+start = time.perf_counter()
+result = run_load(settings)
+took = time.perf_counter() - start
+bad = [f.error for f in result.files if f.status != "loaded"]
+assert not bad and result.files, bad
+print(took, sum(f.rows for f in result.files))
+"""
+
+BASELINE = """
+import sys, time
+from pathlib import Path
+import duckdb
+work = Path(sys.argv[1])
+start = time.perf_counter()
+con = duckdb.connect(str(work / "baseline.duckdb"))
+con.execute("CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv(?)", [str(next((work / "inbox").iterdir()))])
+n = con.execute("SELECT count(*) FROM t").fetchone()[0]
+con.close()
+print(time.perf_counter() - start, n)
+"""
+
+
+def _child(script: str, work: Path) -> tuple[float, float, int]:
+    """(seconds of work, peak RSS in MiB, rows) of one child process."""
+    proc = subprocess.Popen([sys.executable, "-c", script, str(work)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out, err = proc.stdout.read(), proc.stderr.read()
+    proc.stdout.close(), proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise RuntimeError(f"benchmark child failed: {err[-2000:]}")
+    seconds, rows = out.strip().splitlines()[-1].split()  # run_load may print notices first
+    return float(seconds), usage.ru_maxrss / 1024, int(rows)
+
+
+def _reset(work: Path) -> None:
+    shutil.rmtree(work / "wh", ignore_errors=True)
+    shutil.rmtree(work / "q", ignore_errors=True)
+    (work / "baseline.duckdb").unlink(missing_ok=True)
+
+
+def measure(work: Path, runs: int) -> dict[str, tuple[float, float, int]]:
+    results: dict[str, list[tuple[float, float, int]]] = {"pulse": [], "duckdb": []}
+    for _ in range(runs):
+        for name, script in (("duckdb", BASELINE), ("pulse", PULSE)):
+            _reset(work)
+            results[name].append(_child(script, work))
+    return {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), rs[0][2])
+            for name, rs in results.items()}
+
+
+def cases() -> list[tuple[str, int, object]]:
+    sizes = [int(s) for s in os.environ.get("PULSE_BENCH_TABLE_ROWS", "100000,1000000").split(",")]
+    out = [(f"long CSV, {n:,} rows", n, long_table_csv) for n in sizes]
+    # a wide NBS-style file of as many cells as the largest long one: rows x 120 month columns
+    out.append((f"wide CSV, {max(sizes) // 120:,} rows x 120 months", max(sizes) // 120, wide_table_csv))
+    return out
+
+
+def table_section() -> str:
+    runs = int(os.environ.get("PULSE_BENCH_RUNS", "3"))
+    lines = [
+        "## Table load in bulk (`bench/bench_table_load.py`, issue 17)\n",
+        f"Median of {runs} alternating runs, each a fresh process; peak = that process's max RSS.\n",
+        "| file | Pulse s | DuckDB read_csv s | time ratio | Pulse peak MiB | DuckDB peak MiB | rows stored |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for label, n, make in cases():
+        work = Path(tempfile.mkdtemp(prefix="pulse-bench-table-"))
+        try:
+            (work / "inbox").mkdir()
+            make(work / "inbox" / "table.csv", n)
+            r = measure(work, runs)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        (p, pm, rows), (d, dm, _) = r["pulse"], r["duckdb"]
+        lines.append(f"| {label} | {p:.2f} | {d:.2f} | {p / d:.1f}× | {pm:,.0f} | {dm:,.0f} | {rows:,} |")
+    return "\n".join(lines) + "\n"
+
+
+
+def main() -> str:
+    return many_files_section() + "\n" + table_section()
+
+
+if __name__ == "__main__":
+    print(table_section() if sys.argv[1:] == ["tables"] else main())

@@ -180,7 +180,7 @@ def _insert_table(job: FileJob, document_id: str, normalized) -> int:
     """Stage 5 for the bulk hand-off: the normalized rows stream from the source's connection into
     the warehouse as Arrow batches (memory stays at a batch); no row passes through Python."""
     cols = ", ".join(c for c in OBSERVATION_COLUMNS if c not in ("document_id", "load_id"))
-    batches = normalized.con.execute(f"SELECT {cols} FROM ({normalized.select_sql()})").fetch_record_batch(_BATCH)
+    batches = normalized.con.execute(f"SELECT {cols} FROM ({normalized.select_sql()})").to_arrow_reader(_BATCH)
     job.con.register("_pulse_normalized", batches)
     try:
         (count,) = job.con.execute(f"INSERT INTO observations ({cols}, document_id, load_id) "

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from etl.periods import future_problem, latest_allowed_end
 from etl.records import OBSERVATION_TABLE_COLUMNS, ObservationTable
-from etl.sources._frame import EMPTY_OBSERVATIONS, Frame, private_connection, named_sql, number_sql, temp_name
+from etl.sources._frame import EMPTY_OBSERVATIONS, Frame, named_sql, number_sql, private_connection, temp_name
 from etl.sources._report import BadRows
 from etl.sources._tabular import TABLE_SUFFIXES, duplicate_columns, head_rows, read_frames
 from etl.sources.base import Extracted, SourceContext, SourceError
@@ -41,9 +41,9 @@ def extract(path: Path, ctx: SourceContext) -> Extracted:
     out = ObservationTable(con, temp_name("long_obs"))
     con.execute(f"CREATE TEMP TABLE {out.name} AS {EMPTY_OBSERVATIONS}")
     try:
-        for frame in read_frames(path, ctx.settings, con):
+        for sheet, frame in enumerate(read_frames(path, ctx.settings, con)):
             try:
-                _table_observations(frame, ctx, out)
+                _table_observations(frame, ctx, out, sheet)
             finally:
                 frame.drop()
     except BaseException:
@@ -69,7 +69,7 @@ def _columns(frame: Frame) -> dict[str, str]:
     return {c: col.get(c, "''") for c in (*REQUIRED, *OPTIONAL)}
 
 
-def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable) -> None:
+def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable, sheet: int) -> None:
     con, name = frame.con, frame.name
     cols = _columns(frame)
     bad = BadRows(name, ctx.settings.max_reported_rows)
@@ -90,7 +90,7 @@ def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable)
         if con.execute(f"SELECT count(*) FROM {checked}").fetchone()[0] == 0:
             raise SourceError(f"{name} has a header but no data rows; add rows or remove the file.")
         con.execute(f"INSERT INTO {out.name} SELECT {', '.join(OBSERVATION_TABLE_COLUMNS)} "
-                    f"FROM ({sql['observations'].format(checked=checked)})")
+                    f"FROM ({sql['observations'].format(checked=checked, offset=sheet << 40)})")
     finally:
         con.execute(f"DROP VIEW IF EXISTS {rows}")
         for table in (dates, checked):

@@ -36,5 +36,5 @@ SELECT series_id, value AS value_as_written, unit AS unit_as_written, v_digits A
        CASE WHEN change_pct <> '' THEN CAST(c_digits || 'e' || c_exp AS DOUBLE) END AS change_pct,
        CASE WHEN change_pct <> '' THEN coalesce(nullif(change_kind, ''), 'yoy') END AS change_kind,
        source_quote AS quote, nullif(source_url, '') AS source_url, false AS derived, rn AS row,
-       CAST(NULL AS VARCHAR) AS index_base, source_quote AS base_text, rn AS ord
+       CAST(NULL AS VARCHAR) AS index_base, source_quote AS base_text, rn + {offset} AS ord
 FROM {checked};
