@@ -34,6 +34,12 @@ def base_from_text(text: str | None) -> str | None:
     hit = _BASE_YEAR.search(text)
     return f"{hit.group(1) or hit.group(2)}=100" if hit else None
 
+def could_state_base_sql(expr: str) -> str:
+    """An SQL test true for every text base_from_text finds a base in (it needs 上年, or 以 and 为,
+    or '='), so bulk checks ask Python only about the few texts that pass it."""
+    return f"(contains({expr}, '上年') OR (contains({expr}, '以') AND contains({expr}, '为')) OR contains({expr}, '='))"
+
+
 FREQUENCIES = ("A", "Q", "M", "D", "S", "B")  # year, quarter, month, day, shift, batch
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from etl.catalog import Catalog, base_from_text
+from etl.catalog import Catalog, base_from_text, could_state_base_sql
 from etl.records import ObservationTable
 from etl.sources._frame import temp_name
 from etl.sources._report import BadRows
@@ -134,7 +134,7 @@ class NormalizedTable:
         """The index base stated in each distinct text of rows that name no series."""
         texts = [t for (t,) in self._distinct(
             "SELECT DISTINCT base_text FROM {obs} WHERE coalesce(series_id, '') = '' AND index_base IS NULL "
-            "AND base_text IS NOT NULL")]
+            f"AND base_text IS NOT NULL AND {could_state_base_sql('base_text')}")]
         self._store("bases", {"text": ("string", texts), "base": ("string", [base_from_text(t) for t in texts])})
 
     def _match_map(self) -> None:
