@@ -153,19 +153,27 @@ def _sql_text(name: str) -> str:
     return (Path(__file__).parent / "sql" / name).read_text(encoding="utf-8")
 
 
-def number_sql(column: str, alias: str) -> tuple[str, str]:
-    """Two SELECT-list stages reading the number in `column`: the first gives `{alias}_t` (the text
-    as parse_number translates it), `{alias}_m` and `{alias}_e`; the second, over the first, gives
-    `{alias}_ok` (a number of plausible size), `{alias}_digits` and `{alias}_exp` (its exact parts)."""
-    a = alias
-    first = (f"pulse_num_text({column}) AS {a}_t, pulse_num_mantissa({a}_t) AS {a}_m, "
-             f"pulse_num_exp({a}_t) AS {a}_e")
-    second = (f"({a}_t <> '' AND pulse_num_shape({a}_t) AND {a}_e IS NOT NULL "
-              f"AND NOT pulse_num_too_big({a}_m, {a}_e)) AS {a}_ok, "
-              f"CASE WHEN pulse_num_sig({a}_m) = '' THEN '0' ELSE "
-              f"(CASE WHEN starts_with({a}_t, '-') THEN '-' ELSE '' END) || pulse_num_sig({a}_m) END AS {a}_digits, "
-              f"CASE WHEN pulse_num_sig({a}_m) = '' THEN 0 ELSE pulse_num_pow({a}_m, {a}_e) END AS {a}_exp")
-    return first, second
+def number_sql(source: str, column: str, a: str) -> str:
+    """`source` (a SELECT) with the number in `column` read as parse_number reads it: `{a}_ok` (a
+    number of plausible size), `{a}_digits` (signed significant digits, '0' for zero) and `{a}_exp`
+    (the power of ten of the last digit). One step per nested SELECT: DuckDB would repeat an
+    expression named earlier in the same SELECT list wherever it is used."""
+    s1 = f"pulse_num_text({column}) AS {a}_t"
+    s2 = (f"pulse_num_shape({a}_t) AS {a}_shape, starts_with({a}_t, '-') AS {a}_neg, "
+          f"instr(lower({a}_t), 'e') AS {a}_epos")
+    s3 = (f"replace(replace(ltrim(CASE WHEN {a}_epos > 0 THEN left({a}_t, {a}_epos - 1) ELSE {a}_t END, '+-'), ',', ''), ' ', '') AS {a}_m, "
+          f"CASE WHEN {a}_epos > 0 THEN TRY_CAST(substr({a}_t, {a}_epos + 1) AS BIGINT) ELSE 0 END AS {a}_e")
+    s4 = (f"length(split_part({a}_m, '.', 2)) AS {a}_fl, ltrim(replace({a}_m, '.', ''), '0') AS {a}_lz")
+    s5 = f"rtrim({a}_lz, '0') AS {a}_sig"
+    s6 = (f"({a}_t <> '' AND {a}_shape AND {a}_e IS NOT NULL AND NOT ({a}_sig <> '' AND "
+          f"{a}_e - {a}_fl + length({a}_lz) - 1 > 290)) AS {a}_ok, "
+          f"CASE WHEN {a}_sig = '' THEN '0' WHEN {a}_neg THEN '-' || {a}_sig ELSE {a}_sig END AS {a}_digits, "
+          f"CASE WHEN {a}_sig = '' THEN 0 ELSE {a}_e - {a}_fl + length({a}_lz) - length({a}_sig) END AS {a}_exp")
+    drop = ", ".join(f"{a}_{x}" for x in ("t", "shape", "neg", "epos", "m", "e", "fl", "lz", "sig"))
+    sql = source
+    for stage in (s1, s2, s3, s4, s5):
+        sql = f"SELECT *, {stage} FROM ({sql})"
+    return f"SELECT * EXCLUDE ({drop}), {s6} FROM ({sql})"
 
 
 def private_connection() -> duckdb.DuckDBPyConnection:

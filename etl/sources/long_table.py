@@ -14,7 +14,7 @@ from pathlib import Path
 
 from etl.periods import future_problem, latest_allowed_end
 from etl.records import OBSERVATION_TABLE_COLUMNS, ObservationTable
-from etl.sources._frame import EMPTY_OBSERVATIONS, Frame, named_sql, number_sql, private_connection, temp_name
+from etl.sources._frame import Frame, named_sql, number_sql, private_connection, temp_name
 from etl.sources._report import BadRows
 from etl.sources._tabular import TABLE_SUFFIXES, duplicate_columns, head_rows, read_frames
 from etl.sources.base import Extracted, SourceContext, SourceError
@@ -36,16 +36,18 @@ def detect(path: Path, head: bytes) -> bool:
 
 
 def extract(path: Path, ctx: SourceContext) -> Extracted:
-    """Every table of the file (each visible sheet of a workbook) must be a long table."""
+    """Every table of the file (each visible sheet of a workbook) must be a long table. The hand-off
+    is a view over each table's checked rows (materialised once)."""
     con = private_connection()
     out = ObservationTable(con, temp_name("long_obs"))
-    con.execute(f"CREATE TEMP TABLE {out.name} AS {EMPTY_OBSERVATIONS}")
     try:
+        parts = []
         for sheet, frame in enumerate(read_frames(path, ctx.settings, con)):
             try:
-                _table_observations(frame, ctx, out, sheet)
+                parts.append(_table_observations(frame, ctx, sheet))
             finally:
                 frame.drop()
+        con.execute(f"CREATE TEMP VIEW {out.name} AS " + " UNION ALL ".join(parts))
     except BaseException:
         out.close()
         raise
@@ -69,11 +71,13 @@ def _columns(frame: Frame) -> dict[str, str]:
     return {c: col.get(c, "''") for c in (*REQUIRED, *OPTIONAL)}
 
 
-def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable, sheet: int) -> None:
+def _table_observations(frame: Frame, ctx: SourceContext, sheet: int) -> str:
+    """The table checked; returns the SELECT of its observations (OBSERVATION_TABLE_COLUMNS)."""
     con, name = frame.con, frame.name
     cols = _columns(frame)
     bad = BadRows(name, ctx.settings.max_reported_rows)
-    rows, dates, checked = temp_name("long_rows"), temp_name("long_dates"), temp_name("long_checked")
+    rows, dates, duplicates = temp_name("long_rows"), temp_name("long_dates"), temp_name("long_dups")
+    checked = temp_name("long_checked")
     sql = named_sql("long_table.sql")
     try:
         any_cell = " OR ".join(f"{c} <> ''" for c in frame.cells())
@@ -81,20 +85,19 @@ def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable,
         con.execute(f"CREATE TEMP VIEW {rows} AS SELECT rn, {picked} FROM {frame.source} "
                     f"WHERE rn >= 2 AND ({any_cell})")  # a row of empty cells is no row
         _period_table(con, rows, dates, ctx.settings.max_future_days)
-        (value1, value2), (change1, change2) = number_sql("value", "v"), number_sql("change_pct", "c")
-        con.execute(sql["check"].format(rows=rows, dates=dates, checked=checked, value1=value1, value2=value2,
-                                        change1=change1, change2=change2))
+        numbers = number_sql(number_sql(f"SELECT * FROM {rows}", "value", "v"), "change_pct", "c")
+        con.execute(sql["check"].format(dates=dates, checked=checked, numbers=numbers))
         bad.add_query(con, f"SELECT rn, problem FROM {checked} WHERE problem IS NOT NULL ORDER BY rn")
-        bad.add_query(con, sql["duplicates"].format(checked=checked))
+        con.execute(sql["duplicates"].format(checked=checked, duplicates=duplicates))
+        bad.add_query(con, f"SELECT rn, problem FROM {duplicates} ORDER BY rn")
         bad.raise_if_any()
         if con.execute(f"SELECT count(*) FROM {checked}").fetchone()[0] == 0:
             raise SourceError(f"{name} has a header but no data rows; add rows or remove the file.")
-        con.execute(f"INSERT INTO {out.name} SELECT {', '.join(OBSERVATION_TABLE_COLUMNS)} "
-                    f"FROM ({sql['observations'].format(checked=checked, offset=sheet << 40)})")
     finally:
         con.execute(f"DROP VIEW IF EXISTS {rows}")
-        for table in (dates, checked):
+        for table in (dates, duplicates):
             con.execute(f"DROP TABLE IF EXISTS {table}")
+    return f"SELECT {', '.join(OBSERVATION_TABLE_COLUMNS)} FROM ({sql['observations'].format(checked=checked, offset=sheet << 40)})"
 
 
 def _period_table(con, rows: str, dates: str, max_future_days: int) -> None:

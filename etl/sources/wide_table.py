@@ -108,10 +108,9 @@ def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable,
     try:
         stop = _row_info(frame, h + 1, temp["row_info"])
         _col_info(con, columns, temp["col_info"])
-        value1, value2 = number_sql("cell", "v")
         cell_list = ", ".join(sorted({f"c{col.index}" for col in columns}, key=lambda c: int(c[1:]))) or "c0"
-        names = {**temp, "frame": frame.source, "header_rn": h + 1, "stop_rn": stop, "cell_list": cell_list,
-                 "value1": value1, "value2": value2}
+        names = {**temp, "frame": frame.source, "header_rn": h + 1, "stop_rn": stop, "cell_list": cell_list}
+        names["numbers"] = number_sql(sql["cell_rows"].format(**names), "cell", "v")
         con.execute(sql["cells"].format(**names))
         bad.add_query(con, sql["problems"].format(**names))
         bad.raise_if_any()

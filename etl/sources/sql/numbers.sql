@@ -3,9 +3,10 @@
 -- (7,919.50 -> '79195', -1), so scaling by 万/亿/万亿 only moves the exponent and a cast of
 -- 'digits e exponent' to DOUBLE is the correctly rounded exact product. Created per connection.
 
--- full-width digits and a typographic minus, as parse_number translates them
-CREATE OR REPLACE TEMP MACRO pulse_num_text(s) AS
-    regexp_replace(translate(s, '０１２３４５６７８９．，－＋％', '0123456789.,-+%'), '^[−—]', '-');
+-- full-width digits and a typographic minus, as parse_number translates them (an ASCII text, as
+-- strlen = length says, has none: most cells skip the translation)
+CREATE OR REPLACE TEMP MACRO pulse_num_text(s) AS CASE WHEN strlen(s) = length(s) THEN s
+    ELSE regexp_replace(translate(s, '０１２３４５６７８９．，－＋％', '0123456789.,-+%'), '^[−—]', '-') END;
 
 -- ASCII digits; commas or spaces only as valid thousands grouping (one kind per number)
 CREATE OR REPLACE TEMP MACRO pulse_num_shape(t) AS regexp_full_match(t,

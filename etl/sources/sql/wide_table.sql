@@ -3,14 +3,16 @@
 -- column's decisions (made once per row and once per column in Python) and its number read.
 CREATE TEMP TABLE {cells} AS
 SELECT *, CASE WHEN cumulative THEN make_date(year(end_day), 1, 1) ELSE start_day END AS period_start
-FROM (SELECT *, {value2} FROM (SELECT *, {value1} FROM (
-    SELECT u.rn, k.pos, k.label, k.start_day, k.end_day, u.cell, r.first_cell, r.indicator, r.unit, r.is_growth,
-           r.cumulative, r.level_key
-    FROM (UNPIVOT (SELECT rn, {cell_list} FROM {frame} WHERE rn > {header_rn} AND rn < {stop_rn})
-          ON {cell_list} INTO NAME col VALUE cell) u
-    JOIN {row_info} r ON r.rn = u.rn AND r.problem IS NULL
-    JOIN {col_info} k ON k.col = u.col
-    WHERE u.cell NOT IN ('', '-', '—', '--', '…', '...', 'null', 'NA'))));
+FROM ({numbers});
+
+-- name: cell_rows
+SELECT u.rn, k.pos, k.label, k.start_day, k.end_day, u.cell, r.first_cell, r.indicator, r.unit, r.is_growth,
+       r.cumulative, r.level_key
+FROM (UNPIVOT (SELECT rn, {cell_list} FROM {frame} WHERE rn > {header_rn} AND rn < {stop_rn})
+      ON {cell_list} INTO NAME col VALUE cell) u
+JOIN {row_info} r ON r.rn = u.rn AND r.problem IS NULL
+JOIN {col_info} k ON k.col = u.col
+WHERE u.cell NOT IN ('', '-', '—', '--', '…', '...', 'null', 'NA');
 
 -- name: problems
 -- A row without a unit, a cell that is no number, and a second level for one indicator and period
