@@ -99,28 +99,33 @@ def build_for(settings: Settings, **kwargs: int) -> None:
 # --- table files for the load benchmark (issue 17) ---------------------------------------------
 
 LONG_HEADER = "series_id,period_start,period_end,value,unit,change_pct,subject,source_url,source_quote\n"
-# (series id, unit as written, value scale): units that need exact scaling (万吨, 万亿元) and a plain one
-_LONG_SERIES = (("nf10_output", "万吨", 600), ("copper_spot_price_avg", "元/吨", 70_000),
-                ("rmb_loans_balance", "万亿元", 250), ("refined_copper_output", "万吨", 110))
 
 
-def long_table_csv(path: Path, rows: int, months: int = 240) -> int:
-    """A long-format CSV of `rows` rows: 4 series x `months` past months x as many subjects as needed
-    (subject keeps every (series, subject, period) unique, as a valid file must be)."""
-    from etl.periods import month_end
+def _long_series(catalog: Path) -> list[tuple[str, str, str]]:
+    """(id, display unit, kind) of every catalog series a table row can name with its display unit."""
+    cat = load_catalog(catalog)
+    return [(s.id, s.display_unit, s.kind) for s in cat.series.values() if s.display_unit and not s.cumulative]
 
-    periods = [(2000 + m // 12, m % 12 + 1) for m in range(months)]
+
+def long_table_csv(path: Path, rows: int, catalog: Path | None = None) -> int:
+    """A long-format CSV of `rows` rows: every catalog series (in its display unit: 万吨, 亿元,
+    万亿元, 元/吨 …, so values need exact scaling) x consecutive past days from 1950, so each
+    (series, period) is stated once, as in a real history. A YoY only on flows (a made-up YoY on a
+    price or index would imply last year's value and be held for review)."""
+    from datetime import date as _date
+    from datetime import timedelta as _timedelta
+
+    series = _long_series(catalog or Path(__file__).resolve().parent.parent / "data" / "catalog.toml")
+    first = _date(1950, 1, 1)
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(LONG_HEADER)
         for r in range(rows):
-            series, unit, scale = _LONG_SERIES[r % 4]
-            y, m = periods[(r // 4) % months]
-            subject = f"公司{r // (4 * months):05d}"
-            value = f"{scale + (r * 7919) % 1000 / 10:.1f}"
-            # no YoY on the price: a made-up YoY would imply last year's price and be held for review
-            change = "" if series.startswith("copper") else f"{(r % 90) / 10:.1f}"
-            fh.write(f"{series},{y}-{m:02d}-01,{month_end(y, m)},{value},{unit},{change},{subject},"
-                     f"https://example.org/{r % 50},\"{subject}{series},{value}{unit}\"\n")
+            sid, unit, kind = series[r % len(series)]
+            day = (first + _timedelta(days=r // len(series))).isoformat()
+            value = f"{100 + (r * 7919) % 100_000 / 100:.2f}"
+            change = f"{(r % 90) / 10:.1f}" if kind == "flow" else ""
+            fh.write(f"{sid},{day},{day},{value},{unit},{change},,https://example.org/{r % 50},"
+                     f"\"{sid} {day},{value}{unit}\"\n")
     return rows
 
 

@@ -81,9 +81,16 @@ def _fill_provenance(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
     rows = con.execute("SELECT DISTINCT source_url FROM observations WHERE document_id = ? AND source_url IS NOT NULL",
                        [document_id]).fetchall()
     by_url = {url: provenance.publisher_of(url) for (url,) in rows}
-    if by_url:
-        con.executemany("UPDATE observations SET publisher = ? WHERE document_id = ? AND source_url = ?",
-                        [(pub, document_id, url) for url, pub in by_url.items()])
+    if by_url:  # one UPDATE for every URL (one per URL scanned the document's rows once per URL)
+        import pyarrow as pa
+
+        con.register("_pulse_publishers", pa.table({"url": pa.array(list(by_url), pa.string()),
+                                                    "publisher": pa.array(list(by_url.values()), pa.string())}))
+        try:
+            con.execute("UPDATE observations SET publisher = p.publisher FROM _pulse_publishers p "
+                        "WHERE observations.document_id = ? AND observations.source_url = p.url", [document_id])
+        finally:
+            con.unregister("_pulse_publishers")
     doc_pub, doc_url = con.execute("SELECT publisher, source_url FROM documents WHERE document_id = ?",
                                    [document_id]).fetchone()
     # a table citing one page throughout: that page is the document's; several pages: each row cites its own

@@ -177,21 +177,13 @@ def _normalize_table(job: FileJob, path: Path, extracted: Extracted):
 
 
 def _insert_table(job: FileJob, document_id: str, normalized) -> int:
-    """Stage 5 for the bulk hand-off: the normalized rows stream from the source's connection into
-    the warehouse as Arrow batches (memory stays at a batch); no row passes through Python."""
+    """Stage 5 for the bulk hand-off: one INSERT ... SELECT from the scratch database the source's
+    cursor filled; no row passes through Python."""
     cols = ", ".join(c for c in OBSERVATION_COLUMNS if c not in ("document_id", "load_id"))
-    batches = normalized.con.execute(f"SELECT {cols} FROM ({normalized.select_sql()})").to_arrow_reader(_BATCH)
-    job.con.register("_pulse_normalized", batches)
-    try:
-        (count,) = job.con.execute(f"INSERT INTO observations ({cols}, document_id, load_id) "
-                                   f"SELECT {cols}, $doc, $load FROM _pulse_normalized",
-                                   {"doc": document_id, "load": job.load_id}).fetchone()
-    finally:
-        job.con.unregister("_pulse_normalized")
+    (count,) = job.con.execute(f"INSERT INTO observations ({cols}, document_id, load_id) "
+                               f"SELECT {cols}, $doc, $load FROM ({normalized.select_sql()})",
+                               {"doc": document_id, "load": job.load_id}).fetchone()
     return count
-
-
-_BATCH = 122_880  # rows per Arrow batch from the source's connection (DuckDB's row group size)
 
 
 def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracted, written: list[str]) -> tuple[int, int]:

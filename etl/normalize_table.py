@@ -91,7 +91,7 @@ class NormalizedTable:
         arrow = pa.table({c: pa.array(values, type=getattr(pa, kind)()) for c, (kind, values) in columns.items()})
         self.con.register("_pulse_map", arrow)
         try:
-            self.con.execute(f"CREATE TEMP TABLE {self.names[key]} AS SELECT * FROM _pulse_map")
+            self.con.execute(f"CREATE TABLE {self.names[key]} AS SELECT * FROM _pulse_map")
         finally:
             self.con.unregister("_pulse_map")
 

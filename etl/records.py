@@ -59,17 +59,23 @@ OBSERVATION_TABLE_COLUMNS = (
 
 @dataclass
 class ObservationTable:
-    """A table source's observations as a DuckDB table (columns OBSERVATION_TABLE_COLUMNS) on the
-    source's own in-memory connection `con`: the columnar hand-off from extract to normalize, so no
-    per-row Python object is made. The load stage streams the normalized rows into the warehouse."""
+    """A table source's observations as a DuckDB relation `name` (columns OBSERVATION_TABLE_COLUMNS)
+    in the scratch database that `con` (a cursor of the staging connection) attached: the columnar
+    hand-off from extract to normalize, so no per-row Python object is made. `tables` are the
+    tables behind it, dropped with it."""
 
     con: Any  # duckdb.DuckDBPyConnection (records.py imports nothing heavy)
     name: str
+    is_view: bool = False
+    tables: list[str] = field(default_factory=list)
 
     def count(self) -> int:
         return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
 
     def close(self) -> None:
+        self.con.execute(f"DROP {'VIEW' if self.is_view else 'TABLE'} IF EXISTS {self.name}")
+        for table in self.tables:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
         self.con.close()
 
 

@@ -62,8 +62,12 @@ class Frame:
         self.con.execute(f"DROP TABLE IF EXISTS {self.table}")
 
 
+SCRATCH = "pulse_scratch"  # an in-memory database attached beside the warehouse for one file's checks
+
+
 def temp_name(prefix: str) -> str:
-    return f"_pulse_{prefix}_{next(_counter)}"
+    """A table name in the scratch database, unique in this process."""
+    return f"{SCRATCH}._pulse_{prefix}_{next(_counter)}"
 
 
 def frame_from_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[list[str]]) -> Frame:
@@ -76,7 +80,7 @@ def frame_from_iter(con: duckdb.DuckDBPyConnection, name: str, rows, width: int)
 
     table = temp_name("frame")
     schema = pa.schema([pa.field(f"c{i}", pa.string()) for i in range(width)])
-    con.execute(f"CREATE TEMP TABLE {table} (" + ", ".join(f"c{i} VARCHAR" for i in range(width)) + ")")
+    con.execute(f"CREATE TABLE {table} (" + ", ".join(f"c{i} VARCHAR" for i in range(width)) + ")")
     while batch := list(itertools.islice(rows, _BATCH)):
         columns = [[r[i] if i < len(r) else "" for r in batch] for i in range(width)]
         arrow = pa.Table.from_arrays(columns, schema=schema)
@@ -110,7 +114,7 @@ def frame_from_csv(con: duckdb.DuckDBPyConnection, path: Path, delimiter: str, w
     stripped = ", ".join(f"{strip_sql(f'c{i}')} AS c{i}" for i in range(width))
     try:
         # insertion order is preserved (DuckDB's default), so rowid + 1 is the line number
-        con.execute(f"CREATE TEMP TABLE {table} AS SELECT {stripped} FROM {reader}", [str(path), delimiter])
+        con.execute(f"CREATE TABLE {table} AS SELECT {stripped} FROM {reader}", [str(path), delimiter])
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {table}")
         return None  # the Python reader reads it, or names the line that is wrong
@@ -176,12 +180,15 @@ def number_sql(source: str, column: str, a: str) -> str:
     return f"SELECT * EXCLUDE ({drop}), {s6} FROM ({sql})"
 
 
-def private_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB for one file's checks: never the staging connection, whose transaction a
-    failed read_csv would abort (the file's rows reach the warehouse in the load stage)."""
-    con = duckdb.connect()
-    install_macros(con)
-    return con
+def scratch_connection(con: duckdb.DuckDBPyConnection | None) -> duckdb.DuckDBPyConnection:
+    """A cursor of the staging connection (or of a private in-memory DuckDB when a source runs on its
+    own) whose tables live in an in-memory database attached as `pulse_scratch`: a failed read_csv
+    aborts only the cursor's statement, never the file's transaction on the staging connection, and
+    the load stage reads the checked rows from there in one INSERT ... SELECT, no copy through Python."""
+    cursor = (con if con is not None else duckdb.connect()).cursor()
+    cursor.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}")
+    install_macros(cursor)
+    return cursor
 
 
 def named_sql(file: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from etl.periods import future_problem, latest_allowed_end
 from etl.records import OBSERVATION_TABLE_COLUMNS, ObservationTable
-from etl.sources._frame import Frame, named_sql, number_sql, private_connection, temp_name
+from etl.sources._frame import Frame, named_sql, number_sql, scratch_connection, temp_name
 from etl.sources._report import BadRows
 from etl.sources._tabular import TABLE_SUFFIXES, duplicate_columns, head_rows, read_frames
 from etl.sources.base import Extracted, SourceContext, SourceError
@@ -38,16 +38,16 @@ def detect(path: Path, head: bytes) -> bool:
 def extract(path: Path, ctx: SourceContext) -> Extracted:
     """Every table of the file (each visible sheet of a workbook) must be a long table. The hand-off
     is a view over each table's checked rows (materialised once)."""
-    con = private_connection()
-    out = ObservationTable(con, temp_name("long_obs"))
+    con = scratch_connection(ctx.con)
+    out = ObservationTable(con, temp_name("long_obs"), is_view=True)
     try:
         parts = []
         for sheet, frame in enumerate(read_frames(path, ctx.settings, con)):
             try:
-                parts.append(_table_observations(frame, ctx, sheet))
+                parts.append(_table_observations(frame, ctx, sheet, out))
             finally:
                 frame.drop()
-        con.execute(f"CREATE TEMP VIEW {out.name} AS " + " UNION ALL ".join(parts))
+        con.execute(f"CREATE VIEW {out.name} AS " + " UNION ALL ".join(parts))
     except BaseException:
         out.close()
         raise
@@ -71,18 +71,19 @@ def _columns(frame: Frame) -> dict[str, str]:
     return {c: col.get(c, "''") for c in (*REQUIRED, *OPTIONAL)}
 
 
-def _table_observations(frame: Frame, ctx: SourceContext, sheet: int) -> str:
+def _table_observations(frame: Frame, ctx: SourceContext, sheet: int, out: ObservationTable) -> str:
     """The table checked; returns the SELECT of its observations (OBSERVATION_TABLE_COLUMNS)."""
     con, name = frame.con, frame.name
     cols = _columns(frame)
     bad = BadRows(name, ctx.settings.max_reported_rows)
     rows, dates, duplicates = temp_name("long_rows"), temp_name("long_dates"), temp_name("long_dups")
     checked = temp_name("long_checked")
+    out.tables.append(checked)
     sql = named_sql("long_table.sql")
     try:
         any_cell = " OR ".join(f"{c} <> ''" for c in frame.cells())
         picked = ", ".join(f"{expr} AS {c}" for c, expr in cols.items())
-        con.execute(f"CREATE TEMP VIEW {rows} AS SELECT rn, {picked} FROM {frame.source} "
+        con.execute(f"CREATE VIEW {rows} AS SELECT rn, {picked} FROM {frame.source} "
                     f"WHERE rn >= 2 AND ({any_cell})")  # a row of empty cells is no row
         _period_table(con, rows, dates, ctx.settings.max_future_days)
         numbers = number_sql(number_sql(f"SELECT * FROM {rows}", "value", "v"), "change_pct", "c")
@@ -117,7 +118,7 @@ def _period_table(con, rows: str, dates: str, max_future_days: int) -> None:
     })
     con.register("_pulse_periods", table)
     try:
-        con.execute(f"CREATE TEMP TABLE {dates} AS SELECT * FROM _pulse_periods")
+        con.execute(f"CREATE TABLE {dates} AS SELECT * FROM _pulse_periods")
     finally:
         con.unregister("_pulse_periods")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from etl.periods import PeriodError, check_not_future, parse_period
 from etl.records import OBSERVATION_TABLE_COLUMNS, ObservationTable
-from etl.sources._frame import EMPTY_OBSERVATIONS, Frame, named_sql, number_sql, private_connection, temp_name
+from etl.sources._frame import EMPTY_OBSERVATIONS, Frame, named_sql, number_sql, scratch_connection, temp_name
 from etl.sources._report import BadRows
 from etl.sources._tabular import TABLE_SUFFIXES, head_rows, read_frames
 from etl.sources.base import Extracted, SourceContext, SourceError
@@ -70,9 +70,9 @@ def extract(path: Path, ctx: SourceContext) -> Extracted:
     """Every table of the file (each visible sheet of a workbook) must be a wide table. Python decides
     once per row (its indicator and unit) and once per column (its period); the cells are checked in
     SQL (etl/sources/sql/wide_table.sql)."""
-    con = private_connection()
+    con = scratch_connection(ctx.con)
     out = ObservationTable(con, temp_name("wide_obs"))
-    con.execute(f"CREATE TEMP TABLE {out.name} AS {EMPTY_OBSERVATIONS}")
+    con.execute(f"CREATE TABLE {out.name} AS {EMPTY_OBSERVATIONS}")
     title = path.stem
     try:
         for i, frame in enumerate(read_frames(path, ctx.settings, con)):
@@ -155,7 +155,7 @@ def _row_info(frame: Frame, header_rn: int, table: str) -> int:
     arrow = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in info.items()})
     frame.con.register("_pulse_row_info", arrow)
     try:
-        frame.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM _pulse_row_info")
+        frame.con.execute(f"CREATE TABLE {table} AS SELECT * FROM _pulse_row_info")
     finally:
         frame.con.unregister("_pulse_row_info")
     return stop if stop is not None else 2**62
@@ -172,7 +172,7 @@ def _col_info(con, columns: list[_Column], table: str) -> None:
     })
     con.register("_pulse_col_info", arrow)
     try:
-        con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM _pulse_col_info")
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM _pulse_col_info")
     finally:
         con.unregister("_pulse_col_info")
 

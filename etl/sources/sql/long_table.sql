@@ -2,7 +2,7 @@
 -- Every row's first problem, in the order the checks ran row by row before (issue 17); periods come
 -- from {dates}, one Python decision per distinct text (date, ISO label, why it is too far ahead).
 -- The table is also the hand-off (see `observations`), so the rows are materialised once.
-CREATE TEMP TABLE {checked} AS
+CREATE TABLE {checked} AS
 SELECT r.*, CASE
     WHEN s.day IS NULL THEN 'period_start ''' || period_start || ''' is not a real date (YYYY-MM-DD); fix it.'
     WHEN e.day IS NULL THEN 'period_end ''' || period_end || ''' is not a real date (YYYY-MM-DD); fix it.'
@@ -21,7 +21,7 @@ LEFT JOIN {dates} e ON e.text = r.period_end;
 -- Two rows for one series, subject and period with different values: which is right is the
 -- person's call, never 'the last one wins'. Equal values (7919 and 7919.0) are a harmless repeat.
 -- Only the (rare) keys that have two values are ranked, not every row.
-CREATE TEMP TABLE {duplicates} AS
+CREATE TABLE {duplicates} AS
 WITH keys AS (
     SELECT series_id, subject, start_day, end_day FROM {checked} WHERE problem IS NULL GROUP BY ALL
     HAVING min(v_digits) <> max(v_digits) OR min(v_exp) <> max(v_exp))

@@ -1,7 +1,7 @@
 -- name: cells
 -- Every non-empty cell of the data rows, one row per (row, period column), with its row's and its
 -- column's decisions (made once per row and once per column in Python) and its number read.
-CREATE TEMP TABLE {cells} AS
+CREATE TABLE {cells} AS
 SELECT *, CASE WHEN cumulative THEN make_date(year(end_day), 1, 1) ELSE start_day END AS period_start
 FROM ({numbers});
 
@@ -35,7 +35,7 @@ ORDER BY rn, pos;
 -- name: growth
 -- Growth cells (a % row named …增长/增速/增减): beside a level of the same indicator and period it is
 -- that level's change_pct (the first one; another value is an error), alone it is a rate of its own.
-CREATE TEMP TABLE {growth} AS
+CREATE TABLE {growth} AS
 SELECT g.*, l.rn IS NOT NULL AS attached,
        first(g.cell ORDER BY g.rn, g.pos) OVER w AS first_cell_value, first(g.rn ORDER BY g.rn, g.pos) OVER w AS first_rn,
        first(g.v_digits ORDER BY g.rn, g.pos) OVER w AS first_digits, first(g.v_exp ORDER BY g.rn, g.pos) OVER w AS first_exp,
