@@ -151,6 +151,8 @@ _RANKED = """
 def _conflicts(con: duckdb.DuckDBPyConnection, document_id: str, tol: Tolerance) -> list[tuple[str, int]]:
     """New vintages that would become current but differ from the current value beyond tolerance,
     unless the same (known) publisher revised its own figure."""
+    if not _has_other_vintages(con, document_id):
+        return []  # a first statement of every period: nothing to conflict with, no ranking needed
     rows = con.execute(f"""
         WITH r AS ({_RANKED}),
         prev AS (SELECT * FROM r WHERE document_id <> $doc
@@ -170,16 +172,27 @@ def _conflicts(con: duckdb.DuckDBPyConnection, document_id: str, tol: Tolerance)
     return held
 
 
+def _has_other_vintages(con: duckdb.DuckDBPyConnection, document_id: str) -> bool:
+    return con.execute("""
+        SELECT EXISTS (SELECT 1 FROM observations o WHERE o.document_id <> $doc AND o.series_id IS NOT NULL
+            AND (o.series_id, o.period_start, o.period_end) IN
+                (SELECT (series_id, period_start, period_end) FROM observations
+                 WHERE document_id = $doc AND series_id IS NOT NULL))""", {"doc": document_id}).fetchone()[0]
+
+
 def _implied_mismatches(con: duckdb.DuckDBPyConnection, document_id: str, tol: Tolerance,
                         kinds: tuple[str, ...]) -> list[tuple[str, int]]:
     """A published YoY implies last year's level; it must agree with the stored one."""
     if not kinds:
         return []
     rows = con.execute("""
-        WITH cur AS (
+        WITH cur AS (  -- ranked only for the periods a year before this document's YoY values
             SELECT o.series_id, o.period_start, o.period_end, o.value
             FROM observations o JOIN documents d USING (document_id)
             WHERE o.status IN ('ok', 'accepted') AND o.series_id IS NOT NULL AND o.value IS NOT NULL
+              AND (o.series_id, o.period_start, o.period_end) IN (
+                  SELECT (series_id, CAST(period_start - INTERVAL 1 YEAR AS DATE), CAST(period_end - INTERVAL 1 YEAR AS DATE))
+                  FROM observations WHERE document_id = $doc AND change_kind = 'yoy' AND change_pct IS NOT NULL)
             QUALIFY row_number() OVER (PARTITION BY o.series_id, o.period_start, o.period_end
                                        ORDER BY d.published DESC NULLS LAST, o.load_id DESC, o.obs_id DESC) = 1
         )
@@ -189,9 +202,9 @@ def _implied_mismatches(con: duckdb.DuckDBPyConnection, document_id: str, tol: T
         JOIN cur p ON p.series_id = n.series_id
              AND p.period_start = CAST(n.period_start - INTERVAL 1 YEAR AS DATE)
              AND p.period_end = CAST(n.period_end - INTERVAL 1 YEAR AS DATE)
-        WHERE n.document_id = ? AND n.status = 'ok' AND n.change_kind = 'yoy' AND n.change_pct IS NOT NULL
-          AND s.kind IN (SELECT unnest(?)) AND s.unit NOT IN ('%', 'pp') AND p.value <> 0
-    """, [document_id, list(kinds)]).fetchall()
+        WHERE n.document_id = $doc AND n.status = 'ok' AND n.change_kind = 'yoy' AND n.change_pct IS NOT NULL
+          AND s.kind IN (SELECT unnest($kinds)) AND s.unit NOT IN ('%', 'pp') AND p.value <> 0
+    """, {"doc": document_id, "kinds": list(kinds)}).fetchall()
     held = []
     for obs_id, value, change, prev, prev_year, factor, dunit in rows:
         implied = value / (1 + change / 100)
