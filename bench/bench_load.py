@@ -107,10 +107,11 @@ print(time.perf_counter() - start, n)
 """
 
 
-def _child(script: str, work: Path) -> tuple[float, float, int]:
-    """(seconds of work, peak RSS in MiB, rows) of one child process."""
+def _child(script: str, work: Path, tree: Path = ROOT) -> tuple[float, float, int]:
+    """(seconds of work, peak RSS in MiB, rows) of one child process, run in source tree `tree`."""
+    python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(sys.executable)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:  # no pipe to fill up
-        proc = subprocess.Popen([sys.executable, "-c", script, str(work)], cwd=ROOT, stdout=out, stderr=err)
+        proc = subprocess.Popen([str(python), "-c", script, str(work)], cwd=tree, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
@@ -126,8 +127,12 @@ def _reset(work: Path) -> None:
     (work / "baseline.duckdb").unlink(missing_ok=True)
 
 
-def measure(work: Path, runs: int) -> dict[str, tuple[float, float, int]]:
+def measure(work: Path, runs: int, before: Path | None = None) -> dict[str, tuple[float, float, int]]:
+    """Medians per contender; `before` (another checkout, PULSE_BENCH_BEFORE) runs once, beside them."""
     results: dict[str, list[tuple[float, float, int]]] = {"pulse": [], "duckdb": []}
+    if before is not None:
+        _reset(work)
+        results["before"] = [_child(PULSE, work, before)]
     for _ in range(runs):
         for name, script in (("duckdb", BASELINE), ("pulse", PULSE)):
             _reset(work)
@@ -146,22 +151,29 @@ def cases() -> list[tuple[str, int, object]]:
 
 def table_section() -> str:
     runs = int(os.environ.get("PULSE_BENCH_RUNS", "3"))
+    before = Path(os.environ["PULSE_BENCH_BEFORE"]) if os.environ.get("PULSE_BENCH_BEFORE") else None
     lines = [
-        "## Table load in bulk (`bench/bench_table_load.py`, issue 17)\n",
-        f"Median of {runs} alternating runs, each a fresh process; peak = that process's max RSS.\n",
-        "| file | Pulse s | DuckDB read_csv s | time ratio | Pulse peak MiB | DuckDB peak MiB | rows stored |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "## Table load in bulk (`bench/bench_load.py`, issue 17)\n",
+        f"Median of {runs} alternating runs, each a fresh process; peak = that process's max RSS"
+        + (f"; 'before' = one run of {before} in the same session" if before else "") + ".\n",
+        "| file | Pulse s | DuckDB read_csv s | time ratio | Pulse peak MiB | DuckDB peak MiB | rows stored |"
+        + (" before s (ratio) | before peak MiB |" if before else ""),
+        "| --- | --- | --- | --- | --- | --- | --- |" + (" --- | --- |" if before else ""),
     ]
     for label, n, make in cases():
         work = Path(tempfile.mkdtemp(prefix="pulse-bench-table-"))
         try:
             (work / "inbox").mkdir()
             make(work / "inbox" / "table.csv", n)
-            r = measure(work, runs)
+            r = measure(work, runs, before)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         (p, pm, rows), (d, dm, _) = r["pulse"], r["duckdb"]
-        lines.append(f"| {label} | {p:.2f} | {d:.2f} | {p / d:.1f}× | {pm:,.0f} | {dm:,.0f} | {rows:,} |")
+        line = f"| {label} | {p:.2f} | {d:.2f} | {p / d:.1f}× | {pm:,.0f} | {dm:,.0f} | {rows:,} |"
+        if "before" in r:
+            b, bm, _ = r["before"]
+            line += f" {b:.2f} ({b / d:.1f}×) | {bm:,.0f} |"
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 
