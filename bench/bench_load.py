@@ -100,7 +100,9 @@ BASELINE = PRELUDE + """
 work = Path(sys.argv[1])
 start = time.perf_counter()
 con = duckdb.connect(str(work / "baseline.duckdb"))
-con.execute("CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv(?)", [str(next((work / "inbox").iterdir()))])
+# a wide export's two title lines and footnote defeat the sniffer: skip the titles, pad the footnote
+options = ", skip=2, null_padding=true" if (work / "wide").exists() else ""
+con.execute(f"CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv(?{options})", [str(next((work / "inbox").iterdir()))])
 n = con.execute("SELECT count(*) FROM t").fetchone()[0]
 con.close()
 print(time.perf_counter() - start, n)
@@ -165,6 +167,8 @@ def table_section() -> str:
         try:
             (work / "inbox").mkdir()
             make(work / "inbox" / "table.csv", n)
+            if make is wide_table_csv:
+                (work / "wide").touch()  # tells the baseline child how to read it
             r = measure(work, runs, before)
         finally:
             shutil.rmtree(work, ignore_errors=True)
@@ -174,6 +178,7 @@ def table_section() -> str:
             b, bm, _ = r["before"]
             line += f" {b:.2f} ({b / d:.1f}×) | {bm:,.0f} |"
         lines.append(line)
+        print(line, file=sys.stderr, flush=True)  # progress: a long run shows each size as it ends
     return "\n".join(lines) + "\n"
 
 
