@@ -3,17 +3,28 @@
 The pipeline does more than DuckDB's reader (encoding detection, per-row validation, exact unit
 scaling, catalog mapping, a staging copy and an atomic publish), so the ratio says what that
 costs. Also: a second run with nothing new (should be near the cost of hashing the files).
+
+Then (issue 17) one table file at two sizes, and a wide file, each paired with DuckDB's read_csv
+of the same file in the same run: fresh child processes (time of the work inside the child; peak
+memory = the child's max RSS from os.wait4), alternating, medians of PULSE_BENCH_RUNS (default 3);
+sizes PULSE_BENCH_TABLE_ROWS (default 100000,1000000). `python -m bench.bench_load tables` runs
+only that part.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import statistics
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 
 from bench import best_of
+from bench.synthetic import long_table_csv, wide_table_csv
 from etl.periods import month_end
 from etl.pipeline import run_load
 from etl.settings import load_settings
@@ -34,7 +45,7 @@ def make_inbox(inbox: Path, files: int, rows: int) -> int:
     return files * rows
 
 
-def main() -> str:
+def many_files_section() -> str:
     work = Path(tempfile.mkdtemp(prefix="pulse-bench-load-"))
     try:
         rows = make_inbox(work / "inbox", files=20, rows=5000)
@@ -64,3 +75,117 @@ def main() -> str:
         f"{pulse / baseline:.1f} |\n"
         f"| `pulse load` again, nothing new | {noop:.3f} | — | {noop / baseline:.1f} |\n"
     )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Both children import the heavy libraries before the clock starts: the load's work is measured,
+# not Python's imports (PYTHONDONTWRITEBYTECODE here makes those recompile on every start).
+PRELUDE = "import sys, time\nfrom pathlib import Path\nimport duckdb, pandas, pyarrow, polars\n"
+
+PULSE = PRELUDE + """
+from etl.pipeline import run_load
+from etl.settings import load_settings
+work = Path(sys.argv[1])
+settings = load_settings(db=work / "wh" / "pulse.duckdb", inbox=work / "inbox", quarantine=work / "q")
+start = time.perf_counter()
+result = run_load(settings)
+took = time.perf_counter() - start
+bad = [f.error for f in result.files if f.status != "loaded"]
+assert not bad and result.files, bad
+print(took, sum(f.rows for f in result.files))
+"""
+
+BASELINE = PRELUDE + """
+work = Path(sys.argv[1])
+start = time.perf_counter()
+con = duckdb.connect(str(work / "baseline.duckdb"))
+# a wide export's two title lines and footnote defeat the sniffer: skip the titles, pad the footnote
+options = ", skip=2, null_padding=true" if (work / "wide").exists() else ""
+con.execute(f"CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv(?{options})", [str(next((work / "inbox").iterdir()))])
+n = con.execute("SELECT count(*) FROM t").fetchone()[0]
+con.close()
+print(time.perf_counter() - start, n)
+"""
+
+
+def _child(script: str, work: Path, tree: Path = ROOT) -> tuple[float, float, int]:
+    """(seconds of work, peak RSS in MiB, rows) of one child process, run in source tree `tree`."""
+    python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(sys.executable)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:  # no pipe to fill up
+        proc = subprocess.Popen([str(python), "-c", script, str(work)], cwd=tree, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0), err.seek(0)
+        if proc.returncode:
+            raise RuntimeError(f"benchmark child failed: {err.read()[-2000:]}")
+        seconds, rows = out.read().strip().splitlines()[-1].split()  # run_load may print notices first
+    return float(seconds), usage.ru_maxrss / 1024, int(rows)
+
+
+def _reset(work: Path) -> None:
+    shutil.rmtree(work / "wh", ignore_errors=True)
+    shutil.rmtree(work / "q", ignore_errors=True)
+    (work / "baseline.duckdb").unlink(missing_ok=True)
+
+
+def measure(work: Path, runs: int, before: Path | None = None) -> dict[str, tuple[float, float, int]]:
+    """Medians per contender; `before` (another checkout, PULSE_BENCH_BEFORE) runs once, beside them."""
+    results: dict[str, list[tuple[float, float, int]]] = {"pulse": [], "duckdb": []}
+    if before is not None:
+        _reset(work)
+        results["before"] = [_child(PULSE, work, before)]
+    for _ in range(runs):
+        for name, script in (("duckdb", BASELINE), ("pulse", PULSE)):
+            _reset(work)
+            results[name].append(_child(script, work))
+    return {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), rs[0][2])
+            for name, rs in results.items()}
+
+
+def cases() -> list[tuple[str, int, object]]:
+    sizes = [int(s) for s in os.environ.get("PULSE_BENCH_TABLE_ROWS", "100000,1000000").split(",")]
+    out = [(f"long CSV, {n:,} rows", n, long_table_csv) for n in sizes]
+    # a wide NBS-style file of as many cells as the largest long one: rows x 120 month columns
+    out.append((f"wide CSV, {max(sizes) // 120:,} rows x 120 months", max(sizes) // 120, wide_table_csv))
+    return out
+
+
+def table_section() -> str:
+    runs = int(os.environ.get("PULSE_BENCH_RUNS", "3"))
+    before = Path(os.environ["PULSE_BENCH_BEFORE"]) if os.environ.get("PULSE_BENCH_BEFORE") else None
+    lines = [
+        "## Table load in bulk (`bench/bench_load.py`, issue 17)\n",
+        f"Median of {runs} alternating runs, each a fresh process; peak = that process's max RSS"
+        + (f"; 'before' = one run of {before} in the same session" if before else "") + ".\n",
+        "| file | Pulse s | DuckDB read_csv s | time ratio | Pulse peak MiB | DuckDB peak MiB | rows stored |"
+        + (" before s (ratio) | before peak MiB |" if before else ""),
+        "| --- | --- | --- | --- | --- | --- | --- |" + (" --- | --- |" if before else ""),
+    ]
+    for label, n, make in cases():
+        work = Path(tempfile.mkdtemp(prefix="pulse-bench-table-"))
+        try:
+            (work / "inbox").mkdir()
+            make(work / "inbox" / "table.csv", n)
+            if make is wide_table_csv:
+                (work / "wide").touch()  # tells the baseline child how to read it
+            r = measure(work, runs, before)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        (p, pm, rows), (d, dm, _) = r["pulse"], r["duckdb"]
+        line = f"| {label} | {p:.2f} | {d:.2f} | {p / d:.1f}× | {pm:,.0f} | {dm:,.0f} | {rows:,} |"
+        if "before" in r:
+            b, bm, _ = r["before"]
+            line += f" {b:.2f} ({b / d:.1f}×) | {bm:,.0f} |"
+        lines.append(line)
+        print(line, file=sys.stderr, flush=True)  # progress: a long run shows each size as it ends
+    return "\n".join(lines) + "\n"
+
+
+
+def main() -> str:
+    return many_files_section() + "\n" + table_section()
+
+
+if __name__ == "__main__":
+    print(table_section() if sys.argv[1:] == ["tables"] else main())

@@ -97,3 +97,55 @@ def build(db: Path, catalog: Path, n_series: int = 0, years: int = 15, plant_day
 
 def build_for(settings: Settings, **kwargs: int) -> None:
     build(settings.db, settings.catalog, **kwargs)
+
+
+# --- table files for the load benchmark (issue 17) ---------------------------------------------
+
+LONG_HEADER = "series_id,period_start,period_end,value,unit,change_pct,subject,source_url,source_quote\n"
+
+
+def _long_series(catalog: Path) -> list[tuple[str, str, str]]:
+    """(id, display unit, kind) of every catalog series a table row can name with its display unit."""
+    cat = load_catalog(catalog)
+    return [(s.id, s.display_unit, s.kind) for s in cat.series.values() if s.display_unit and not s.cumulative]
+
+
+def long_table_csv(path: Path, rows: int, catalog: Path | None = None) -> int:
+    """A long-format CSV of `rows` rows: every catalog series (in its display unit: 万吨, 亿元,
+    万亿元, 元/吨 …, so values need exact scaling) x consecutive past days from 1950, so each
+    (series, period) is stated once, as in a real history. A YoY only on flows (a made-up YoY on a
+    price or index would imply last year's value and be held for review)."""
+    from datetime import date as _date
+    from datetime import timedelta as _timedelta
+
+    series = _long_series(catalog or Path(__file__).resolve().parent.parent / "data" / "catalog.toml")
+    first = _date(1950, 1, 1)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(LONG_HEADER)
+        for r in range(rows):
+            sid, unit, kind = series[r % len(series)]
+            day = (first + _timedelta(days=r // len(series))).isoformat()
+            value = f"{100 + (r * 7919) % 100_000 / 100:.2f}"
+            change = f"{(r % 90) / 10:.1f}" if kind == "flow" else ""
+            fh.write(f"{sid},{day},{day},{value},{unit},{change},,https://example.org/{r % 50},"
+                     f"\"{sid} {day},{value}{unit}\"\n")
+    return rows
+
+
+def wide_table_csv(path: Path, rows: int, months: int = 120) -> int:
+    """An NBS-style wide CSV of `rows` indicator rows x `months` month columns (rows*months cells),
+    each indicator a company's 当期值 row that maps to nf10_output / refined_copper_output."""
+    from datetime import date as _date
+
+    labels = []
+    for m in range(months):  # newest first, as NBS exports are
+        d = _date(2024 - m // 12, 12 - m % 12, 1)
+        labels.append(f"{d.year}年{d.month}月")
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write("数据库：月度数据\n地区：全国\n指标," + ",".join(labels) + "\n")
+        for r in range(rows):
+            name = ("十种有色金属产量", "精炼铜产量")[r % 2]
+            cells = ",".join(f"{(r * 31 + c * 7) % 900 / 10 + 100:.1f}" for c in range(months))
+            fh.write(f"公司{r:05d}{name}当期值(万吨),{cells}\n")
+        fh.write("注：合成数据\n")
+    return rows * months

@@ -34,6 +34,12 @@ def base_from_text(text: str | None) -> str | None:
     hit = _BASE_YEAR.search(text)
     return f"{hit.group(1) or hit.group(2)}=100" if hit else None
 
+def could_state_base_sql(expr: str) -> str:
+    """An SQL test true for every text base_from_text finds a base in (it needs 上年, or 以 and 为,
+    or '='), so bulk checks ask Python only about the few texts that pass it."""
+    return f"(contains({expr}, '上年') OR (contains({expr}, '以') AND contains({expr}, '为')) OR contains({expr}, '='))"
+
+
 FREQUENCIES = ("A", "Q", "M", "D", "S", "B")  # year, quarter, month, day, shift, batch
 
 
@@ -108,9 +114,10 @@ class Catalog:
         period_start: date | None = None,
         period_end: date | None = None,
         index_base: str | None = None,
+        cumulative: bool | None = None,
     ) -> Series | None:
         """The catalog series a statistic states, or None when none fits."""
-        return self.match_with_reason(indicator, subject, unit, period_start, period_end, index_base)[0]
+        return self.match_with_reason(indicator, subject, unit, period_start, period_end, index_base, cumulative)[0]
 
     def match_with_reason(
         self,
@@ -120,13 +127,16 @@ class Catalog:
         period_start: date | None = None,
         period_end: date | None = None,
         index_base: str | None = None,
+        cumulative: bool | None = None,
     ) -> tuple[Series | None, str | None]:
-        """(series, None), or (None, why not) when a series fitted but its index base differs."""
+        """(series, None), or (None, why not) when a series fitted but its index base differs.
+        `cumulative` stands for the period when the caller decides once per period shape (tables)."""
         text = _squash(subject) + "|" + _squash(indicator)
         if _NOT_ACTUAL.search(text):
             return None, None
         sequential = bool(_SEQUENTIAL.search(text))
-        cumulative = is_cumulative_period(period_start, period_end)
+        if cumulative is None:
+            cumulative = is_cumulative_period(period_start, period_end)
         dim = _dimension_or_none(unit) if unit is not None else None
         reason = None
         for _alias, parts, s in self._aliases:

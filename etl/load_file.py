@@ -25,6 +25,7 @@ from etl.errors import PulseError
 from etl.fetch import apply_provenance
 from etl.logfile import write_traceback
 from etl.normalize import normalize_all
+from etl.normalize_table import normalize_table
 from etl.quarantine import one_line
 from etl.records import Extracted, NoTextFound, NotReady, SourceError
 from etl.scan import signature, still_growing
@@ -95,6 +96,8 @@ def load_file(job: FileJob, path: Path) -> FileOutcome:
         finally:
             if extracted.telemetry is not None:
                 extracted.telemetry.close()
+            if extracted.table is not None:
+                extracted.table.close()
         if path in job.signatures and signature(path) != job.signatures[path]:
             raise NotReady(still_growing(path))
         pause_at("commit")
@@ -164,17 +167,39 @@ def _normalize(job: FileJob, path: Path, document_id: str, extracted: Extracted)
     return values
 
 
+def _normalize_table(job: FileJob, path: Path, extracted: Extracted):
+    """Stage 4 for a table source's observations in bulk (etl.normalize_table): one decision per
+    distinct series id, unit and indicator, the rows scaled and mapped in SQL."""
+    extra = {r[0] for r in job.con.execute("SELECT series_id FROM series").fetchall()}
+    return normalize_table(extracted.table, job.catalog, extra, path.name, job.settings.max_reported_rows)
+
+
+def _insert_table(job: FileJob, document_id: str, normalized) -> int:
+    """Stage 5 for the bulk hand-off: one INSERT ... SELECT from the scratch database the source's
+    cursor filled; no row passes through Python."""
+    cols = [c for c in OBSERVATION_COLUMNS if c not in ("document_id", "load_id")]
+    select = f"SELECT {', '.join(cols)}, $doc AS document_id, $load AS load_id FROM ({normalized.select_sql()})"
+    return warehouse.insert_select(job.con, "observations", [*cols, "document_id", "load_id"], select,
+                                   {"doc": document_id, "load": job.load_id})
+
+
 def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracted, written: list[str]) -> tuple[int, int]:
     """Stage 5: the document, its observations, its row rejects and its telemetry parts."""
     document_id = digest[:16]
-    values = _normalize(job, path, document_id, extracted)
-    job.con.execute(  # named columns: other migrations may add provenance columns with defaults
-        "INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,"
-        " simulated, load_id, publisher, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        [document_id, digest, str(path), path.name, kind, extracted.title, extracted.published,
-         path.stat().st_size, extracted.simulated, job.load_id, extracted.publisher, extracted.source_url],
-    )
-    warehouse.insert_rows(job.con, "observations", OBSERVATION_COLUMNS, values)
+    normalized = _normalize_table(job, path, extracted) if extracted.table is not None else None
+    try:
+        values = _normalize(job, path, document_id, extracted)
+        job.con.execute(  # named columns: other migrations may add provenance columns with defaults
+            "INSERT INTO documents (document_id, sha256, path, file_name, kind, title, published, size_bytes,"
+            " simulated, load_id, publisher, source_url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [document_id, digest, str(path), path.name, kind, extracted.title, extracted.published,
+             path.stat().st_size, extracted.simulated, job.load_id, extracted.publisher, extracted.source_url],
+        )
+        warehouse.insert_rows(job.con, "observations", OBSERVATION_COLUMNS, values)
+        stored = len(values) + (_insert_table(job, document_id, normalized) if normalized is not None else 0)
+    finally:
+        if normalized is not None:
+            normalized.close()
     for reject in extracted.row_rejects:
         record_reject(job.con, job.load_id, path, reject.row, reject.reason)
     telemetry_rows, refused = 0, []
@@ -184,4 +209,4 @@ def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracte
         for reject in refused:
             record_reject(job.con, job.load_id, path, reject.row, reject.reason)
         pause_at("telemetry")
-    return len(values) + telemetry_rows, len(extracted.row_rejects) + len(refused)
+    return stored + telemetry_rows, len(extracted.row_rejects) + len(refused)

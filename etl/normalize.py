@@ -2,6 +2,8 @@
 
 Strict sources (tables) must map every row to a known series with a fitting unit; lenient ones
 (bulletins) keep statistics no series fits, with series_id null, to be mapped on a later load.
+Table sources hand over an ObservationTable instead; etl.normalize_table makes the same decisions
+once per distinct value in bulk.
 """
 
 from __future__ import annotations

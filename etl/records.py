@@ -46,6 +46,39 @@ class RawObservation:
     index_base: str | None = None  # an index's stated base, normalised: "2005=100", "prev_year=100"
 
 
+# The columns of a table source's observations in bulk (issue 17): RawObservation's fields, with the
+# value also as its exact decimal parts (value_digits: signed significant digits, '0' for zero;
+# value_exp: the power of ten of the last digit), `ord` the order rows are reported in, and
+# `base_text` the text an index base is read from when the row names no series.
+OBSERVATION_TABLE_COLUMNS = (
+    "series_id", "value_as_written", "unit_as_written", "value_digits", "value_exp", "period_start",
+    "period_end", "period_label", "indicator", "subject", "change_pct", "change_kind", "quote", "source_url",
+    "derived", "row", "index_base", "base_text", "ord",
+)
+
+
+@dataclass
+class ObservationTable:
+    """A table source's observations as a DuckDB relation `name` (columns OBSERVATION_TABLE_COLUMNS)
+    in the scratch database that `con` (a cursor of the staging connection) attached: the columnar
+    hand-off from extract to normalize, so no per-row Python object is made. `tables` are the
+    tables behind it, dropped with it."""
+
+    con: Any  # duckdb.DuckDBPyConnection (records.py imports nothing heavy)
+    name: str
+    is_view: bool = False
+    tables: list[str] = field(default_factory=list)
+
+    def count(self) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {self.name}").fetchone()[0]
+
+    def close(self) -> None:
+        self.con.execute(f"DROP {'VIEW' if self.is_view else 'TABLE'} IF EXISTS {self.name}")
+        for table in self.tables:
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        self.con.close()
+
+
 @dataclass(frozen=True)
 class RowReject:
     row: int | None
@@ -60,6 +93,8 @@ class Extracted:
     publisher: str | None = None
     source_url: str | None = None
     observations: list[RawObservation] = field(default_factory=list)
+    # Table sources hand their observations over in bulk instead (normalized in SQL).
+    table: ObservationTable | None = None
     row_rejects: list[RowReject] = field(default_factory=list)
     simulated: bool = False
     # Unmapped statistics are kept (bulletins); table sources insist every row maps.

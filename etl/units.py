@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from etl.lexicon import LEXICON
 
@@ -84,7 +84,10 @@ def parse_number(text: str) -> Decimal:
     match = _NUMBER_RE.fullmatch(t)
     if match is None:
         raise UnitError(f"'{text}' is not a number")
-    value = Decimal(t.replace(match.group("sep"), "") if match.group("sep") else t)
+    try:
+        value = Decimal(t.replace(match.group("sep"), "") if match.group("sep") else t)
+    except InvalidOperation:  # an exponent past Decimal's own limit (1e99999999999999999999)
+        raise UnitError(f"'{text}' is not a finite number of a plausible size") from None
     if value and value.adjusted() > _MAX_EXPONENT:
         raise UnitError(f"'{text}' is not a finite number of a plausible size")
     return value

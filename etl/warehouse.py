@@ -149,6 +149,20 @@ def insert_rows(
         con.unregister("_insert_batch")
 
 
+def insert_select(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], select_sql: str,
+                  params: dict | None = None) -> int:
+    """INSERT ... SELECT of `columns` from a query (no row passes through Python); on the lake the
+    table's ids are given on the way in, numbered in the query's order. Returns the rows inserted."""
+    cols = ", ".join(columns)
+    if lake.is_lake_connection(con) and table in lake.ID_COLUMNS and lake.ID_COLUMNS[table] not in columns:
+        column = lake.ID_COLUMNS[table]
+        base = lake.next_id(con, table)
+        select_sql = f"SELECT {cols}, {base} - 1 + row_number() OVER () AS {column} FROM ({select_sql})"
+        cols = f"{cols}, {column}"
+    (count,) = con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or {}).fetchone()
+    return count
+
+
 def _lake_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple],
                  replace: bool) -> None:
     if replace:  # the first column is the key (series_id, key)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.settings import Settings
+from etl.sources._frame import Frame, frame_from_csv, frame_from_rows
 from etl.sources.base import SourceError
 from etl.sources.text import decode_text
 
@@ -46,6 +47,39 @@ def read_tables(path: Path, settings: Settings) -> list[Table]:
         return [Table(f"{path.name} sheet '{name}'", rows) for name, rows in sheets]
     text, _ = decode_text(path.read_bytes(), path.name)
     return [Table(path.name, csv_rows(text, path.name))]
+
+
+def read_frames(path: Path, settings: Settings, con) -> list[Frame]:
+    """Every table of the file as a frame on `con` (etl.sources._frame): the same tables, names and
+    cells as read_tables, read by DuckDB's reader when the file is plain UTF-8 CSV."""
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    if is_xlsx(path, head[:4]):
+        sheets = _xlsx_sheets(path, settings, limit=None)
+        names = [path.name] if len(sheets) == 1 else [f"{path.name} sheet '{name}'" for name, _ in sheets]
+        return [frame_from_rows(con, name, rows) for name, (_, rows) in zip(names, sheets, strict=True)]
+    if fast := _duckdb_frame(path, head, con):
+        return [fast]
+    text, _ = decode_text(path.read_bytes(), path.name)
+    return [frame_from_rows(con, path.name, csv_rows(text, path.name))]
+
+
+# sniff_delimiter reads the first 8,192 characters: at most 4 bytes each in UTF-8
+_HEAD_BYTES = 4 * 8192
+
+
+def _duckdb_frame(path: Path, head: bytes, con) -> Frame | None:
+    """The file through DuckDB's reader when it is UTF-8 (else None: the Python reader decodes it)."""
+    whole = len(head) >= path.stat().st_size
+    try:
+        text, encoding = decode_text(head, path.name, final=whole)
+        rows = csv_rows(text, path.name, limit=50, complete=whole)
+    except SourceError:
+        return None
+    if encoding not in ("utf-8", "utf-8-bom") or not rows:
+        return None
+    # a wider row further down makes DuckDB's reader fail, and the Python reader takes the file
+    return frame_from_csv(con, path, sniff_delimiter(text[:8192]), max(len(r) for r in rows))
 
 
 def head_rows(path: Path, head: bytes, limit: int = 15) -> list[list[str]] | None:

@@ -3,6 +3,8 @@
 Required columns: series_id, period_start, period_end, value, unit. Optional: change_pct,
 change_kind, frequency, indicator_zh, subject, source_url, source_quote. CSV (UTF-8, BOM, GBK,
 UTF-16) or XLSX. Every bad row is named (up to settings.max_reported_rows), not only the first.
+The rows are checked in SQL over the whole table (etl/sources/sql/long_table.sql); Python decides
+once per distinct period text, never once per row (issue 17).
 """
 
 from __future__ import annotations
@@ -11,14 +13,16 @@ from datetime import date
 from pathlib import Path
 
 from etl.periods import future_problem, latest_allowed_end
+from etl.records import OBSERVATION_TABLE_COLUMNS, ObservationTable
+from etl.sources._frame import Frame, named_sql, number_sql, scratch_connection, temp_name
 from etl.sources._report import BadRows
-from etl.sources._tabular import TABLE_SUFFIXES, Table, duplicate_columns, head_rows, read_tables
-from etl.sources.base import Extracted, RawObservation, SourceContext, SourceError
-from etl.units import UnitError, parse_number
+from etl.sources._tabular import TABLE_SUFFIXES, duplicate_columns, head_rows, read_frames
+from etl.sources.base import Extracted, SourceContext, SourceError
 
 KIND = "long_table"
 PRIORITY = 10
 REQUIRED = ("series_id", "period_start", "period_end", "value", "unit")
+OPTIONAL = ("change_pct", "change_kind", "indicator_zh", "subject", "source_url", "source_quote")
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -32,18 +36,30 @@ def detect(path: Path, head: bytes) -> bool:
 
 
 def extract(path: Path, ctx: SourceContext) -> Extracted:
-    """Every table of the file (each visible sheet of a workbook) must be a long table."""
-    observations: list[RawObservation] = []
-    for table in read_tables(path, ctx.settings):
-        observations += _table_observations(table, ctx)
-    return Extracted(title=path.stem, observations=observations, strict_series=True)
+    """Every table of the file (each visible sheet of a workbook) must be a long table. The hand-off
+    is a view over each table's checked rows (materialised once)."""
+    con = scratch_connection(ctx.con)
+    out = ObservationTable(con, temp_name("long_obs"), is_view=True)
+    try:
+        parts = []
+        for sheet, frame in enumerate(read_frames(path, ctx.settings, con)):
+            try:
+                parts.append(_table_observations(frame, ctx, sheet, out))
+            finally:
+                frame.drop()
+        con.execute(f"CREATE VIEW {out.name} AS " + " UNION ALL ".join(parts))
+    except BaseException:
+        out.close()
+        raise
+    return Extracted(title=path.stem, table=out, strict_series=True)
 
 
-def _table_observations(table: Table, ctx: SourceContext) -> list[RawObservation]:
-    name, rows = table.name, table.rows
-    if not rows:
+def _columns(frame: Frame) -> dict[str, str]:
+    """Each known column's cell, '' for an optional column the table lacks; the header checked."""
+    name, header_rows = frame.name, frame.rows(limit=1)
+    if frame.count() == 0:
         raise SourceError(f"{name} is empty; put a header and rows in it.")
-    header = [c.strip().lower() for c in rows[0]]
+    header = [c.strip().lower() for c in header_rows[0]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise SourceError(
@@ -51,80 +67,64 @@ def _table_observations(table: Table, ctx: SourceContext) -> list[RawObservation
         )
     if twice := duplicate_columns(header):
         raise SourceError(f"{name}: {twice}; keep one of them, so no value is silently dropped.")
-    col = {column: i for i, column in enumerate(header)}
+    col = {column: f"c{i}" for i, column in enumerate(header)}
+    return {c: col.get(c, "''") for c in (*REQUIRED, *OPTIONAL)}
+
+
+def _table_observations(frame: Frame, ctx: SourceContext, sheet: int, out: ObservationTable) -> str:
+    """The table checked; returns the SELECT of its observations (OBSERVATION_TABLE_COLUMNS)."""
+    con, name = frame.con, frame.name
+    cols = _columns(frame)
     bad = BadRows(name, ctx.settings.max_reported_rows)
-    latest = latest_allowed_end(ctx.settings.max_future_days)
-    observations = []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        try:
-            observations.append(_observation(name, n, row, col, latest, ctx.settings.max_future_days))
-        except SourceError as exc:
-            bad.add_error(exc)
-    _check_duplicates(observations, bad)
-    bad.raise_if_any()
-    if not observations:
-        raise SourceError(f"{name} has a header but no data rows; add rows or remove the file.")
-    return observations
-
-
-def _check_duplicates(observations: list[RawObservation], bad: BadRows) -> None:
-    """Two rows for one series, subject and period with different values: which is right is the
-    person's call, never 'the last one wins'. Equal values are a harmless repeat."""
-    seen: dict[tuple, RawObservation] = {}
-    for obs in observations:
-        key = (obs.series_id, obs.subject, obs.period_start, obs.period_end)
-        first = seen.setdefault(key, obs)
-        if first is not obs and parse_number(first.value_as_written) != parse_number(obs.value_as_written):
-            bad.add(obs.row, f"{obs.series_id} {obs.period_label} is {obs.value_as_written} here but "
-                             f"{first.value_as_written} in row {first.row}; keep the right one")
-
-
-def _get(row: list[str], col: dict[str, int], name: str) -> str:
-    i = col.get(name)
-    return row[i].strip() if i is not None and i < len(row) else ""
-
-
-def _observation(
-    name: str, n: int, row: list[str], col: dict[str, int], latest: date, max_future_days: int,
-) -> RawObservation:
-    where = f"{name} row {n}"
-    start = _date(_get(row, col, "period_start"), where, "period_start", n)
-    end = _date(_get(row, col, "period_end"), where, "period_end", n)
-    if start > end:
-        raise SourceError(f"{where}: period_start {start} is after period_end {end}; swap or fix them.", row=n)
-    if end > latest:  # the limit is computed once per table: this runs for every row
-        raise SourceError(f"{where}: {future_problem(end, max_future_days)}; fix the date.", row=n)
-    value = _get(row, col, "value")
+    rows, dates, duplicates = temp_name("long_rows"), temp_name("long_dates"), temp_name("long_dups")
+    checked = temp_name("long_checked")
+    out.tables.append(checked)
+    sql = named_sql("long_table.sql")
     try:
-        parse_number(value)
-    except UnitError:
-        raise SourceError(f"{where}: value '{value}' is not a number; fix it or remove the row.", row=n) from None
-    change = _get(row, col, "change_pct")
+        any_cell = " OR ".join(f"{c} <> ''" for c in frame.cells())
+        picked = ", ".join(f"{expr} AS {c}" for c, expr in cols.items())
+        con.execute(f"CREATE VIEW {rows} AS SELECT rn, {picked} FROM {frame.source} "
+                    f"WHERE rn >= 2 AND ({any_cell})")  # a row of empty cells is no row
+        _period_table(con, rows, dates, ctx.settings.max_future_days)
+        numbers = number_sql(number_sql(f"SELECT * FROM {rows}", "value", "v"), "change_pct", "c")
+        con.execute(sql["check"].format(dates=dates, checked=checked, numbers=numbers))
+        bad.add_query(con, f"SELECT rn, problem FROM {checked} WHERE problem IS NOT NULL ORDER BY rn")
+        con.execute(sql["duplicates"].format(checked=checked, duplicates=duplicates))
+        bad.add_query(con, f"SELECT rn, problem FROM {duplicates} ORDER BY rn")
+        bad.raise_if_any()
+        if con.execute(f"SELECT count(*) FROM {checked}").fetchone()[0] == 0:
+            raise SourceError(f"{name} has a header but no data rows; add rows or remove the file.")
+    finally:
+        con.execute(f"DROP VIEW IF EXISTS {rows}")
+        for table in (dates, duplicates):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return f"SELECT {', '.join(OBSERVATION_TABLE_COLUMNS)} FROM ({sql['observations'].format(checked=checked, offset=sheet << 40)})"
+
+
+def _period_table(con, rows: str, dates: str, max_future_days: int) -> None:
+    """One Python decision per distinct period text: its date (None if it is not a real one), its
+    ISO label, and why it is too far ahead when it is."""
+    import pyarrow as pa
+
+    texts = [t for (t,) in con.execute(f"SELECT period_start FROM {rows} UNION SELECT period_end FROM {rows}")
+             .fetchall()]
+    latest = latest_allowed_end(max_future_days)  # computed once per table
+    days = [_real_date(t) for t in texts]
+    table = pa.table({
+        "text": pa.array(texts, pa.string()), "day": pa.array(days, pa.date32()),
+        "label": pa.array([str(d) if d else None for d in days], pa.string()),
+        "future": pa.array([future_problem(d, max_future_days) if d and d > latest else None for d in days],
+                           pa.string()),
+    })
+    con.register("_pulse_periods", table)
     try:
-        change_pct = float(parse_number(change)) if change else None
-    except UnitError:
-        raise SourceError(f"{where}: change_pct '{change}' is not a number; fix it or leave it empty.", row=n) from None
-    return RawObservation(
-        series_id=_get(row, col, "series_id"),
-        value_as_written=value,
-        unit_as_written=_get(row, col, "unit"),
-        period_start=start,
-        period_end=end,
-        period_label=f"{start}..{end}",
-        indicator=_get(row, col, "indicator_zh"),
-        subject=_get(row, col, "subject"),
-        change_pct=change_pct,
-        change_kind=(_get(row, col, "change_kind") or "yoy") if change_pct is not None else None,
-        quote=_get(row, col, "source_quote"),
-        source_url=_get(row, col, "source_url") or None,
-        row=n,
-    )
+        con.execute(f"CREATE TABLE {dates} AS SELECT * FROM _pulse_periods")
+    finally:
+        con.unregister("_pulse_periods")
 
 
-def _date(text: str, where: str, column: str, row: int) -> date:
+def _real_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise SourceError(f"{where}: {column} '{text}' is not a real date (YYYY-MM-DD); fix it.", row=row) from None
+        return None

@@ -19,17 +19,18 @@ from datetime import date
 from pathlib import Path
 
 from etl.periods import PeriodError, check_not_future, parse_period
+from etl.records import OBSERVATION_TABLE_COLUMNS, ObservationTable
+from etl.sources._frame import EMPTY_OBSERVATIONS, Frame, named_sql, number_sql, scratch_connection, temp_name
 from etl.sources._report import BadRows
-from etl.sources._tabular import TABLE_SUFFIXES, Table, head_rows, read_tables
-from etl.sources.base import Extracted, RawObservation, SourceContext, SourceError
-from etl.units import UnitError, parse_number
+from etl.sources._tabular import TABLE_SUFFIXES, head_rows, read_frames
+from etl.sources.base import Extracted, SourceContext, SourceError
 
 KIND = "wide_table"
 PRIORITY = 20
 _FOOTNOTE = re.compile(r"^(注|数据来源|来源|说明|备注)\s*[:：]")
 _INDICATOR = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]*)[)）]\s*$")
 _GROWTH = re.compile(r"(同比|累计)?(增长|增速|增减)$")
-_MISSING = {"", "-", "—", "--", "…", "...", "null", "NA"}
+# Empty-cell marks ("", "-", "—", "--", "…", "...", "null", "NA") are gaps: listed in sql/wide_table.sql.
 
 
 @dataclass(frozen=True)
@@ -66,63 +67,114 @@ def _header_index(rows: list[list[str]]) -> int | None:
 
 
 def extract(path: Path, ctx: SourceContext) -> Extracted:
-    """Every table of the file (each visible sheet of a workbook) must be a wide table."""
-    observations: list[RawObservation] = []
+    """Every table of the file (each visible sheet of a workbook) must be a wide table. Python decides
+    once per row (its indicator and unit) and once per column (its period); the cells are checked in
+    SQL (etl/sources/sql/wide_table.sql)."""
+    con = scratch_connection(ctx.con)
+    out = ObservationTable(con, temp_name("wide_obs"))
+    con.execute(f"CREATE TABLE {out.name} AS {EMPTY_OBSERVATIONS}")
     title = path.stem
-    for i, table in enumerate(read_tables(path, ctx.settings)):
-        table_title, found = _table_observations(table, ctx)
-        observations += found
-        title = table_title if i == 0 else title
-    return Extracted(title=title, observations=observations, strict_series=True)
+    try:
+        for i, frame in enumerate(read_frames(path, ctx.settings, con)):
+            try:
+                table_title = _table_observations(frame, ctx, out, sheet=i)
+            finally:
+                frame.drop()
+            title = table_title if i == 0 else title
+    except BaseException:
+        out.close()
+        raise
+    return Extracted(title=title, table=out, strict_series=True)
 
 
-def _table_observations(table: Table, ctx: SourceContext) -> tuple[str, list[RawObservation]]:
-    name, rows = table.name, table.rows
+_HEAD = 200  # rows searched for the header first (all of them only when it is not there)
+
+
+def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable, sheet: int) -> str:
+    name, con = frame.name, frame.con
+    rows = frame.rows(limit=_HEAD)
     h = _header_index(rows)
+    if h is None and frame.count() > _HEAD:
+        rows = frame.rows()
+        h = _header_index(rows)
     if h is None:
         raise SourceError(f"{name}: no header row of periods (e.g. 指标,2025年9月,2025年8月); check the export.")
     columns = _columns(rows[h], name)
     title = next((r[0] for r in rows[:h] if r and r[0]), Path(name).stem)
     bad = BadRows(name, ctx.settings.max_reported_rows)
     _check_future(columns, ctx.settings.max_future_days, bad)
-    levels: dict[tuple[str, date, date], RawObservation] = {}
-    growth: list[tuple[int, str, str, _Column, str]] = []
-    for n, row in enumerate(rows[h + 1 :], start=h + 2):
-        if not row or not row[0]:
+    temp = {k: temp_name(f"wide_{k}") for k in ("row_info", "col_info", "cells", "growth")}
+    sql = named_sql("wide_table.sql")
+    try:
+        stop = _row_info(frame, h + 1, temp["row_info"])
+        _col_info(con, columns, temp["col_info"])
+        cell_list = ", ".join(sorted({f"c{col.index}" for col in columns}, key=lambda c: int(c[1:]))) or "c0"
+        names = {**temp, "frame": frame.source, "header_rn": h + 1, "stop_rn": stop, "cell_list": cell_list}
+        names["numbers"] = number_sql(sql["cell_rows"].format(**names), "cell", "v")
+        con.execute(sql["cells"].format(**names))
+        bad.add_query(con, sql["problems"].format(**names))
+        bad.raise_if_any()
+        con.execute(sql["growth"].format(**names))
+        bad.add_query(con, sql["growth_problems"].format(**names))
+        bad.raise_if_any()
+        con.execute(f"INSERT INTO {out.name} SELECT {', '.join(OBSERVATION_TABLE_COLUMNS[:-1])}, "
+                    f"row_number() OVER (ORDER BY part, r, p) + {sheet << 40} AS ord "
+                    f"FROM ({sql['observations'].format(**names)})")
+    finally:
+        for table in temp.values():
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+    return title
+
+
+def _row_info(frame: Frame, header_rn: int, table: str) -> int:
+    """One decision per data row: its indicator, unit and kind, or why it has none. Returns the
+    record number the table stops before (its first footnote, or past the last row)."""
+    import pyarrow as pa
+
+    info: dict[str, list] = {k: [] for k in ("rn", "first_cell", "indicator", "unit", "is_growth", "cumulative",
+                                             "level_key", "problem")}
+    stop = None
+    for rn, first in frame.con.execute(f"SELECT rn, c0 FROM {frame.source} WHERE rn > ? ORDER BY rn",
+                                       [header_rn]).fetchall():
+        if not first:
             continue
-        if _FOOTNOTE.match(row[0]):
+        if _FOOTNOTE.match(first):
+            stop = rn
             break
         try:
-            indicator, unit = _split_indicator(row[0], f"{name} row {n}", n)
+            indicator, unit = _split_indicator(first, f"{frame.name} row {rn}", rn)
+            problem = None
         except SourceError as exc:
-            bad.add_error(exc)
-            continue
-        for col in columns:
-            cell = row[col.index].strip() if col.index < len(row) else ""
-            if cell in _MISSING:
-                continue
-            if not _is_number(cell):
-                bad.add(n, f"column {col.label}: '{cell}' is not a number; fix the cell or leave it empty")
-                continue
-            start = date(col.end.year, 1, 1) if "累计" in indicator else col.start
-            if unit in ("%", "％") and _GROWTH.search(indicator):
-                growth.append((n, indicator, cell, col, unit))
-                continue
-            obs = RawObservation(
-                value_as_written=cell, unit_as_written=unit, period_start=start, period_end=col.end,
-                period_label=col.label, indicator=indicator, quote=f"{row[0]} {col.label}: {cell}", row=n,
-            )
-            _put_once(levels, (_base_name(indicator), start, col.end), obs, bad)
-    bad.raise_if_any()
-    return title, _attach_growth(levels, growth, bad)
+            indicator, unit, problem = "", "", str(exc).removeprefix(f"{frame.name} row {rn}: ")
+        for key, value in (("rn", rn), ("first_cell", first), ("indicator", indicator), ("unit", unit),
+                           ("is_growth", unit in ("%", "％") and bool(_GROWTH.search(indicator))),
+                           ("cumulative", "累计" in indicator), ("level_key", _base_name(indicator)),
+                           ("problem", problem)):
+            info[key].append(value)
+    types = {"rn": pa.int64(), "is_growth": pa.bool_(), "cumulative": pa.bool_()}
+    arrow = pa.table({k: pa.array(v, type=types.get(k, pa.string())) for k, v in info.items()})
+    frame.con.register("_pulse_row_info", arrow)
+    try:
+        frame.con.execute(f"CREATE TABLE {table} AS SELECT * FROM _pulse_row_info")
+    finally:
+        frame.con.unregister("_pulse_row_info")
+    return stop if stop is not None else 2**62
 
 
-def _put_once(found: dict, key: tuple, obs: RawObservation, bad: BadRows) -> None:
-    """Two rows stating one indicator and period: reject both rows by name, never 'last wins'."""
-    first = found.setdefault(key, obs)
-    if first is not obs and parse_number(first.value_as_written) != parse_number(obs.value_as_written):
-        bad.add(obs.row, f"{obs.indicator} {obs.period_label} is {obs.value_as_written} here but "
-                         f"{first.value_as_written} in row {first.row}; keep the right one")
+def _col_info(con, columns: list[_Column], table: str) -> None:
+    import pyarrow as pa
+
+    arrow = pa.table({
+        "col": pa.array([f"c{c.index}" for c in columns], pa.string()), "pos": pa.array(range(len(columns)), pa.int64()),
+        "label": pa.array([c.label for c in columns], pa.string()),
+        "start_day": pa.array([c.start for c in columns], pa.date32()),
+        "end_day": pa.array([c.end for c in columns], pa.date32()),
+    })
+    con.register("_pulse_col_info", arrow)
+    try:
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM _pulse_col_info")
+    finally:
+        con.unregister("_pulse_col_info")
 
 
 def _check_future(columns: list[_Column], max_future_days: int, bad: BadRows) -> None:
@@ -156,40 +208,7 @@ def _split_indicator(cell: str, where: str, row: int) -> tuple[str, str]:
     return m.group("name").strip(), m.group("unit").strip()
 
 
-def _is_number(cell: str) -> bool:
-    try:
-        parse_number(cell)
-    except UnitError:
-        return False
-    return True
-
-
 def _base_name(name: str) -> str:
     """十种有色金属产量累计值 / 十种有色金属产量累计增长 -> 十种有色金属产量."""
     name = _GROWTH.sub("", name)
     return re.sub(r"(当期值|累计值|当期|累计|本月|本期)$", "", name)
-
-
-def _attach_growth(levels: dict, growth: list, bad: BadRows) -> list[RawObservation]:
-    """A growth row beside its level row becomes the level's change_pct; alone, it is a rate."""
-    out = dict(levels)
-    attached: dict[tuple, tuple[int, str]] = {}  # level key -> (row, cell) of the growth given to it
-    for n, name, cell, col, unit in growth:
-        start = date(col.end.year, 1, 1) if "累计" in name else col.start
-        key = (_base_name(name), start, col.end)
-        if key in attached:
-            first_row, first_cell = attached[key]
-            if parse_number(first_cell) != parse_number(cell):
-                bad.add(n, f"{name} {col.label} is {cell} here but {first_cell} in row {first_row}; keep the right one")
-        elif key in out:
-            level = out[key]
-            out[key] = RawObservation(**{**level.__dict__, "change_pct": float(parse_number(cell)), "change_kind": "yoy"})
-            attached[key] = (n, cell)
-        else:
-            obs = RawObservation(
-                value_as_written=cell, unit_as_written=unit, period_start=start, period_end=col.end,
-                period_label=col.label, indicator=name, quote=f"{name}({unit}) {col.label}: {cell}", row=n,
-            )
-            _put_once(out, (name, start, col.end), obs, bad)
-    bad.raise_if_any()
-    return list(out.values())
