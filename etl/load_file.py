@@ -180,7 +180,7 @@ def _insert_table(job: FileJob, document_id: str, normalized) -> int:
     cols = [c for c in OBSERVATION_COLUMNS if c not in ("document_id", "load_id")]
     select = f"SELECT {', '.join(cols)}, $doc AS document_id, $load AS load_id FROM ({normalized.select_sql()})"
     return warehouse.insert_select(job.con, "observations", [*cols, "document_id", "load_id"], select,
-                                   {"doc": document_id, "load": job.load_id})
+                                   {"doc": document_id, "load": job.load_id}, source=normalized.con)
 
 
 def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracted, written: list[str]) -> tuple[int, int]:

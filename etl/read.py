@@ -107,7 +107,11 @@ def warehouse_info(db: Target) -> WarehouseInfo:
     version = warehouse_version(db)
     if version is None:
         return WarehouseInfo(None, 0, None, Path(db))
-    rows = dict(query(db, "SELECT key, value FROM warehouse_info").iter_rows())
+    con = connect_readonly(db)  # plain rows: `pulse status` must not import polars
+    try:
+        rows = dict(con.execute("SELECT key, value FROM warehouse_info").fetchall())
+    finally:
+        con.close()
     return WarehouseInfo(version, int(rows.get("version", 0)), rows.get("published_at"), Path(db))
 
 

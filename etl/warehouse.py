@@ -150,17 +150,25 @@ def insert_rows(
 
 
 def insert_select(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], select_sql: str,
-                  params: dict | None = None) -> int:
-    """INSERT ... SELECT of `columns` from a query (no row passes through Python); on the lake the
-    table's ids are given on the way in, numbered in the query's order. Returns the rows inserted."""
+                  params: dict | None = None, source: duckdb.DuckDBPyConnection | None = None) -> int:
+    """INSERT ... SELECT of `columns` from a query run on `source` (a cursor of `con`; default `con`).
+    No row passes through Python. On the lake the load's transaction began before `source` made its
+    scratch tables, so it cannot see them: the rows stream over as Arrow batches, and the table's ids
+    are given on the way in, numbered in the query's order. Returns the rows inserted."""
     cols = ", ".join(columns)
-    if lake.is_lake_connection(con) and table in lake.ID_COLUMNS and lake.ID_COLUMNS[table] not in columns:
-        column = lake.ID_COLUMNS[table]
-        base = lake.next_id(con, table)
-        select_sql = f"SELECT {cols}, {base} - 1 + row_number() OVER () AS {column} FROM ({select_sql})"
-        cols = f"{cols}, {column}"
-    (count,) = con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or {}).fetchone()
-    return count
+    if not lake.is_lake_connection(con):
+        return con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or {}).fetchone()[0]
+    reader = (source or con).execute(select_sql, params or {}).fetch_record_batch()
+    con.register("_pulse_insert_rows", reader)
+    try:
+        picked, names = cols, cols
+        if table in lake.ID_COLUMNS and lake.ID_COLUMNS[table] not in columns:
+            column = lake.ID_COLUMNS[table]
+            picked = f"{cols}, {lake.next_id(con, table)} - 1 + row_number() OVER () AS {column}"
+            names = f"{cols}, {column}"
+        return con.execute(f"INSERT INTO {table} ({names}) SELECT {picked} FROM _pulse_insert_rows").fetchone()[0]
+    finally:
+        con.unregister("_pulse_insert_rows")
 
 
 def _lake_insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple],

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dashboard.commands._common import db_option, settings_for
-from etl.read import warehouse_version
+from etl.read import warehouse_info
 from etl.status import status_rows
 
 
@@ -23,13 +23,12 @@ def command(db: Path | None, show_unmapped: bool) -> None:
     """Warehouse version, counts, last load, rejects, unmapped statistics."""
     settings = settings_for(db=db)
     console = Console(width=140)
-    if warehouse_version(settings.db) is None:
+    info = warehouse_info(settings.db)  # the snapshot id on a lake, the publish counter in a file
+    if info.version is None:
         console.print(f"No warehouse at {settings.db} yet; run `pulse load`.")
         return
     tables = status_rows(settings.db)
-    info = dict(tables["info"][1])
-    console.print(f"Warehouse {settings.db} — version {int(info.get('version', 0))}, "
-                  f"published {info.get('published_at')}")
+    console.print(f"Warehouse {settings.db} — version {info.number}, published {info.published_at}")
     _print(console, "Counts", tables["counts"])
     _print(console, "Last loads", tables["loads"])
     _print(console, "Rejects (latest 20)", tables["rejects"])

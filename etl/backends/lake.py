@@ -20,7 +20,6 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from etl import extensions
 from etl.errors import PulseError, WarehouseMissing
@@ -245,6 +244,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, key: str, columns: list[s
     """INSERT OR REPLACE without a primary key: only rows that differ are deleted and inserted."""
     if not rows:
         return
+    import pyarrow as pa  # writers only: readers and `pulse sql` must not import it
+
     batch = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
     cols = ", ".join(columns)
     con.register("_upsert_batch", batch)
