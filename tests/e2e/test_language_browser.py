@@ -27,13 +27,12 @@ from tests.e2e.test_ux_browser import artifacts  # noqa: F401 - the shared scree
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)
 
-SQL_OWNED = pytest.mark.xfail(reason="the SQL page is reworked on branch sqlpage (issue 16)", strict=False)
 PAGES = [pytest.param("overview", "", id="overview"),
          pytest.param("explore", "explore?s=nf10_output_ytd,nf10_output", id="explore"),
          pytest.param("plant", "plant", id="plant"),
          pytest.param("sources", "sources", id="sources"),
          pytest.param("briefing", "briefing", id="briefing"),
-         pytest.param("sql", "sql", id="sql", marks=SQL_OWNED)]
+         pytest.param("sql", "sql", id="sql")]
 MAIN, SIDEBAR = "[data-testid=stMain]", "[data-testid=stSidebar]"
 OPEN_WIDGETS = "[role=listbox], [data-baseweb=popover], [data-baseweb=calendar]"
 # ISO dates and times and file names are data wherever they appear.

@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
+from dashboard.i18n import t
 from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
 from tests.e2e.conftest import free_port, group_alive, stop_group, wait_healthy
@@ -92,9 +93,9 @@ def test_a_sql_link_with_a_hostile_alias_shows_it_as_text(hostile_server, page: 
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     sql = f'SELECT range AS n, range * 2 AS "{LINK}" FROM range(5)'
     visit(page, f"{hostile_server}/sql?q={quote(sql)}", dialogs)
-    page.get_by_role("button", name="运行 Run").click()
+    page.get_by_role("button", name=t("sql_run", "zh"), exact=True).click()
     expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible()
-    page.get_by_text("快速图表 Quick chart").click()
+    page.get_by_text(t("sql_quick_chart", "zh"), exact=True).click()
     expect(page.locator("[data-testid=stPlotlyChart] .main-svg").first).to_be_visible()
     check(page, dialogs, "sql result")
     assert page.locator("[data-testid=stPlotlyChart]").get_by_text(LINK).count() > 0  # the legend, as text

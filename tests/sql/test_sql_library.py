@@ -34,7 +34,8 @@ def test_schema_lists_views_first_with_types_and_descriptions(warehouse: Warehou
     schema = warehouse_schema(warehouse.db, docs)
     names = [r.name for r in schema]
     assert {"v_observations", "v_latest", "v_yoy"} <= set(names)
-    assert all(r.is_view for r in schema[: names.index("documents")])
+    kinds = [r.is_view for r in schema]
+    assert kinds == sorted(kinds, reverse=True) and kinds[names.index("documents")] is False  # views, then tables
     latest = next(r for r in schema if r.name == "v_latest")
     assert latest.description.startswith("The latest period")
     series_id = next(c for c in latest.columns if c.name == "series_id")
