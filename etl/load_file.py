@@ -25,7 +25,8 @@ from etl.errors import PulseError
 from etl.fetch import apply_provenance
 from etl.logfile import write_traceback
 from etl.normalize import normalize_all
-from etl.plant.telemetry import write_parts
+from etl.plant.kpi import aggregate_staged
+from etl.plant.store import store_telemetry
 from etl.quarantine import one_line
 from etl.records import Extracted, NoTextFound, NotReady, SourceError
 from etl.scan import signature, still_growing
@@ -181,10 +182,12 @@ def _store(job: FileJob, path: Path, digest: str, kind: str, extracted: Extracte
         record_reject(job.con, job.load_id, path, reject.row, reject.reason)
     telemetry_rows = 0
     if extracted.telemetry is not None:
-        written_parts = write_parts(extracted.telemetry, job.settings.warehouse_dir, job.load_id)
+        written_parts = store_telemetry(job.con, extracted.telemetry, job.settings.warehouse_dir, job.load_id,
+                                        document_id)
         written += [p.path for p in written_parts]
         warehouse.insert_rows(job.con, "telemetry_parts", PART_COLUMNS, [
             (p.path, p.kind, p.plant, p.day, p.rows, document_id, job.load_id) for p in written_parts])
+        aggregate_staged(job.con, extracted.telemetry, job.settings.warehouse_dir, document_id)  # rows in hand
         telemetry_rows = sum(p.rows for p in written_parts)
         pause_at("telemetry")
     return len(values) + telemetry_rows, len(extracted.row_rejects)

@@ -1,5 +1,12 @@
-CREATE OR REPLACE TEMP TABLE plant_welds_src AS
+-- Runs in the plant file's own connection (etl.plant.kpi.aggregate_staged): the rows the weld
+-- aggregates of the file's (plant, day)s are computed from. Its good staged rows, in hand, and the
+-- rows of the same days' earlier parts (plant_earlier: empty unless an earlier file wrote those days).
+CREATE OR REPLACE TEMP VIEW plant_welds_src AS
 SELECT plant, date AS day,
        CASE WHEN hour(ts) < 8 THEN 'night' WHEN hour(ts) < 16 THEN 'day' ELSE 'evening' END AS shift,
        line, robot, passed, defect_code, vdrop_mv, current_a, temperature_c, simulated
-FROM read_parquet($files, hive_partitioning = true, hive_types = {'plant': VARCHAR, 'date': DATE});
+FROM (SELECT plant, date, ts, line, robot, passed, defect_code, vdrop_mv, current_a, temperature_c, simulated
+      FROM staged WHERE reason IS NULL
+      UNION ALL
+      SELECT plant, date, ts, line, robot, passed, defect_code, vdrop_mv, current_a, temperature_c, simulated
+      FROM plant_earlier);

@@ -1,0 +1,88 @@
+"""Storing a plant file's staged rows (etl.plant.store) and the aggregates computed from them."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl.plant.schema import WELD
+from etl.plant.store import store_telemetry
+from etl.plant.telemetry import Part, Validated, validate
+from tests.plant.conftest import CASES, load, rows
+
+INTERLEAVED = CASES / "welds_two_plants_two_days_interleaved.csv"
+
+
+def staged(path: Path, tmp_path: Path) -> Validated:
+    return validate(path, WELD, hashlib.sha256(path.read_bytes()).hexdigest(), [], tmp_path / "telemetry")
+
+
+def written(tmp_path: Path, part: Part) -> list[str]:
+    return pl.read_parquet(tmp_path / part.path).sort("weld_id")["weld_id"].to_list()
+
+
+def test_one_part_per_plant_and_day_with_exactly_that_days_rows(tmp_path):
+    got = staged(INTERLEAVED, tmp_path)
+    try:
+        parts = store_telemetry(duckdb.connect(), got, tmp_path, "load-1", got.sha256[:16])
+    finally:
+        got.close()
+    doc = got.sha256[:16]
+    assert parts == [
+        Part(f"telemetry/weld/plant=smelter 2/date=2025-03-01/part-load-1-{doc}.parquet", "weld", "smelter 2",
+             date(2025, 3, 1), 1),
+        Part(f"telemetry/weld/plant=smelter 2/date=2025-03-02/part-load-1-{doc}.parquet", "weld", "smelter 2",
+             date(2025, 3, 2), 1),
+        Part(f"telemetry/weld/plant=smelter1/date=2025-03-01/part-load-1-{doc}.parquet", "weld", "smelter1",
+             date(2025, 3, 1), 3),
+        Part(f"telemetry/weld/plant=smelter1/date=2025-03-02/part-load-1-{doc}.parquet", "weld", "smelter1",
+             date(2025, 3, 2), 2),
+    ]
+    assert [written(tmp_path, p) for p in parts] == [
+        ["W1-20250301-R1-900002"], ["W1-20250302-R2-900005"],
+        ["W1-20250301-R1-900001", "W1-20250301-R2-900004", "W1-20250301-R3-900007"],
+        ["W1-20250302-R1-900003", "W1-20250302-R2-900006"]]
+    assert pl.read_parquet(tmp_path / parts[0].path).columns == [
+        "ts", "line", "robot", "cathode_id", "weld_id", "current_a", "temperature_c", "vdrop_mv", "passed",
+        "defect_code", "simulated", "document_id"]
+    on_disk = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "telemetry").rglob("*") if p.is_file())
+    assert on_disk == sorted(p.path for p in parts)  # the scratch folder of the one COPY is gone
+
+
+def test_a_day_duckdb_writes_as_several_files_becomes_one_part(tmp_path):
+    """Past its open-file limit DuckDB closes a partition's file and opens another when the day comes
+    back (here: 3 files for 2025-03-01, 2 for 2025-03-02); the layout still has one part per day."""
+    header = "ts,plant,line,robot,cathode_id,weld_id,current_a,temperature_c,vdrop_mv,result,defect_code\n"
+    runs = [("01", 5_000), ("02", 5_000), ("01", 5_000)]  # the days come back in runs longer than a chunk
+    body = "".join(f"2025-03-{day} 10:00:00,p,W1,R1,C1,W{run}-{i},14000,480,11,pass,\n"
+                   for run, (day, n) in enumerate(runs) for i in range(n))
+    path = tmp_path / "days_in_runs.csv"
+    path.write_text(header + body)
+    got = staged(path, tmp_path)
+    assert got.con is not None
+    got.con.execute("SET partitioned_write_max_open_files = 1")
+    got.con.execute("SET partitioned_write_flush_threshold = 1000")
+    try:
+        parts = store_telemetry(duckdb.connect(), got, tmp_path, "load-1", got.sha256[:16])
+    finally:
+        got.close()
+    assert [(p.day, p.rows) for p in parts] == [(date(2025, 3, 1), 10_000), (date(2025, 3, 2), 5_000)]
+    day1 = pl.read_parquet(tmp_path / parts[0].path)["weld_id"]
+    assert (day1.n_unique(), day1.str.starts_with("W1-").sum()) == (10_000, 0)
+    assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "telemetry").rglob("*") if p.is_file()) == [
+        p.path for p in parts]
+
+
+def test_two_files_of_one_day_in_one_load_give_the_whole_days_aggregates(settings):
+    """The second file's aggregates are computed from its staged rows plus the first file's part."""
+    load(settings, CASES / "welds_clean.csv", CASES / "late_welds_for_2025-03-01.csv")
+    whole = rows(settings, "SELECT count(*), count(*) FILTER (WHERE passed), quantile_cont(vdrop_mv, 0.5), "
+                           "quantile_cont(vdrop_mv, 0.95) FROM welds_raw() WHERE date = '2025-03-01'")
+    assert whole[0][0] == 30
+    assert rows(settings, "SELECT welds, passed, vdrop_p50_mv, vdrop_p95_mv FROM v_weld_line_daily "
+                          "WHERE day = '2025-03-01'") == whole
+    assert rows(settings, "SELECT value FROM v_observations WHERE series_id = 'plant_w1_welds_d'") == [(30.0,)]
