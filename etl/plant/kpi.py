@@ -13,11 +13,13 @@ the aggregates. The work is proportional to the file and the days touched, not t
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 
 from etl.plant.schema import KINDS
 from etl.plant.validate import PARQUET_COLUMNS
@@ -32,6 +34,7 @@ AGGREGATES = {
     "weld": ("plant_weld_robot_shift", "plant_weld_robot_daily", "plant_weld_line_daily", "plant_weld_defects"),
     "gallium": ("plant_gallium_batches",),
 }
+DAYS_PER_BATCH = 7  # a week of welds at the real rate (~1.8 M rows) bounds the quantiles' memory
 _HIVE = "hive_partitioning = true, hive_types = {'plant': VARCHAR, 'date': DATE}"
 
 
@@ -55,10 +58,14 @@ def aggregate_staged(con: duckdb.DuckDBPyConnection, got: Validated, warehouse_d
     _days_table(con, got.partitions)
     _earlier_rows(got, _earlier_parts(con, kind, document_id, warehouse_dir))
     got.con.execute(sql(f"{kind}_source")[0])
-    results = {}
-    for table, select in zip(AGGREGATES[kind], sql(f"{kind}_aggregates"), strict=True):
-        params = {"document_id": document_id} if "$document_id" in select else None
-        results[f"agg_{table}"] = got.con.execute(select, params).to_arrow_table()  # a few rows a day
+    results: dict[str, list] = {f"agg_{table}": [] for table in AGGREGATES[kind]}
+    for first, last in _day_batches(got.partitions):
+        got.con.execute("SET VARIABLE plant_from = $first", {"first": first})
+        got.con.execute("SET VARIABLE plant_to = $last", {"last": last})
+        for table, select in zip(AGGREGATES[kind], sql(f"{kind}_aggregates"), strict=True):
+            params = {"document_id": document_id} if "$document_id" in select else None
+            results[f"agg_{table}"].append(got.con.execute(select, params).to_arrow_table())  # a few rows a day
+    results = {name: pa.concat_tables(batches) for name, batches in results.items()}
     for name, rows in results.items():
         con.register(name, rows)
     try:
@@ -68,6 +75,12 @@ def aggregate_staged(con: duckdb.DuckDBPyConnection, got: Validated, warehouse_d
         for name in results:
             con.unregister(name)
     con.execute("DROP TABLE IF EXISTS temp.plant_refresh")
+
+
+def _day_batches(partitions: list[tuple]) -> list[tuple[date, date]]:
+    """The file's days as (first, last) ranges of at most DAYS_PER_BATCH days each."""
+    days = sorted({d for _, d in partitions})
+    return [(days[i], days[min(i + DAYS_PER_BATCH, len(days)) - 1]) for i in range(0, len(days), DAYS_PER_BATCH)]
 
 
 def _days_table(con: duckdb.DuckDBPyConnection, partitions: list[tuple]) -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 
+from etl.plant import kpi
 from etl.plant.schema import WELD
 from etl.plant.store import store_telemetry
 from etl.plant.telemetry import Part, Validated, validate
@@ -86,3 +88,23 @@ def test_two_files_of_one_day_in_one_load_give_the_whole_days_aggregates(setting
     assert rows(settings, "SELECT welds, passed, vdrop_p50_mv, vdrop_p95_mv FROM v_weld_line_daily "
                           "WHERE day = '2025-03-01'") == whole
     assert rows(settings, "SELECT value FROM v_observations WHERE series_id = 'plant_w1_welds_d'") == [(30.0,)]
+
+
+@pytest.mark.parametrize("days_per_batch", [7, 2])
+def test_aggregates_computed_a_few_days_at_a_time_equal_those_over_the_stored_rows(settings, tmp_path,
+                                                                                    monkeypatch, days_per_batch):
+    monkeypatch.setattr(kpi, "DAYS_PER_BATCH", days_per_batch)
+    header = "ts,plant,line,robot,cathode_id,weld_id,current_a,temperature_c,vdrop_mv,result,defect_code\n"
+    body = "".join(f"2025-03-{1 + i % 9:02d} {i % 24:02d}:00:00,smelter1,W1,R{i % 3},C1,W1-{i},{14000 + i},480,"
+                   f"{10 + (i * 7) % 13},{'fail' if i % 5 == 0 else 'pass'},{'POR' if i % 5 == 0 else ''}\n"
+                   for i in range(900))
+    path = tmp_path / "welds_nine_days.csv"
+    path.write_text(header + body)
+    load(settings, path)
+    assert rows(settings, "SELECT day, welds, passed, vdrop_p50_mv, vdrop_p95_mv, vdrop_p99_mv FROM v_weld_line_daily "
+                          "ORDER BY day") == rows(settings, """
+        SELECT date, count(*), count(*) FILTER (WHERE passed), quantile_cont(vdrop_mv, 0.5),
+               quantile_cont(vdrop_mv, 0.95), quantile_cont(vdrop_mv, 0.99)
+        FROM welds_raw() GROUP BY date ORDER BY date""")
+    assert rows(settings, "SELECT count(*), sum(welds) FROM plant_weld_robot_shift") == [(27, 900)]  # a robot a day (i % 3 follows i % 9), 3 shifts
+    assert rows(settings, "SELECT sum(welds) FROM plant_weld_defects") == [(180,)]

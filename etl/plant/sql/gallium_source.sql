@@ -1,10 +1,12 @@
 -- Runs in the plant file's own connection: the file's good staged batches and the batches of the
 -- same days' earlier parts (plant_earlier), the rows plant_gallium_batches keeps whole.
 CREATE OR REPLACE TEMP VIEW plant_gallium_src AS
+SELECT * FROM (
 SELECT batch_id, plant, line, started_at, ended_at, date, liquor_m3, gallium_in_kg, gallium_recovered_kg,
        simulated, NULL::VARCHAR AS document_id
 FROM staged WHERE reason IS NULL
 UNION ALL
 SELECT batch_id, plant, line, started_at, ended_at, date, liquor_m3, gallium_in_kg, gallium_recovered_kg,
        simulated, document_id
-FROM plant_earlier;
+FROM plant_earlier)
+WHERE date BETWEEN getvariable('plant_from') AND getvariable('plant_to');

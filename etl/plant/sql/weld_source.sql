@@ -1,6 +1,9 @@
 -- Runs in the plant file's own connection (etl.plant.kpi.aggregate_staged): the rows the weld
 -- aggregates of the file's (plant, day)s are computed from. Its good staged rows, in hand, and the
--- rows of the same days' earlier parts (plant_earlier: empty unless an earlier file wrote those days).
+-- rows of the same days' earlier parts (plant_earlier: empty unless an earlier file wrote those days),
+-- for the batch of days between the variables plant_from and plant_to (quantiles hold their values
+-- in memory, so the aggregates run a few days at a time; the rows are in time order, so each batch
+-- reads only its own row groups).
 CREATE OR REPLACE TEMP VIEW plant_welds_src AS
 SELECT plant, date AS day,
        CASE WHEN hour(ts) < 8 THEN 'night' WHEN hour(ts) < 16 THEN 'day' ELSE 'evening' END AS shift,
@@ -9,4 +12,5 @@ FROM (SELECT plant, date, ts, line, robot, passed, defect_code, vdrop_mv, curren
       FROM staged WHERE reason IS NULL
       UNION ALL
       SELECT plant, date, ts, line, robot, passed, defect_code, vdrop_mv, current_a, temperature_c, simulated
-      FROM plant_earlier);
+      FROM plant_earlier)
+WHERE date BETWEEN getvariable('plant_from') AND getvariable('plant_to');
