@@ -66,8 +66,11 @@ print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrs
 """
 
 
-def _child(code: str, *args: str) -> tuple[float, int, int, float]:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+def _child(code: str, *args: str, tree: str | None = None) -> tuple[float, int, int, float]:
+    """Run `code` in a child process (from the checkout `tree` instead of this one when given)."""
+    env = os.environ | {"PYTHONPATH": tree} if tree else None
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+                          cwd=tree, env=env)
     seconds, rss, rows, init = done.stdout.strip().splitlines()[-1].split()
     return float(seconds), int(rss), int(rows), float(init)
 
@@ -76,7 +79,7 @@ def weld_csv(days: int) -> Path:
     """One weld CSV of `days` days at the real rate (the simulator's monthly files joined, one header)."""
     src = OUT / "csv"
     files = simulate(SimConfig(START, days, seed=11, weld_interval_s=2.0, group="month"), src)
-    big = OUT / f"welds_{days}d.csv"
+    big = (OUT / f"welds_{days}d.csv").resolve()
     with big.open("wb") as out:
         for i, f in enumerate(f for f in files if "weld" in f.name):
             with f.open("rb") as fh:
@@ -87,14 +90,14 @@ def weld_csv(days: int) -> Path:
     return big
 
 
-def _ingest_once(big: Path, run: int) -> tuple[float, int, int, float]:
+def _ingest_once(big: Path, run: int, tree: str | None = None) -> tuple[float, int, int, float]:
     """One `pulse load` of a copy of `big` into a new warehouse, in a child process."""
-    copy = OUT / f"ingest_{run}" / big.name
-    root = OUT / f"ingest_{run}" / "work"
+    copy = (OUT / f"ingest_{run}" / big.name).resolve()
+    root = (OUT / f"ingest_{run}" / "work").resolve()
     copy.parent.mkdir(parents=True)
     shutil.copyfile(big, copy)
     try:
-        return _child(_CHILD_INGEST, str(copy), str(root))
+        return _child(_CHILD_INGEST, str(copy), str(root), tree=tree)
     finally:
         shutil.rmtree(copy.parent, ignore_errors=True)
 
@@ -103,12 +106,15 @@ def bench_ingest(days: int, runs: int) -> list[str]:
     """Ingest against DuckDB's COPY of the same file, alternating, `runs` each; medians."""
     big = weld_csv(days)
     size = big.stat().st_size
-    base, ing = [], []
+    base, ing, before = [], [], []
+    tree = os.environ.get("PULSE_BENCH_BEFORE")  # a checkout of the code before, run alongside
     try:
-        for run in range(runs):  # alternating, so both sides see the same load on the shared machine
-            base.append(_child(_CHILD_BASELINE, str(big), str(OUT / "baseline.parquet")))
+        for run in range(runs):  # alternating, so every side sees the same load on the shared machine
+            base.append(_child(_CHILD_BASELINE, str(big), str((OUT / "baseline.parquet").resolve())))
             (OUT / "baseline.parquet").unlink(missing_ok=True)
             ing.append(_ingest_once(big, run))
+            if tree:
+                before.append(_ingest_once(big, run, tree))
     finally:
         big.unlink(missing_ok=True)
     b_t, i_t = median(r[0] for r in base), median(r[0] for r in ing)
@@ -125,8 +131,10 @@ def bench_ingest(days: int, runs: int) -> list[str]:
         f"**{i_t / b_t:.2f}** |",
         f"| the same into a fresh warehouse (+ creating and migrating it: {init:.1f} s) | {i_t + init:.1f} | | | "
         f"{(i_t + init) / b_t:.2f} |",
-        "",
-    ]
+    ] + ([
+        f"| before (`{tree}`), existing warehouse | {median(r[0] for r in before):.1f} | "
+        f"{' / '.join(f'{r[0]:.1f}' for r in before)} | {max(r[1] for r in before) / 2**20:,.0f} MiB | "
+        f"{median(r[0] for r in before) / b_t:.2f} |"] if before else []) + [""]
 
 
 def _year(days: int) -> tuple[Path, Path]:

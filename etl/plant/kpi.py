@@ -57,15 +57,7 @@ def aggregate_staged(con: duckdb.DuckDBPyConnection, got: Validated, warehouse_d
     kind = got.kind.name
     _days_table(con, got.partitions)
     _earlier_rows(got, _earlier_parts(con, kind, document_id, warehouse_dir))
-    got.con.execute(sql(f"{kind}_source")[0])
-    results: dict[str, list] = {f"agg_{table}": [] for table in AGGREGATES[kind]}
-    for first, last in _day_batches(got.partitions):
-        got.con.execute("SET VARIABLE plant_from = $first", {"first": first})
-        got.con.execute("SET VARIABLE plant_to = $last", {"last": last})
-        for table, select in zip(AGGREGATES[kind], sql(f"{kind}_aggregates"), strict=True):
-            params = {"document_id": document_id} if "$document_id" in select else None
-            results[f"agg_{table}"].append(got.con.execute(select, params).to_arrow_table())  # a few rows a day
-    results = {name: pa.concat_tables(batches) for name, batches in results.items()}
+    results = _compute(got, document_id)
     for name, rows in results.items():
         con.register(name, rows)
     try:
@@ -75,6 +67,21 @@ def aggregate_staged(con: duckdb.DuckDBPyConnection, got: Validated, warehouse_d
         for name in results:
             con.unregister(name)
     con.execute("DROP TABLE IF EXISTS temp.plant_refresh")
+
+
+def _compute(got: Validated, document_id: str) -> dict[str, pa.Table]:
+    """agg_<table> -> the aggregate rows of the file's days, computed in its own connection, a batch of days at a time."""
+    assert got.con is not None
+    kind = got.kind.name
+    got.con.execute(sql(f"{kind}_source")[0])
+    batches: dict[str, list[pa.Table]] = {f"agg_{table}": [] for table in AGGREGATES[kind]}
+    for first, last in _day_batches(got.partitions):
+        got.con.execute("SET VARIABLE plant_from = $first", {"first": first})
+        got.con.execute("SET VARIABLE plant_to = $last", {"last": last})
+        for table, select in zip(AGGREGATES[kind], sql(f"{kind}_aggregates"), strict=True):
+            params = {"document_id": document_id} if "$document_id" in select else None
+            batches[f"agg_{table}"].append(got.con.execute(select, params).to_arrow_table())  # a few rows a day
+    return {name: pa.concat_tables(tables) for name, tables in batches.items()}
 
 
 def _day_batches(partitions: list[tuple]) -> list[tuple[date, date]]:
