@@ -85,6 +85,12 @@ def _first_words(sql: str, n: int = 2) -> tuple[str, ...]:
     return tuple(words[:n])
 
 
+def _names_import_database(sql: str) -> bool:
+    """IMPORT DATABASE anywhere in the text: DuckDB 1.5 opens the folder's schema.sql while parsing it."""
+    words = [text.lower() for text, kind in _tokens(sql) if kind == "keyword"]
+    return any(a == "import" and b == "database" for a, b in zip(words, words[1:], strict=False))
+
+
 def _refusal_for_words(sql: str) -> str | None:
     words = _first_words(sql)
     for prefix, reason in _BY_FIRST_WORDS.items():
@@ -152,6 +158,11 @@ def check_sql(sql: str, max_chars: int = MAX_QUERY_CHARS) -> Checked:
     if len(sql) > max_chars:
         raise SqlRefused(f"queries longer than {max_chars:,} characters are not allowed")
     sql = _rewrite_colon_params(sql)
+    if _names_import_database(sql):  # refused before the parser reads files for it
+        raise SqlRefused(WRITES)
+    by_words = _refusal_for_words(sql)  # before counting: DuckDB 1.5 expands COPY FROM DATABASE into four
+    if by_words:
+        raise SqlRefused(by_words)
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.ParserException as exc:
