@@ -57,9 +57,9 @@ def test_one_part_per_plant_and_day_with_exactly_that_days_rows(tmp_path):
 
 def test_a_day_duckdb_writes_as_several_files_becomes_one_part(tmp_path):
     """Past its open-file limit DuckDB closes a partition's file and opens another when the day comes
-    back (here: 3 files for 2025-03-01, 2 for 2025-03-02); the layout still has one part per day."""
+    back (here: 3 files for 2025-03-01 and 2 for 2025-03-02, checked by hand); the layout still has one part per day."""
     header = "ts,plant,line,robot,cathode_id,weld_id,current_a,temperature_c,vdrop_mv,result,defect_code\n"
-    runs = [("01", 5_000), ("02", 5_000), ("01", 5_000)]  # the days come back in runs longer than a chunk
+    runs = [("01", 20_000), ("02", 20_000), ("01", 20_000)]  # runs longer than the write's flush threshold
     body = "".join(f"2025-03-{day} 10:00:00,p,W1,R1,C1,W{run}-{i},14000,480,11,pass,\n"
                    for run, (day, n) in enumerate(runs) for i in range(n))
     path = tmp_path / "days_in_runs.csv"
@@ -67,14 +67,13 @@ def test_a_day_duckdb_writes_as_several_files_becomes_one_part(tmp_path):
     got = staged(path, tmp_path)
     assert got.con is not None
     got.con.execute("SET partitioned_write_max_open_files = 1")
-    got.con.execute("SET partitioned_write_flush_threshold = 1000")
     try:
         parts = store_telemetry(duckdb.connect(), got, tmp_path, "load-1", got.sha256[:16])
     finally:
         got.close()
-    assert [(p.day, p.rows) for p in parts] == [(date(2025, 3, 1), 10_000), (date(2025, 3, 2), 5_000)]
+    assert [(p.day, p.rows) for p in parts] == [(date(2025, 3, 1), 40_000), (date(2025, 3, 2), 20_000)]
     day1 = pl.read_parquet(tmp_path / parts[0].path)["weld_id"]
-    assert (day1.n_unique(), day1.str.starts_with("W1-").sum()) == (10_000, 0)
+    assert (day1.n_unique(), day1.str.starts_with("W1-").sum()) == (40_000, 0)
     assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "telemetry").rglob("*") if p.is_file()) == [
         p.path for p in parts]
 
