@@ -73,11 +73,9 @@ def _compute(got: Validated, document_id: str) -> dict[str, pa.Table]:
     """agg_<table> -> the aggregate rows of the file's days, computed in its own connection, a batch of days at a time."""
     assert got.con is not None
     kind = got.kind.name
-    got.con.execute(sql(f"{kind}_source")[0])
     batches: dict[str, list[pa.Table]] = {f"agg_{table}": [] for table in AGGREGATES[kind]}
-    for first, last in _day_batches(got.partitions):
-        got.con.execute("SET VARIABLE plant_from = $first", {"first": first})
-        got.con.execute("SET VARIABLE plant_to = $last", {"last": last})
+    for first, last in _day_batches(got.partitions):  # dates (isoformat): safe as SQL literals
+        got.con.execute(sql(f"{kind}_source")[0].format(first=first.isoformat(), last=last.isoformat()))
         for table, select in zip(AGGREGATES[kind], sql(f"{kind}_aggregates"), strict=True):
             params = {"document_id": document_id} if "$document_id" in select else None
             batches[f"agg_{table}"].append(got.con.execute(select, params).to_arrow_table())  # a few rows a day

@@ -4,9 +4,8 @@ CREATE OR REPLACE TEMP VIEW plant_gallium_src AS
 SELECT * FROM (
 SELECT batch_id, plant, line, started_at, ended_at, date, liquor_m3, gallium_in_kg, gallium_recovered_kg,
        simulated, NULL::VARCHAR AS document_id
-FROM staged WHERE reason IS NULL
+FROM staged WHERE reason IS NULL AND date BETWEEN DATE '{first}' AND DATE '{last}'
 UNION ALL
 SELECT batch_id, plant, line, started_at, ended_at, date, liquor_m3, gallium_in_kg, gallium_recovered_kg,
        simulated, document_id
-FROM plant_earlier)
-WHERE date BETWEEN getvariable('plant_from') AND getvariable('plant_to');
+FROM plant_earlier WHERE date BETWEEN DATE '{first}' AND DATE '{last}');
