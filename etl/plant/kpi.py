@@ -22,7 +22,6 @@ import duckdb
 import pyarrow as pa
 
 from etl.plant.schema import KINDS
-from etl.plant.validate import PARQUET_COLUMNS
 
 if TYPE_CHECKING:
     from etl.plant.telemetry import Validated
@@ -56,8 +55,9 @@ def aggregate_staged(con: duckdb.DuckDBPyConnection, got: Validated, warehouse_d
         return
     kind = got.kind.name
     _days_table(con, got.partitions)
-    _earlier_rows(got, _earlier_parts(con, kind, document_id, warehouse_dir))
-    results = _compute(got, document_id)
+    earlier = _earlier_parts(con, kind, document_id, warehouse_dir)
+    _earlier_rows(got, earlier)
+    results = _compute(got, document_id, with_earlier=bool(earlier))
     for name, rows in results.items():
         con.register(name, rows)
     try:
@@ -69,13 +69,13 @@ def aggregate_staged(con: duckdb.DuckDBPyConnection, got: Validated, warehouse_d
     con.execute("DROP TABLE IF EXISTS temp.plant_refresh")
 
 
-def _compute(got: Validated, document_id: str) -> dict[str, pa.Table]:
+def _compute(got: Validated, document_id: str, with_earlier: bool) -> dict[str, pa.Table]:
     """agg_<table> -> the aggregate rows of the file's days, computed in its own connection, a batch of days at a time."""
     assert got.con is not None
     kind = got.kind.name
     batches: dict[str, list[pa.Table]] = {f"agg_{table}": [] for table in AGGREGATES[kind]}
     for first, last in _day_batches(got.partitions):  # dates (isoformat): safe as SQL literals
-        got.con.execute(sql(f"{kind}_source")[0].format(first=first.isoformat(), last=last.isoformat()))
+        got.con.execute(sql(f"{kind}_source")[int(with_earlier)].format(first=first.isoformat(), last=last.isoformat()))
         for table, select in zip(AGGREGATES[kind], sql(f"{kind}_aggregates"), strict=True):
             params = {"document_id": document_id} if "$document_id" in select else None
             batches[f"agg_{table}"].append(got.con.execute(select, params).to_arrow_table())  # a few rows a day
@@ -103,14 +103,11 @@ def _earlier_parts(con: duckdb.DuckDBPyConnection, kind: str, document_id: str, 
 
 
 def _earlier_rows(got: Validated, files: list[str]) -> None:
-    """plant_earlier in the file's connection: the rows of `files`, or none, in the parts' columns."""
+    """plant_earlier in the file's connection: the rows of `files` (read only when there are some)."""
     assert got.con is not None
     if files:
         got.con.execute(f"CREATE OR REPLACE TEMP TABLE plant_earlier AS SELECT * FROM read_parquet($files, {_HIVE})",
                         {"files": files})
-    else:
-        got.con.execute("CREATE OR REPLACE TEMP TABLE plant_earlier AS SELECT plant, date, "
-                        f"{PARQUET_COLUMNS[got.kind.name]}, NULL::VARCHAR AS document_id FROM staged WHERE false")
 
 
 def derive(con: duckdb.DuckDBPyConnection, warehouse_dir: Path, load_id: str) -> int:
