@@ -1,14 +1,15 @@
 """Plant telemetry at scale, in one run (ratios against baselines measured in the same run).
 
-1. Ingest of a multi-GB weld CSV (validate, de-duplicate, write hive-partitioned Parquet) against
-   DuckDB's own `read_csv` -> Parquet COPY of the same file; peak memory of each (child processes).
+1. Ingest of one weld CSV at each size (default 7 and 90 days at the real rate): `pulse load` into an
+   existing warehouse against DuckDB's own `COPY (SELECT * FROM read_csv(...)) TO parquet` of the same
+   file, alternating child processes, medians, peak RSS (`ru_maxrss`) of each child.
 2. A one-robot, one-day drill-down against a full year at the real rate (~95 M welds): the
    partitioned layout (`weld_rows`) against the same query over one unpartitioned Parquet copy.
-3. KPI refresh after a one-day file against recomputing the year.
-4. The bundled history `pulse up` loads on a fresh clone: generate + load.
+3. The bundled history `pulse up` loads on a fresh clone: generate + load.
 
-Sizes: PULSE_BENCH_CSV_DAYS (default 80 days at one weld per robot every 2 s, ~2.3 GB) and
-PULSE_BENCH_YEAR_DAYS (default 365); PULSE_BENCH_PLANT_PARTS picks parts (bundled,ingest,year). Files go to bench/out/ (git-ignored) and are removed after.
+Sizes: PULSE_BENCH_CSV_DAYS (comma-separated days, default "7,90"; 90 days is a 2.6 GB CSV),
+PULSE_BENCH_RUNS (default 3) and PULSE_BENCH_YEAR_DAYS (default 365); PULSE_BENCH_PLANT_PARTS picks
+parts (bundled,ingest,year). Files go to bench/out/ (git-ignored) and are removed after.
 """
 
 from __future__ import annotations
@@ -20,14 +21,13 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from statistics import median
 
 import duckdb
 import polars as pl
 
 from bench import best_of
 from etl import warehouse
-from etl.plant import kpi
-from etl.plant.schema import WELD
 from etl.plant.simulate import SimConfig, simulate, weld_day
 from etl.plant.telemetry import partition_dir, weld_rows
 from etl.settings import load_settings
@@ -43,13 +43,18 @@ from etl.settings import load_settings
 path, root = Path(sys.argv[1]), Path(sys.argv[2])
 inbox = root / "inbox"
 inbox.mkdir(parents=True)
-path.rename(inbox / path.name)  # the whole load path: scan, detect, validate, Parquet parts, derive, publish
 settings = load_settings(db=root / "wh" / "pulse.duckdb", inbox=inbox, quarantine=root / "q")
 t = time.perf_counter()
+run_load(settings)  # an empty inbox: creates, migrates and publishes the warehouse (timed apart)
+init = time.perf_counter() - t
+path.rename(inbox / path.name)  # the whole load path: scan, detect, validate, Parquet parts, KPIs, publish
+t = time.perf_counter()
 result = run_load(settings)
-print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, result.rows)
+assert [f.status for f in result.files] == ["loaded"], result.files
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, result.rows, init)
 """
 
+# DuckDB's own CSV -> Parquet, defaults (all cores, its default memory limit): the issue's baseline.
 _CHILD_BASELINE = """
 import resource, sys, time, duckdb
 path, out = sys.argv[1], sys.argv[2]
@@ -57,44 +62,79 @@ con = duckdb.connect()
 con.execute("SET enable_progress_bar = false")
 t = time.perf_counter()
 con.execute(f"COPY (SELECT * FROM read_csv('{path}')) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
-print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, 0)
+print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, 0, 0)
 """
 
 
-def _child(code: str, *args: str) -> tuple[float, int, int]:
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
-    seconds, rss, rows = done.stdout.strip().splitlines()[-1].split()
-    return float(seconds), int(rss), int(rows)
+def _child(code: str, *args: str, tree: str | None = None) -> tuple[float, int, int, float]:
+    """Run `code` in a child process (from the checkout `tree` instead of this one when given)."""
+    env = os.environ | {"PYTHONPATH": tree} if tree else None
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True,
+                          cwd=tree, env=env)
+    seconds, rss, rows, init = done.stdout.strip().splitlines()[-1].split()
+    return float(seconds), int(rss), int(rows), float(init)
 
 
-def bench_ingest(days: int) -> list[str]:
+def weld_csv(days: int) -> Path:
+    """One weld CSV of `days` days at the real rate (the simulator's monthly files joined, one header)."""
     src = OUT / "csv"
     files = simulate(SimConfig(START, days, seed=11, weld_interval_s=2.0, group="month"), src)
-    weld_files = [f for f in files if "weld" in f.name]
-    big = OUT / "welds_big.csv"
-    with big.open("wb") as out:  # one multi-GB file: the monthly files concatenated, one header
-        for i, f in enumerate(weld_files):
+    big = (OUT / f"welds_{days}d.csv").resolve()
+    with big.open("wb") as out:
+        for i, f in enumerate(f for f in files if "weld" in f.name):
             with f.open("rb") as fh:
                 if i:
                     fh.readline()
                 shutil.copyfileobj(fh, out, 1 << 22)
     shutil.rmtree(src)
+    return big
+
+
+def _ingest_once(big: Path, run: int, tree: str | None = None) -> tuple[float, int, int, float]:
+    """One `pulse load` of a copy of `big` into a new warehouse, in a child process."""
+    copy = (OUT / f"ingest_{run}" / big.name).resolve()
+    root = (OUT / f"ingest_{run}" / "work").resolve()
+    copy.parent.mkdir(parents=True)
+    shutil.copyfile(big, copy)
+    try:
+        return _child(_CHILD_INGEST, str(copy), str(root), tree=tree)
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+
+
+def bench_ingest(days: int, runs: int) -> list[str]:
+    """Ingest against DuckDB's COPY of the same file, alternating, `runs` each; medians."""
+    big = weld_csv(days)
     size = big.stat().st_size
-    base_t, base_rss, _ = _child(_CHILD_BASELINE, str(big), str(OUT / "baseline.parquet"))
-    ing_t, ing_rss, rows = _child(_CHILD_INGEST, str(big), str(OUT / "ingest_telemetry"))
-    big.unlink(missing_ok=True)
-    shutil.rmtree(OUT / "ingest_telemetry", ignore_errors=True)
-    (OUT / "baseline.parquet").unlink(missing_ok=True)
+    base, ing, before = [], [], []
+    tree = os.environ.get("PULSE_BENCH_BEFORE")  # a checkout of the code before, run alongside
+    try:
+        for run in range(runs):  # alternating, so every side sees the same load on the shared machine
+            base.append(_child(_CHILD_BASELINE, str(big), str((OUT / "baseline.parquet").resolve())))
+            (OUT / "baseline.parquet").unlink(missing_ok=True)
+            ing.append(_ingest_once(big, run))
+            if tree:
+                before.append(_ingest_once(big, run, tree))
+    finally:
+        big.unlink(missing_ok=True)
+    b_t, i_t = median(r[0] for r in base), median(r[0] for r in ing)
+    init = median(r[3] for r in ing)
+    rows = ing[0][2]
     return [
-        f"Weld CSV: {size / 1e9:.2f} GB, {rows:,} rows ({days} days at the real rate).\n",
-        "| what | seconds | MB/s | peak RSS | ratio (throughput vs baseline) |",
+        f"#### {days} days: weld CSV {size / 1e9:.2f} GB, {rows:,} rows; medians of {runs} alternating runs\n",
+        "| what | seconds (median) | runs | peak RSS (max of runs) | time ratio to baseline |",
         "| --- | --- | --- | --- | --- |",
-        f"| DuckDB `read_csv` -> Parquet (baseline) | {base_t:.1f} | {size / 1e6 / base_t:.0f} | "
-        f"{base_rss / 1e9:.2f} GB | 1.00 |",
-        f"| `pulse load` of the file: validate, de-duplicate, partitioned Parquet, KPIs, publish | {ing_t:.1f} | {size / 1e6 / ing_t:.0f} | "
-        f"{ing_rss / 1e9:.2f} GB | {base_t / ing_t:.2f} |",
-        "",
-    ]
+        f"| DuckDB `COPY (SELECT * FROM read_csv(...)) TO parquet` (baseline) | {b_t:.1f} | "
+        f"{' / '.join(f'{r[0]:.1f}' for r in base)} | {max(r[1] for r in base) / 2**20:,.0f} MiB | 1.00 |",
+        f"| `pulse load` of the file into an existing warehouse: validate, de-duplicate, parts, KPIs, publish | "
+        f"{i_t:.1f} | {' / '.join(f'{r[0]:.1f}' for r in ing)} | {max(r[1] for r in ing) / 2**20:,.0f} MiB | "
+        f"**{i_t / b_t:.2f}** |",
+        f"| the same into a fresh warehouse (+ creating and migrating it: {init:.1f} s) | {i_t + init:.1f} | | | "
+        f"{(i_t + init) / b_t:.2f} |",
+    ] + ([
+        f"| before (`{tree}`), existing warehouse | {median(r[0] for r in before):.1f} | "
+        f"{' / '.join(f'{r[0]:.1f}' for r in before)} | {max(r[1] for r in before) / 2**20:,.0f} MiB | "
+        f"{median(r[0] for r in before) / b_t:.2f} |"] if before else []) + [""]
 
 
 def _year(days: int) -> tuple[Path, Path]:
@@ -139,10 +179,6 @@ def bench_drill_and_refresh(days: int) -> list[str]:
     unpart_cast = best_of(3, lambda: con.sql(flat_cast_sql).pl())
     assert weld_rows(con, target, robot="R3").height == con.sql(flat_sql).pl().height
 
-    parts = [("smelter1", START + timedelta(days=i)) for i in range(days)]
-    year_t = best_of(1, lambda: kpi.refresh(con, WELD, parts, tdir, "bench", "bench-load"))
-    day_t = best_of(3, lambda: kpi.refresh(con, WELD, [("smelter1", target)], tdir, "bench", "bench-load"))
-    month_t = best_of(1, lambda: kpi.refresh(con, WELD, parts[:30], tdir, "bench", "bench-load"))
     con.close()
     shutil.rmtree(OUT / "year")
     return [
@@ -152,12 +188,6 @@ def bench_drill_and_refresh(days: int) -> list[str]:
         f"| `weld_rows(con, day, robot=...)`: one partition | {partitioned:.3f} | 1.0 |",
         f"| unpartitioned copy, `ts` range filter (row-group stats prune) | {unpart:.3f} | {unpart / partitioned:.1f} |",
         f"| unpartitioned copy, `CAST(ts AS DATE) = day` | {unpart_cast:.3f} | {unpart_cast / partitioned:.1f} |",
-        "",
-        "| KPI refresh (aggregates + KPI observations) | seconds | ratio to one day |",
-        "| --- | --- | --- |",
-        f"| one day's file, a year already loaded | {day_t:.3f} | 1.0 |",
-        f"| 30 days | {month_t:.3f} | {month_t / day_t:.1f} |",
-        f"| the whole year | {year_t:.3f} | {year_t / day_t:.1f} |",
         "",
     ]
 
@@ -186,7 +216,8 @@ def bench_bundled() -> list[str]:
 
 
 def main() -> str:
-    csv_days = int(os.environ.get("PULSE_BENCH_CSV_DAYS", "80"))
+    sizes = [int(d) for d in os.environ.get("PULSE_BENCH_CSV_DAYS", "7,90").split(",")]
+    runs = int(os.environ.get("PULSE_BENCH_RUNS", "3"))
     year_days = int(os.environ.get("PULSE_BENCH_YEAR_DAYS", "365"))
     OUT.mkdir(parents=True, exist_ok=True)
     try:
@@ -195,7 +226,9 @@ def main() -> str:
         if "bundled" in parts:
             lines += bench_bundled()
         if "ingest" in parts:
-            lines += bench_ingest(csv_days)
+            lines.append("### Ingest of one weld CSV against DuckDB's COPY, two sizes\n")
+            for days in sizes:
+                lines += bench_ingest(days, runs)
         if "year" in parts:
             lines += bench_drill_and_refresh(year_days)
     finally:

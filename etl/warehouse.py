@@ -28,7 +28,9 @@ from etl.backends import lake
 from etl.catalog import Catalog
 from etl.errors import PulseError
 from etl.plant.schema import MAX_REJECT_DETAILS, MOSTLY_BAD
-from etl.plant.telemetry import Validated, write_parts
+from etl.plant import store as plant_store
+from etl.plant.kpi import aggregate_staged
+from etl.plant.telemetry import Validated
 from etl.plant.validate import PARQUET_COLUMNS
 from etl.records import RowReject, SourceError
 from etl.target import LakeTarget, is_lake
@@ -296,10 +298,11 @@ def store_telemetry(con: duckdb.DuckDBPyConnection, db: Target, got: Validated, 
     Lake: rows into the day-partitioned lake table; ids the lake already holds are refused here
     (the file backend's validator finds them in the listed parts)."""
     if not is_lake(db):
-        written_parts = write_parts(got, db.parent, load_id)
+        written_parts = plant_store.store_telemetry(con, got, db.parent, load_id, document_id)
         written += [p.path for p in written_parts]
         insert_rows(con, "telemetry_parts", PART_COLUMNS, [
             (p.path, p.kind, p.plant, p.day, p.rows, document_id, load_id) for p in written_parts])
+        aggregate_staged(con, got, db.parent, document_id)  # from the rows in hand, not the parts
         return sum(p.rows for p in written_parts), []
     assert got.con is not None, "store_telemetry after close"
     rows, seen = lake.write_telemetry(con, got.con, got.kind.name, PARQUET_COLUMNS[got.kind.name],
