@@ -27,9 +27,9 @@ from etl import parts
 from etl.backends import lake
 from etl.catalog import Catalog
 from etl.errors import PulseError
-from etl.plant.schema import MAX_REJECT_DETAILS, MOSTLY_BAD
 from etl.plant import store as plant_store
 from etl.plant.kpi import aggregate_staged
+from etl.plant.schema import MAX_REJECT_DETAILS, MOSTLY_BAD
 from etl.plant.telemetry import Validated
 from etl.plant.validate import PARQUET_COLUMNS
 from etl.records import RowReject, SourceError
