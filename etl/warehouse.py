@@ -160,7 +160,7 @@ def insert_select(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]
     cols = ", ".join(columns)
     if not lake.is_lake_connection(con):
         return con.execute(f"INSERT INTO {table} ({cols}) {select_sql}", params or {}).fetchone()[0]
-    reader = (source or con).execute(select_sql, params or {}).fetch_record_batch()
+    reader = (source or con).execute(select_sql, params or {}).to_arrow_reader()
     con.register("_pulse_insert_rows", reader)
     try:
         picked, names = cols, cols

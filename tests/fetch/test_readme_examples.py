@@ -8,12 +8,13 @@ from dashboard.deliver import parse_targets
 from dashboard.deliver.scheduler import parse_schedules
 from etl.fetch.config import load_sources
 from etl.settings import load_settings
+from etl.target import is_lake
 from tests.conftest import ROOT
 
 
 def _blocks(first_line: str) -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    [block] = [b for b in re.findall(r"```toml\n(.*?)```", readme, flags=re.S) if b.startswith(first_line)]
+    [block] = [b for b in re.findall(r"```toml\n(.*?)```", readme, flags=re.S) if b.split("\n", 1)[0] == first_line]
     return block
 
 
@@ -26,8 +27,14 @@ def test_the_readme_sources_example_parses(tmp_path):
 
 
 def test_the_readme_targets_and_schedule_parse(tmp_path):
-    (tmp_path / "pulse.toml").write_text(_blocks("# pulse.toml"), encoding="utf-8")
+    (tmp_path / "pulse.toml").write_text(_blocks("# pulse.toml (top-level settings first, then the tables)"), encoding="utf-8")
     settings = load_settings(tmp_path / "pulse.toml")
     assert list(parse_targets(settings.target)) == ["ops-mail", "wecom-group", "ding-group", "bi-hook", "plant-folder"]
     [morning] = parse_schedules(settings.schedule)
     assert (morning.jobs, morning.targets) == (("fetch", "load", "brief"), ("ops-mail", "wecom-group"))
+
+
+def test_the_readme_ducklake_settings_parse(tmp_path):
+    (tmp_path / "pulse.toml").write_text(_blocks("# pulse.toml (a DuckLake warehouse)"), encoding="utf-8")
+    settings = load_settings(tmp_path / "pulse.toml")
+    assert (is_lake(settings.db), settings.data_path, settings.s3_url_style) == (True, "/shared/pulse/", "path")
