@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 from bench import synthetic
 from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
+from tests.processes import group_alive, stop_group  # noqa: F401 - re-exported to the e2e tests
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -71,34 +71,6 @@ def server(tmp_path_factory):
     finally:
         stop_group(process)
         assert not group_alive(process.pid), f"a process of `pulse serve` (group {process.pid}) survived"
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def stop_group(process: subprocess.Popen, grace_s: float = 15) -> None:
-    """SIGTERM the whole process group (pulse serve and Streamlit), SIGKILL what is left after grace_s."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout=grace_s)
-    except subprocess.TimeoutExpired:
-        pass
-    deadline = time.monotonic() + grace_s
-    while group_alive(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    if group_alive(process.pid):
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=grace_s)
-        while group_alive(process.pid) and time.monotonic() < deadline + grace_s:
-            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ no TLS (see `duckdb_secret`). Stopped, with its whole group, at the end of the s
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import group_alive, stop_group  # noqa: F401 - group_alive re-exported
 from tests.servers.postgres import free_port
 
 
@@ -64,31 +64,6 @@ class S3Server:
         """The CREATE SECRET statement that points DuckDB's httpfs at this server."""
         return (f"CREATE OR REPLACE SECRET {name} (TYPE s3, KEY_ID '{self.access_key}', SECRET '{self.secret}', "
                 f"REGION '{self.region}', ENDPOINT '{self.endpoint}', URL_STYLE 'path', USE_SSL false)")
-
-
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def stop_group(process: subprocess.Popen, grace_s: float = 15) -> None:
-    """SIGTERM the server's process group, SIGKILL it if anything is still there after grace_s."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=grace_s)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        pass
-    deadline = time.monotonic() + grace_s
-    while group_alive(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if group_alive(process.pid):
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=grace_s)
 
 
 def wait_answers(server: S3Server, log: Path, limit_s: float = 60) -> None:
