@@ -17,6 +17,17 @@ from etl.sources._frame import temp_name
 from etl.sources._report import BadRows
 from etl.units import UnitError, dimension_of, parse_unit
 
+# Each row of the hand-off beside the decisions taken once per distinct value (both queries below).
+_JOINED = """
+FROM {obs} o
+LEFT JOIN {series} s ON s.written = o.series_id
+LEFT JOIN {units} u ON u.written = o.unit_as_written AND u.expected IS NOT DISTINCT FROM s.expected
+LEFT JOIN {bases} b ON b.text = o.base_text AND o.index_base IS NULL
+LEFT JOIN {matches} m ON coalesce(o.series_id, '') = '' AND m.indicator = o.indicator AND m.subject = o.subject
+     AND m.unit IS NOT DISTINCT FROM u.canonical AND m.cumulative = {cumulative}
+     AND m.base IS NOT DISTINCT FROM coalesce(o.index_base, b.base)
+"""
+
 # The normalized rows' columns (the observations table's, less document_id and load_id).
 NORMALIZED_SQL = """
 SELECT coalesce(s.series_id, m.series_id) AS series_id, o.subject, o.indicator, o.period_label,
@@ -27,27 +38,13 @@ SELECT coalesce(s.series_id, m.series_id) AS series_id, o.subject, o.indicator, 
                       || 'e' || (o.value_exp + u.exponent) AS DOUBLE) END AS value,
        u.canonical AS unit, o.value_as_written, o.unit_as_written,
        o.change_pct, o.change_kind, o.derived, o.quote, o.source_url, o.row AS source_row, o.index_base
-FROM {obs} o
-LEFT JOIN {series} s ON s.written = o.series_id
-LEFT JOIN {units} u ON u.written = o.unit_as_written AND u.expected IS NOT DISTINCT FROM s.expected
-LEFT JOIN {bases} b ON b.text = o.base_text AND o.index_base IS NULL
-LEFT JOIN {matches} m ON coalesce(o.series_id, '') = '' AND m.indicator = o.indicator AND m.subject = o.subject
-     AND m.unit IS NOT DISTINCT FROM u.canonical AND m.cumulative = {cumulative}
-     AND m.base IS NOT DISTINCT FROM coalesce(o.index_base, b.base)
-"""
+{joined}""".replace("{joined}", _JOINED.lstrip("\n"))
 
 PROBLEMS_SQL = """
 SELECT o.row, coalesce(s.problem, u.problem, m.problem) || '.' AS problem
-FROM {obs} o
-LEFT JOIN {series} s ON s.written = o.series_id
-LEFT JOIN {units} u ON u.written = o.unit_as_written AND u.expected IS NOT DISTINCT FROM s.expected
-LEFT JOIN {bases} b ON b.text = o.base_text AND o.index_base IS NULL
-LEFT JOIN {matches} m ON coalesce(o.series_id, '') = '' AND m.indicator = o.indicator AND m.subject = o.subject
-     AND m.unit IS NOT DISTINCT FROM u.canonical AND m.cumulative = {cumulative}
-     AND m.base IS NOT DISTINCT FROM coalesce(o.index_base, b.base)
-WHERE coalesce(s.problem, u.problem, m.problem) IS NOT NULL
+{joined}WHERE coalesce(s.problem, u.problem, m.problem) IS NOT NULL
 ORDER BY o.ord
-"""
+""".replace("{joined}", _JOINED.lstrip("\n"))
 
 # Jan 1 .. a month end other than Jan 31 and Dec 31 in one year (etl.catalog.is_cumulative_period)
 CUMULATIVE_SQL = ("(o.period_start IS NOT NULL AND o.period_end IS NOT NULL AND o.period_start <> o.period_end "
