@@ -18,13 +18,16 @@ from etl.sources._report import BadRows
 from etl.units import UnitError, dimension_of, parse_unit
 
 # Each row of the hand-off beside the decisions taken once per distinct value (both queries below).
+# A condition on the hand-off's row alone (o.index_base IS NULL, no series id) is folded into a join
+# key as a CASE that is NULL when it fails: left as a separate ON term, DuckDB plans the LEFT JOIN as
+# a nested loop over every row x every map row (18 s on a wide file of 1M cells instead of 0.1 s).
 _JOINED = """
 FROM {obs} o
 LEFT JOIN {series} s ON s.written = o.series_id
 LEFT JOIN {units} u ON u.written = o.unit_as_written AND u.expected IS NOT DISTINCT FROM s.expected
-LEFT JOIN {bases} b ON b.text = o.base_text AND o.index_base IS NULL
-LEFT JOIN {matches} m ON coalesce(o.series_id, '') = '' AND m.indicator = o.indicator AND m.subject = o.subject
-     AND m.unit IS NOT DISTINCT FROM u.canonical AND m.cumulative = {cumulative}
+LEFT JOIN {bases} b ON b.text = CASE WHEN o.index_base IS NULL THEN o.base_text END
+LEFT JOIN {matches} m ON m.indicator = CASE WHEN coalesce(o.series_id, '') = '' THEN o.indicator END
+     AND m.subject = o.subject AND m.unit IS NOT DISTINCT FROM u.canonical AND m.cumulative = {cumulative}
      AND m.base IS NOT DISTINCT FROM coalesce(o.index_base, b.base)
 """
 
@@ -140,7 +143,7 @@ class NormalizedTable:
             SELECT DISTINCT o.indicator, o.subject, u.canonical, {cumulative}, coalesce(o.index_base, b.base)
             FROM {obs} o
             LEFT JOIN {units} u ON u.written = o.unit_as_written AND u.expected IS NULL
-            LEFT JOIN {bases} b ON b.text = o.base_text AND o.index_base IS NULL
+            LEFT JOIN {bases} b ON b.text = CASE WHEN o.index_base IS NULL THEN o.base_text END
             WHERE coalesce(o.series_id, '') = '' AND u.problem IS NULL""")
         ids, problems = [], []
         for indicator, subject, unit, cumulative, base in keys:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import duckdb
@@ -77,4 +78,25 @@ def test_a_table_hands_over_one_observation_table_not_rows(settings):
     try:
         assert extracted.observations == [] and extracted.table.count() == 3
     finally:
+        extracted.table.close()
+
+
+@pytest.mark.parametrize("case", ["wide_nbs_monthly_utf8.csv", "long_utf8.csv"])
+def test_normalized_rows_join_their_maps_by_hash(settings, case):
+    """Every join of the hand-off with its distinct decisions is a hash join: a condition on the
+    row alone left as an ON term made DuckDB loop over rows x map rows (18 s on a wide file)."""
+    from etl.normalize_table import NormalizedTable
+
+    path = CASES / "tables" / case
+    catalog = load_catalog(settings.catalog)
+    extracted = detect_kind(path).extract(path, SourceContext(settings, catalog, "t"))
+    normalized = NormalizedTable(extracted.table, catalog, set())
+    try:
+        plan = normalized.con.execute("EXPLAIN " + normalized.select_sql()).fetchall()[0][1]
+        joins = re.findall(r"[A-Z_]*JOIN[A-Z_]*", plan)  # the problem rows share these joins
+        assert joins == ["HASH_JOIN"] * 4, plan
+        rows = normalized.con.execute(f"SELECT count(*), count(series_id) FROM ({normalized.select_sql()})").fetchone()
+        assert rows == (extracted.table.count(),) * 2
+    finally:
+        normalized.close()
         extracted.table.close()
