@@ -23,8 +23,9 @@ from etl.target import LakeTarget, is_lake
 TABLES = ("series", "loads", "documents", "observations", "rejects", "review_decisions", "warehouse_info",
           "plant_weld_robot_shift", "plant_weld_robot_daily", "plant_weld_line_daily", "plant_weld_defects",
           "plant_gallium_batches")
-# publish stamps of the file backend: the lake's version is its snapshot id
-SKIPPED_INFO = ("version", "published_at")
+# publish stamps of the file backend (the lake's version is its snapshot id) and its obs_current
+# marks (etl/current.py; on the lake obs_current is a view)
+SKIPPED_INFO = ("version", "published_at", "obs_current_sha256", "obs_current_through")
 TELEMETRY = ("weld", "gallium")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
+from etl import current
 from etl.catalog import Catalog
 from etl.units import UnitError, to_canonical
 
@@ -27,4 +28,6 @@ def remap_unmapped(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> int:
             updates.append((series.id, value, unit, obs_id))
     if updates:
         con.executemany("UPDATE observations SET series_id = ?, value = ?, unit = ?, unmapped_reason = NULL WHERE obs_id = ?", updates)
+        # unmapped rows are in no key of obs_current: only their new keys need ranking
+        current.touch(con, "obs_id IN (SELECT unnest(?::BIGINT[]))", [[u[-1] for u in updates]])
     return len(updates)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from etl import journal, warehouse
+from etl import current, journal, warehouse
 from etl.errors import PulseError
 from etl.read import query
 from etl.settings import Settings
@@ -64,6 +64,7 @@ def decide(settings: Settings, review_id: int, action: str, user: str) -> Decisi
         try:
             reason = _check_held(con, review_id)
             con.execute("UPDATE observations SET status = ? WHERE obs_id = ?", [status, review_id])
+            current.touch(con, "obs_id = ?", [review_id])  # what is current for its period may change
             con.execute("INSERT INTO review_decisions (obs_id, decision, decided_by, hold_reason) VALUES (?,?,?,?)",
                         [review_id, status, user, reason])
             version = warehouse.publish(con, settings.db)

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from etl import parts
+from etl import current, parts
 from etl.backends import lake
 from etl.catalog import Catalog
 from etl.errors import PulseError
@@ -127,7 +127,10 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
         for key, value in lists.items():
             sql = sql.replace(key, value)
         try:
-            con.execute(sql)
+            if name == current.VIEW_FILE:
+                current.build(con, sql)  # only the keys that changed since the last publish
+            else:
+                con.execute(sql)
         except duckdb.Error as exc:
             raise PulseError(f"view file etl/views/{name} failed: {exc}") from exc
 
