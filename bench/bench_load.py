@@ -7,12 +7,15 @@ costs. Also: a second run with nothing new (should be near the cost of hashing t
 Then (issue 17) one table file at two sizes, and a wide file, each paired with DuckDB's read_csv
 of the same file in the same run: fresh child processes (time of the work inside the child; peak
 memory = the child's max RSS from os.wait4), alternating, medians of PULSE_BENCH_RUNS (default 3);
-sizes PULSE_BENCH_TABLE_ROWS (default 100000,1000000). `python -m bench.bench_load tables` runs
-only that part.
+sizes PULSE_BENCH_TABLE_ROWS (default 100000,1000000). Also the everyday load: 1 % of the largest
+size as new periods into a warehouse that already holds the largest size (each run from a copy).
+Each Pulse run reports its time per stage (read, checks, insert, holds, obs_current, rest).
+`python -m bench.bench_load tables` runs only that part.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import statistics
@@ -83,7 +86,36 @@ ROOT = Path(__file__).resolve().parent.parent
 # not Python's imports (PYTHONDONTWRITEBYTECODE here makes those recompile on every start).
 PRELUDE = "import sys, time\nfrom pathlib import Path\nimport duckdb, pandas, pyarrow, polars\n"
 
-PULSE = PRELUDE + """
+# Stage times: the functions of each stage are wrapped with a clock in the child (a tree that lacks
+# one, e.g. main before etl/current.py, reports that stage inside "rest").
+STAGES = (
+    ("read", "etl.sources.long_table", "read_frames"), ("read", "etl.sources.wide_table", "read_frames"),
+    ("extract", "etl.sources.long_table", "extract"), ("extract", "etl.sources.wide_table", "extract"),
+    ("checks", "etl.load_file", "_normalize_table"), ("insert", "etl.load_file", "_insert_table"),
+    ("holds", "etl.holds", "check_document"), ("obs_current", "etl.current", "build"),
+)
+
+PULSE = PRELUDE + f"""
+import importlib, json
+from collections import defaultdict
+spent = defaultdict(float)
+
+def clocked(fn, stage):
+    def run(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[stage] += time.perf_counter() - start
+    return run
+
+for stage, module, name in {STAGES!r}:
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        continue
+    if hasattr(mod, name):
+        setattr(mod, name, clocked(getattr(mod, name), stage))
 from etl.pipeline import run_load
 from etl.settings import load_settings
 work = Path(sys.argv[1])
@@ -93,8 +125,12 @@ result = run_load(settings)
 took = time.perf_counter() - start
 bad = [f.error for f in result.files if f.status != "loaded"]
 assert not bad and result.files, bad
-print(took, sum(f.rows for f in result.files))
+stages = dict(spent)
+stages["checks"] = stages.pop("extract", 0.0) - stages.get("read", 0.0) + stages.get("checks", 0.0)
+stages["rest"] = took - sum(stages.values())
+print(took, sum(f.rows for f in result.files), json.dumps(stages))
 """
+STAGE_NAMES = ("read", "checks", "insert", "holds", "obs_current", "rest")
 
 BASELINE = PRELUDE + """
 work = Path(sys.argv[1])
@@ -109,8 +145,9 @@ print(time.perf_counter() - start, n)
 """
 
 
-def _child(script: str, work: Path, tree: Path = ROOT) -> tuple[float, float, int]:
-    """(seconds of work, peak RSS in MiB, rows) of one child process, run in source tree `tree`."""
+def _child(script: str, work: Path, tree: Path = ROOT) -> tuple[float, float, int, dict]:
+    """(seconds of work, peak RSS in MiB, rows, seconds per stage) of one child process, run in
+    source tree `tree` (the baseline child has no stages)."""
     python = tree / ".venv" / "bin" / "python" if tree != ROOT else Path(sys.executable)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:  # no pipe to fill up
         proc = subprocess.Popen([str(python), "-c", script, str(work)], cwd=tree, stdout=out, stderr=err)
@@ -119,19 +156,24 @@ def _child(script: str, work: Path, tree: Path = ROOT) -> tuple[float, float, in
         out.seek(0), err.seek(0)
         if proc.returncode:
             raise RuntimeError(f"benchmark child failed: {err.read()[-2000:]}")
-        seconds, rows = out.read().strip().splitlines()[-1].split()  # run_load may print notices first
-    return float(seconds), usage.ru_maxrss / 1024, int(rows)
+        seconds, rows, *stages = out.read().strip().splitlines()[-1].split(maxsplit=2)  # after any notices
+    return float(seconds), usage.ru_maxrss / 1024, int(rows), json.loads(stages[0]) if stages else {}
 
 
 def _reset(work: Path) -> None:
+    """A fresh run: no warehouse, or a copy of the case's history warehouse when it has one."""
     shutil.rmtree(work / "wh", ignore_errors=True)
     shutil.rmtree(work / "q", ignore_errors=True)
     (work / "baseline.duckdb").unlink(missing_ok=True)
+    if (work / "history.duckdb").exists():
+        (work / "wh").mkdir()
+        shutil.copyfile(work / "history.duckdb", work / "wh" / "pulse.duckdb")
 
 
-def measure(work: Path, runs: int, before: Path | None = None) -> dict[str, tuple[float, float, int]]:
-    """Medians per contender; `before` (another checkout, PULSE_BENCH_BEFORE) runs once, beside them."""
-    results: dict[str, list[tuple[float, float, int]]] = {"pulse": [], "duckdb": []}
+def measure(work: Path, runs: int, before: Path | None = None) -> dict[str, tuple[float, float, int, dict]]:
+    """Medians per contender (and per stage); `before` (another checkout, PULSE_BENCH_BEFORE) runs
+    once, beside them."""
+    results: dict[str, list[tuple[float, float, int, dict]]] = {"pulse": [], "duckdb": []}
     if before is not None:
         _reset(work)
         results["before"] = [_child(PULSE, work, before)]
@@ -139,16 +181,34 @@ def measure(work: Path, runs: int, before: Path | None = None) -> dict[str, tupl
         for name, script in (("duckdb", BASELINE), ("pulse", PULSE)):
             _reset(work)
             results[name].append(_child(script, work))
-    return {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), rs[0][2])
+    return {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs), rs[0][2],
+                   {s: statistics.median(r[3].get(s, 0.0) for r in rs) for s in STAGE_NAMES})
             for name, rs in results.items()}
 
 
-def cases() -> list[tuple[str, int, object]]:
+def cases() -> list[tuple[str, int, object, int]]:
+    """(label, rows, file maker, rows of history already in the warehouse)."""
     sizes = [int(s) for s in os.environ.get("PULSE_BENCH_TABLE_ROWS", "100000,1000000").split(",")]
-    out = [(f"long CSV, {n:,} rows", n, long_table_csv) for n in sizes]
+    out = [(f"long CSV, {n:,} rows", n, long_table_csv, 0) for n in sizes]
     # a wide NBS-style file of as many cells as the largest long one: rows x 120 month columns
-    out.append((f"wide CSV, {max(sizes) // 120:,} rows x 120 months", max(sizes) // 120, wide_table_csv))
+    out.append((f"wide CSV, {max(sizes) // 120:,} rows x 120 months", max(sizes) // 120, wide_table_csv, 0))
+    # the everyday load: a small file of new periods into a warehouse that holds the largest one
+    new = max(sizes) // 100
+    out.append((f"long CSV, {new:,} rows into {max(sizes):,} of history", new, long_table_csv, max(sizes)))
     return out
+
+
+def _history(work: Path, rows: int) -> None:
+    """work/history.duckdb: `rows` long-table rows loaded by this tree's pipeline (so a tree that
+    keeps obs_current's marks finds them); each run starts from a copy of it (see _reset)."""
+    seed = work / "seed"
+    (seed / "inbox").mkdir(parents=True)
+    long_table_csv(seed / "inbox" / "history.csv", rows)
+    settings = load_settings(db=seed / "wh" / "pulse.duckdb", inbox=seed / "inbox", quarantine=seed / "q")
+    if run_load(settings).exit_code:
+        raise RuntimeError("the history file of the benchmark was rejected")
+    shutil.move(seed / "wh" / "pulse.duckdb", work / "history.duckdb")
+    shutil.rmtree(seed)
 
 
 def table_section() -> str:
@@ -162,24 +222,32 @@ def table_section() -> str:
         + (" before s (ratio) | before peak MiB |" if before else ""),
         "| --- | --- | --- | --- | --- | --- | --- |" + (" --- | --- |" if before else ""),
     ]
-    for label, n, make in cases():
+    stages = ["", "Where Pulse's time goes (median seconds per stage; checks = the source's SQL checks and "
+                  "the normalize maps; rest = scan, hashing, derive, the other views, publish):\n",
+              "| file | " + " | ".join(STAGE_NAMES) + " |", "| --- |" + " --- |" * len(STAGE_NAMES)]
+    for label, n, make, history in cases():
         work = Path(tempfile.mkdtemp(prefix="pulse-bench-table-"))
         try:
             (work / "inbox").mkdir()
-            make(work / "inbox" / "table.csv", n)
+            if history:
+                _history(work, history)
+                make(work / "inbox" / "table.csv", n, first_row=history)
+            else:
+                make(work / "inbox" / "table.csv", n)
             if make is wide_table_csv:
                 (work / "wide").touch()  # tells the baseline child how to read it
             r = measure(work, runs, before)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-        (p, pm, rows), (d, dm, _) = r["pulse"], r["duckdb"]
+        (p, pm, rows, spent), (d, dm, _, _) = r["pulse"], r["duckdb"]
         line = f"| {label} | {p:.2f} | {d:.2f} | {p / d:.1f}× | {pm:,.0f} | {dm:,.0f} | {rows:,} |"
         if "before" in r:
-            b, bm, _ = r["before"]
+            b, bm, _, _ = r["before"]
             line += f" {b:.2f} ({b / d:.1f}×) | {bm:,.0f} |"
         lines.append(line)
+        stages.append(f"| {label} | " + " | ".join(f"{spent[s]:.2f}" for s in STAGE_NAMES) + " |")
         print(line, file=sys.stderr, flush=True)  # progress: a long run shows each size as it ends
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + stages) + "\n"
 
 
 

@@ -110,11 +110,12 @@ def _long_series(catalog: Path) -> list[tuple[str, str, str]]:
     return [(s.id, s.display_unit, s.kind) for s in cat.series.values() if s.display_unit and not s.cumulative]
 
 
-def long_table_csv(path: Path, rows: int, catalog: Path | None = None) -> int:
+def long_table_csv(path: Path, rows: int, catalog: Path | None = None, first_row: int = 0) -> int:
     """A long-format CSV of `rows` rows: every catalog series (in its display unit: 万吨, 亿元,
     万亿元, 元/吨 …, so values need exact scaling) x consecutive past days from 1950, so each
     (series, period) is stated once, as in a real history. A YoY only on flows (a made-up YoY on a
-    price or index would imply last year's value and be held for review)."""
+    price or index would imply last year's value and be held for review). `first_row`: the rows
+    that follow a file of that many rows (new periods for a warehouse that holds it)."""
     from datetime import date as _date
     from datetime import timedelta as _timedelta
 
@@ -122,7 +123,7 @@ def long_table_csv(path: Path, rows: int, catalog: Path | None = None) -> int:
     first = _date(1950, 1, 1)
     with path.open("w", encoding="utf-8", newline="") as fh:
         fh.write(LONG_HEADER)
-        for r in range(rows):
+        for r in range(first_row, first_row + rows):
             sid, unit, kind = series[r % len(series)]
             day = (first + _timedelta(days=r // len(series))).isoformat()
             value = f"{100 + (r * 7919) % 100_000 / 100:.2f}"
