@@ -16,7 +16,11 @@ WHERE u.cell NOT IN ('', '-', '—', '--', '…', '...', 'null', 'NA');
 
 -- name: problems
 -- A row without a unit, a cell that is no number, and a second level for one indicator and period
--- with another value, in the order a person reads the table (row, then column).
+-- with another value, in the order a person reads the table (row, then column). Only the (rare)
+-- indicator-periods that have two values are ranked, not every cell (issue 17).
+WITH twice AS (
+    SELECT level_key, period_start, end_day FROM {cells} WHERE v_ok AND NOT is_growth GROUP BY ALL
+    HAVING min(v_digits) <> max(v_digits) OR min(v_exp) <> max(v_exp))
 SELECT rn, problem FROM (
     SELECT rn, -1 AS pos, problem FROM {row_info} WHERE problem IS NOT NULL
     UNION ALL
@@ -27,7 +31,9 @@ SELECT rn, problem FROM (
            || first_rn || '; keep the right one'
     FROM (SELECT *, first(cell ORDER BY rn, pos) OVER w AS first_cell_value, first(rn ORDER BY rn, pos) OVER w AS first_rn,
                  first(v_digits ORDER BY rn, pos) OVER w AS first_digits, first(v_exp ORDER BY rn, pos) OVER w AS first_exp
-          FROM {cells} WHERE v_ok AND NOT is_growth
+          FROM {cells} c SEMI JOIN twice t ON t.level_key = c.level_key AND t.period_start = c.period_start
+               AND t.end_day = c.end_day
+          WHERE v_ok AND NOT is_growth
           WINDOW w AS (PARTITION BY level_key, period_start, end_day))
     WHERE v_digits <> first_digits OR v_exp <> first_exp)
 ORDER BY rn, pos;
@@ -65,7 +71,11 @@ ORDER BY rn, pos;
 
 -- name: observations
 -- The first level of each indicator and period (with its attached growth as change_pct), then each
--- standalone rate that no level of its name holds.
+-- standalone rate that no level of its name holds. The first is picked among the indicator-periods
+-- stated more than once (with equal values, or `problems` stopped the load), not ranked everywhere.
+WITH repeated AS (
+    SELECT level_key, period_start, end_day, min((rn, pos)) AS first FROM {cells} WHERE v_ok AND NOT is_growth
+    GROUP BY ALL HAVING count(*) > 1)
 SELECT * FROM (
     SELECT CAST(NULL AS VARCHAR) AS series_id, l.cell AS value_as_written, l.unit AS unit_as_written,
            l.v_digits AS value_digits, l.v_exp AS value_exp, l.period_start, l.end_day AS period_end,
@@ -77,8 +87,8 @@ SELECT * FROM (
     FROM {cells} l
     LEFT JOIN {growth} g ON g.attached AND g.nth = 1 AND g.level_key = l.level_key
          AND g.period_start = l.period_start AND g.end_day = l.end_day
-    WHERE l.v_ok AND NOT l.is_growth
-    QUALIFY row_number() OVER (PARTITION BY l.level_key, l.period_start, l.end_day ORDER BY l.rn, l.pos) = 1
+    LEFT JOIN repeated d ON d.level_key = l.level_key AND d.period_start = l.period_start AND d.end_day = l.end_day
+    WHERE l.v_ok AND NOT l.is_growth AND (d.first IS NULL OR d.first = (l.rn, l.pos))
     UNION ALL
     SELECT NULL, g.cell, g.unit, g.v_digits, g.v_exp, g.period_start, g.end_day, g.label, g.indicator, '', NULL, NULL,
            g.indicator || '(' || g.unit || ') ' || g.label || ': ' || g.cell, NULL, false, g.rn, NULL,
