@@ -81,14 +81,16 @@ def _fill_provenance(con: duckdb.DuckDBPyConnection, document_id: str) -> None:
     rows = con.execute("SELECT DISTINCT source_url FROM observations WHERE document_id = ? AND source_url IS NOT NULL",
                        [document_id]).fetchall()
     by_url = {url: provenance.publisher_of(url) for (url,) in rows}
-    if by_url:  # one UPDATE for every URL (one per URL scanned the document's rows once per URL)
+    known = {url: publisher for url, publisher in by_url.items() if publisher is not None}
+    if known:  # one UPDATE for every URL, of the rows still without one (a table's rows got theirs at insert)
         import pyarrow as pa
 
-        con.register("_pulse_publishers", pa.table({"url": pa.array(list(by_url), pa.string()),
-                                                    "publisher": pa.array(list(by_url.values()), pa.string())}))
+        con.register("_pulse_publishers", pa.table({"url": pa.array(list(known), pa.string()),
+                                                    "publisher": pa.array(list(known.values()), pa.string())}))
         try:
             con.execute("UPDATE observations SET publisher = p.publisher FROM _pulse_publishers p "
-                        "WHERE observations.document_id = ? AND observations.source_url = p.url", [document_id])
+                        "WHERE observations.document_id = ? AND observations.source_url = p.url "
+                        "AND observations.publisher IS NULL", [document_id])
         finally:
             con.unregister("_pulse_publishers")
     doc_pub, doc_url = con.execute("SELECT publisher, source_url FROM documents WHERE document_id = ?",

@@ -177,7 +177,7 @@ def _normalize_table(job: FileJob, path: Path, extracted: Extracted):
 def _insert_table(job: FileJob, document_id: str, normalized) -> int:
     """Stage 5 for the bulk hand-off: one INSERT ... SELECT from the scratch database the source's
     cursor filled; no row passes through Python."""
-    cols = [c for c in OBSERVATION_COLUMNS if c not in ("document_id", "load_id")]
+    cols = [c for c in OBSERVATION_COLUMNS if c not in ("document_id", "load_id")] + ["publisher"]
     select = f"SELECT {', '.join(cols)}, $doc AS document_id, $load AS load_id FROM ({normalized.select_sql()})"
     return warehouse.insert_select(job.con, "observations", [*cols, "document_id", "load_id"], select,
                                    {"doc": document_id, "load": job.load_id}, source=normalized.con)

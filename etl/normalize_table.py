@@ -40,8 +40,10 @@ SELECT coalesce(s.series_id, m.series_id) AS series_id, o.subject, o.indicator, 
             ELSE CAST(CAST(CAST(o.value_digits AS DECIMAL(38, 0)) * u.coefficient AS VARCHAR)
                       || 'e' || (o.value_exp + u.exponent) AS DOUBLE) END AS value,
        u.canonical AS unit, o.value_as_written, o.unit_as_written,
-       o.change_pct, o.change_kind, o.derived, o.quote, o.source_url, o.row AS source_row, o.index_base
-{joined}""".replace("{joined}", _JOINED.lstrip("\n"))
+       o.change_pct, o.change_kind, o.derived, o.quote, o.source_url, o.row AS source_row, o.index_base,
+       p.publisher
+{joined}LEFT JOIN {publishers} p ON p.url = o.source_url
+""".replace("{joined}", _JOINED.lstrip("\n"))
 
 PROBLEMS_SQL = """
 SELECT o.row, coalesce(s.problem, u.problem, m.problem) || '.' AS problem
@@ -60,11 +62,12 @@ class NormalizedTable:
 
     def __init__(self, table: ObservationTable, catalog: Catalog, extra_series: set[str]):
         self.table, self.con, self.catalog, self.extra = table, table.con, catalog, extra_series
-        self.names = {k: temp_name(f"norm_{k}") for k in ("series", "units", "bases", "matches")}
+        self.names = {k: temp_name(f"norm_{k}") for k in ("series", "units", "bases", "matches", "publishers")}
         self._series_map()
         self._unit_map()
         self._base_map()
         self._match_map()
+        self._publisher_map()
 
     def _sql(self, template: str) -> str:
         return template.format(obs=self.table.name, cumulative=CUMULATIVE_SQL, **self.names)
@@ -75,7 +78,8 @@ class NormalizedTable:
         return bad
 
     def select_sql(self) -> str:
-        """The normalized rows (canonical units, series ids) as one SELECT on the table's connection."""
+        """The normalized rows (canonical units, series ids, the publisher of each row's cited page)
+        as one SELECT on the table's connection."""
         return self._sql(NORMALIZED_SQL)
 
     def close(self) -> None:
@@ -155,6 +159,15 @@ class NormalizedTable:
             "unit": ("string", [k[2] for k in keys]), "cumulative": ("bool_", [k[3] for k in keys]),
             "base": ("string", [k[4] for k in keys]), "series_id": ("string", ids),
             "problem": ("string", problems)})
+
+
+    def _publisher_map(self) -> None:
+        """The publisher of each distinct cited page, decided here rather than by rewriting every
+        stored row afterwards (etl.holds fills only rows still without one)."""
+        from etl.provenance import publisher_of
+
+        urls = [u for (u,) in self._distinct("SELECT DISTINCT source_url FROM {obs} WHERE source_url IS NOT NULL")]
+        self._store("publishers", {"url": ("string", urls), "publisher": ("string", [publisher_of(u) for u in urls])})
 
 
 def _factor_parts(factor: Decimal) -> tuple[int, int]:
