@@ -9,13 +9,16 @@
 -- `stale` depends on today's date and is added by the reader (dashboard/cards.py), which must give
 -- the same frame as its polars reference (build_cards; tests/dashboard/test_cards.py).
 CREATE OR REPLACE TABLE card_facts AS
-WITH obs AS (
+WITH per_series AS (  -- grouped on two columns, not a window over every wide row (issue 17)
+    SELECT series_id, count(*) AS points, max(period_end) AS last_end FROM v_observations GROUP BY series_id
+),
+obs AS (
     SELECT series_id, name_zh, name_en, subject, category, kind, cumulative, family, frequency,
            period_start, period_end, display_value AS value, coalesce(display_unit, '') AS unit, change_pct,
            change_kind, derived, document, quote, simulated, publisher, published, loaded_on, source_link,
-           document_title, count(*) OVER (PARTITION BY series_id) AS points
-    FROM v_observations
-    QUALIFY period_end >= max(period_end) OVER (PARTITION BY series_id) - INTERVAL 3 YEAR
+           document_title, p.points
+    FROM v_observations JOIN per_series p USING (series_id)
+    WHERE period_end >= p.last_end - INTERVAL 3 YEAR
 ),
 shaped AS (  -- the shape of each period: as dashboard/transforms.py span_expr
     SELECT *,
