@@ -51,7 +51,8 @@ def server(tmp_path_factory):
     port = free_port()
     log = root / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
-    env["PULSE_QUARANTINE"] = str(settings.quarantine)
+    # the served app's uploads and loads use the test's folders, never the repository's data/inbox
+    env |= {"PULSE_INBOX": str(settings.inbox), "PULSE_QUARANTINE": str(settings.quarantine)}
     pulse = Path(sys.executable).with_name("pulse")
     with log.open("w") as out:
         # its own session: `pulse serve` starts Streamlit as a child, and both must stop with the fixture
