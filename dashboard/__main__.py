@@ -1,3 +1,3 @@
-from dashboard.cli import main
+from dashboard.entry import run
 
-main()
+run()

@@ -14,8 +14,11 @@ from dashboard import auth, ui, widget_text
 from dashboard.i18n import t
 
 PAGES_DIR = Path(__file__).parent / "screens"  # not pages/: that name means Streamlit's legacy multipage mode
+# a file, not ":material/…:", which Streamlit turns into a favicon fetched from fonts.gstatic.com:
+# plant networks often have no internet (tests/e2e: no page fetches anything from outside)
+ICON = Path(__file__).parent / "static" / "icon.svg"
 
-st.set_page_config(page_title="Pulse", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Pulse", page_icon=str(ICON), layout="wide")
 
 lang = ui.lang()
 who = auth.current()

@@ -9,18 +9,15 @@ all pulled in polars, pyarrow and plotly (about 2 s) to print a list.
 from __future__ import annotations
 
 import importlib
-import os
 import pkgutil
-import sys
 from pathlib import Path
 
 import click
 
 from dashboard import commands
-from etl.errors import PulseError
-from etl.settings import SettingsError
+from dashboard.entry import guarded
 
-# logging, traceback and ast are imported where used: each costs every `pulse sql` ~5-10 ms
+# ast is imported where used: it costs every command ~5 ms
 
 
 class PulseGroup(click.Group):
@@ -43,23 +40,7 @@ class PulseGroup(click.Group):
         return module.command
 
     def invoke(self, ctx: click.Context):  # one-line errors for users, tracebacks to the log
-        try:
-            return super().invoke(ctx)
-        except (PulseError, SettingsError) as exc:
-            import logging
-
-            logging.getLogger("pulse").debug("command failed", exc_info=True)
-            click.echo(f"Error: {exc}", err=True)
-            sys.exit(getattr(exc, "exit_code", 1))
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:
-            if os.environ.get("PULSE_DEBUG"):
-                raise
-            log_file = _write_traceback()
-            click.echo(f"Error: unexpected {type(exc).__name__}: {exc} (traceback in {log_file}; "
-                       "set PULSE_DEBUG=1 to see it here).", err=True)
-            sys.exit(1)
+        return guarded(super().invoke, ctx, passed_on=(click.exceptions.Exit, click.ClickException))
 
 
 def _short_help(name: str, limit: int) -> str:
@@ -72,24 +53,6 @@ def _short_help(name: str, limit: int) -> str:
         if isinstance(node, ast.FunctionDef) and node.name == "command":
             return click.utils.make_default_short_help(ast.get_docstring(node) or "", limit)
     return ""
-
-
-def _write_traceback() -> Path:
-    """The traceback goes to pulse.log beside the warehouse (etl.logfile), else to a per-user log."""
-    import traceback
-
-    from etl.logfile import write_traceback
-
-    try:
-        from etl.settings import load_settings
-
-        return write_traceback(load_settings().db, "command " + " ".join(sys.argv[1:]))
-    except (OSError, SettingsError):
-        log_file = Path.home() / ".cache" / "pulse" / "pulse.log"
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        with log_file.open("a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
-        return log_file
 
 
 @click.group(cls=PulseGroup, context_settings={"help_option_names": ["-h", "--help"]})

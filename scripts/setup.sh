@@ -37,4 +37,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-uv sync --quiet
+uv sync --quiet  # compiles the packages' bytecode ([tool.uv] compile-bytecode in pyproject.toml)
+# and Pulse's own: where PYTHONDONTWRITEBYTECODE is set nothing writes it, and every `pulse` process
+# would compile etl/ and dashboard/ again on start (docs/benchmarks.md, `pulse sql` start-up)
+uv run --no-sync python -m compileall -q etl dashboard >/dev/null

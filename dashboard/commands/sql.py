@@ -4,44 +4,36 @@ The query runs in a worker process forked from this one (dashboard.sql.worker): 
 time limits hold whatever the query does. Exit 0 with the result (a truncation notice on stderr when
 rows were cut); exit 1 with a one-line error when the sandbox refuses the query or DuckDB fails it.
 
-This process imports click, DuckDB and the sandbox, nothing more (no pyarrow, polars or rich): the
-worker sends the cells as DuckDB renders them, so a small query costs about what DuckDB does
-(tests/sql/test_light_commands.py, bench/bench_sql.py).
+The plain forms never reach this module: dashboard.entry runs them through
+dashboard.sql.command_line without importing click (no pyarrow, polars or rich either), so a small
+query costs about what DuckDB does (tests/sql/test_light_commands.py, bench/bench_sql.py). This
+click command declares the options for `--help` and words every usage error; both run
+command_line.run.
 """
 
 from __future__ import annotations
 
-import sys
+import math
 from pathlib import Path
 
 import click
 
-from dashboard.commands._common import db_option, settings_for
-from dashboard.sql.errors import SqlError
-from dashboard.sql.sandbox import SandboxLimits, run_query
-from dashboard.sql.text_output import rows_csv, rows_json, rows_table, summary
-from dashboard.sql.worker import use_direct_fork
+from dashboard.commands._common import db_option
+from dashboard.sql.command_line import SqlArgs, run
 
 
-def _read_query(query: str | None, file: Path | None) -> str:
-    if (query is None) == (file is None):
-        raise click.UsageError("give a query or --file, not both")
-    if file is not None:
-        try:
-            return file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SqlError(f"cannot read {file}: {exc}; check the path and that it is UTF-8") from exc
-    return query or ""
+def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):  # FloatRange lets nan and inf through
+        raise click.BadParameter(f"{value} is not a number of seconds.")
+    return value
 
 
-def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
-    params: dict[str, str] = {}
+def _check_pairs(pairs: tuple[str, ...]) -> tuple[str, ...]:
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        name, sep, _ = pair.partition("=")
         if not sep or not name:
             raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--param")
-        params[name.lstrip(":$")] = value
-    return params
+    return pairs
 
 
 @click.command(name="sql")
@@ -51,7 +43,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format (stdout); row count and notices go to stderr.")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=None,
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=None, callback=_finite,
               help="Seconds the query may run (default sql_timeout_cli, 30).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=None,
               help="Most rows returned (default sql_max_download_rows, 100000).")
@@ -64,18 +56,6 @@ def command(query: str | None, file: Path | None, db: Path | None, fmt: str, tim
     Only SELECT / WITH / VALUES / DESCRIBE / SHOW / SUMMARIZE / EXPLAIN, one statement; no files,
     no settings, no extensions. Example: pulse sql "SELECT * FROM v_latest LIMIT 5"
     """
-    use_direct_fork()  # one query per process: forking here saves starting a fork server
-    settings = settings_for(db=db)
-    base = SandboxLimits.for_cli(settings)
-    limits = SandboxLimits(timeout if timeout is not None else base.timeout_s,
-                           max_rows or base.max_rows, base.memory_limit)
-    result = run_query(settings.db, _read_query(query, file), _parse_params(params), limits,
-                       encoding="json" if fmt == "json" else "text")
-    if fmt == "csv":
-        sys.stdout.buffer.write(rows_csv(result))
-        sys.stdout.flush()
-    elif fmt == "json":
-        click.echo(rows_json(result))
-    else:
-        click.echo(rows_table(result))
-    click.echo(summary(result), err=True)
+    if (query is None) == (file is None):
+        raise click.UsageError("give a query or --file, not both")
+    run(SqlArgs(query, file, db, fmt, timeout, max_rows, _check_pairs(params)))

@@ -8,8 +8,8 @@ from dashboard.auth import allows, read_roles_file, role_from_claims
 from dashboard.i18n import t
 from etl import journal
 from etl.settings import PROJECT_ROOT, load_settings
-from tests.auth.provider import free_port
 from tests.dashboard.conftest import app_test, texts
+from tests.loopback import free_port
 
 SCREENS = PROJECT_ROOT / "dashboard" / "screens"
 GROUPS = {"auth_roles_claim": "groups", "auth_roles_map": {"pulse-analysts": "analyst", "pulse-admins": "maintainer"}}

@@ -12,7 +12,8 @@ import pytest
 
 from dashboard.commands.serve import prepare
 from etl.settings import PROJECT_ROOT, load_settings
-from tests.auth.provider import free_port, register_client, stop_group, wait_answers
+from tests.auth.provider import register_client, stop_group, wait_answers
+from tests.loopback import free_port
 
 PULSE = str(Path(sys.executable).with_name("pulse"))
 

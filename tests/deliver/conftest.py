@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -13,7 +12,11 @@ from aiosmtpd.controller import Controller
 from PIL import Image
 
 from tests.fetch.conftest import site  # noqa: F401 - the statistics site, for the schedule test
-from tests.loopback import Site, serve
+from tests.loopback import (
+    Site,
+    free_port,  # noqa: F401 - also imported from here by tests
+    serve,
+)
 
 
 @dataclass
@@ -23,12 +26,6 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

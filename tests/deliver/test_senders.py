@@ -17,7 +17,8 @@ from PIL import Image
 
 from dashboard.deliver import Message, deliver, parse_targets
 from etl import journal
-from tests.deliver.conftest import Mailbox, free_port, posted, small_png
+from tests.deliver.conftest import Mailbox, posted, small_png
+from tests.loopback import free_port
 
 PNG = small_png()
 MESSAGE = Message(item="alert:copper_drop:nf10_output:2025-09-30", subject="铜产量下降 (2025-09-30)",

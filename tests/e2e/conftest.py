@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,18 +15,13 @@ import pytest
 from bench import synthetic
 from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
+from tests.loopback import free_port
 from tests.processes import group_alive, stop_group  # noqa: F401 - re-exported to the e2e tests
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 CASES = PROJECT_ROOT / "tests" / "cases" / "dashboard"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_healthy(url: str, process: subprocess.Popen, log: Path, limit_s: float = 90) -> None:
@@ -57,7 +51,8 @@ def server(tmp_path_factory):
     port = free_port()
     log = root / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PULSE_")}
-    env["PULSE_QUARANTINE"] = str(settings.quarantine)
+    # the served app's uploads and loads use the test's folders, never the repository's data/inbox
+    env |= {"PULSE_INBOX": str(settings.inbox), "PULSE_QUARANTINE": str(settings.quarantine)}
     pulse = Path(sys.executable).with_name("pulse")
     with log.open("w") as out:
         # its own session: `pulse serve` starts Streamlit as a child, and both must stop with the fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import polars as pl
 import pytest
 from playwright.sync_api import Page, expect
@@ -76,3 +78,17 @@ def test_a_load_while_the_page_is_open_shows_after_a_rerun(server, page):
     page.locator("[data-testid=stSidebar]").get_by_text("English", exact=True).click()  # any interaction reruns
     expect(page.locator("[data-testid=stMetric]").first).to_contain_text(f"Warehouse version{published}")
     assert_no_error(page)
+
+
+def test_no_page_fetches_anything_from_outside_the_server(server, page):
+    """Plants run the dashboard on networks without internet: the icon, fonts and scripts are served
+    by `pulse serve` itself (a favicon from a CDN was the one outside request)."""
+    base, _ = server
+    outside: set[str] = set()
+    page.on("request", lambda r: outside.add(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", "localhost")
+            and not r.url.startswith(("data:", "blob:", "about:")) else None)
+    for path in (*PAGES, "sql"):
+        open_page(page, f"{base}/{path}")
+        expect(page.locator("[data-testid=stMain]")).to_be_visible()
+        page.wait_for_load_state("networkidle")
+    assert sorted(outside) == []

@@ -17,7 +17,8 @@ from playwright.sync_api import Page, expect
 from dashboard.i18n import t
 from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
-from tests.e2e.conftest import free_port, group_alive, stop_group, wait_healthy
+from tests.e2e.conftest import group_alive, stop_group, wait_healthy
+from tests.loopback import free_port
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)

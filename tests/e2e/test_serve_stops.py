@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from etl.settings import PROJECT_ROOT
-from tests.e2e.conftest import free_port, group_alive, stop_group, wait_healthy
+from tests.e2e.conftest import group_alive, stop_group, wait_healthy
+from tests.loopback import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,9 @@ from playwright.sync_api import Page, expect
 
 from etl.pipeline import run_load
 from etl.settings import PROJECT_ROOT, load_settings
-from tests.auth.provider import free_port, running_provider, set_user, stop_group
+from tests.auth.provider import running_provider, set_user, stop_group
 from tests.e2e.conftest import CASES, wait_healthy
+from tests.loopback import free_port
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)

@@ -18,7 +18,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -28,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.loopback import free_port
 
 SYSTEM_USER = "pulsepg"  # who runs the server when the tests run as root
 NOT_INSTALLED = ("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): "
@@ -46,12 +47,6 @@ def bin_dir() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
                    if p.parent.parent.name.isdigit() else 0)
     return found[-1].parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_user() -> pwd.struct_passwd:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.loopback import free_port
 from tests.processes import group_alive, stop_group  # noqa: F401 - group_alive re-exported
-from tests.servers.postgres import free_port
 
 
 @dataclass
