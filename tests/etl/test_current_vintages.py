@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from etl import current, review, warehouse
+from etl.errors import PulseError
 from etl.pipeline import run_load
 from etl.read import query
 from etl.settings import Settings
@@ -111,7 +112,9 @@ def test_a_view_file_the_restricted_build_cannot_read_is_one_sentence(settings):
     load(settings, "first.csv")
     con = duckdb.connect(str(settings.db))
     try:
-        with pytest.raises(Exception, match=r"^view file etl/views/005_obs_current.sql must hold one "):
+        with pytest.raises(PulseError, match=r"^view file etl/views/005_obs_current.sql must hold one 'CREATE OR "
+                                             r"REPLACE TABLE obs_current AS' statement reading 'FROM observations o' "
+                                             r"once \(etl/current.py restricts that FROM\); fix the file.$"):
             current.build(con, VIEW_SQL.replace(current.SOURCE, "FROM observations AS o "))
     finally:
         con.close()
