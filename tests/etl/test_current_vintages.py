@@ -118,3 +118,14 @@ def test_a_view_file_the_restricted_build_cannot_read_is_one_sentence(settings):
             current.build(con, VIEW_SQL.replace(current.SOURCE, "FROM observations AS o "))
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("backend", ["lake"], indirect=True)
+def test_a_review_decision_on_the_lake_needs_no_table(settings):
+    """On the lake obs_current is a view: the touch of a decision is harmless and the view answers."""
+    load(settings, "first.csv")
+    load(settings, "conflicting_other_publisher.csv")
+    held = dict(query(settings.db, "SELECT series_id, review_id FROM v_conflicts").rows())
+    review.decide(settings, held["nf10_output"], "accept", user="ana@example.org")
+    assert query(settings.db, "SELECT value, vintages FROM v_observations WHERE series_id = 'nf10_output' "
+                              "AND period_end = DATE '2023-12-31'").rows() == [(89_000_000.0, 2)]
