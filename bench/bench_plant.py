@@ -9,7 +9,9 @@
 
 Sizes: PULSE_BENCH_CSV_DAYS (comma-separated days, default "7,90"; 90 days is a 2.6 GB CSV),
 PULSE_BENCH_RUNS (default 3) and PULSE_BENCH_YEAR_DAYS (default 365); PULSE_BENCH_PLANT_PARTS picks
-parts (bundled,ingest,year). Files go to bench/out/ (git-ignored) and are removed after.
+parts (bundled,ingest,year). Files go to bench/out/ (git-ignored) and are removed after, except the
+generated weld CSVs, kept in bench/out/plant_cache/ (git-ignored too: 90 days is 2.5 GB and takes
+minutes to generate); PULSE_BENCH_PLANT_CACHE=0 generates them afresh.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from etl.plant.telemetry import partition_dir, weld_rows
 from etl.settings import load_settings
 
 OUT = Path(__file__).parent / "out" / "plant"
+CACHE = Path(__file__).parent / "out" / "plant_cache"  # outside OUT: it survives the run
 START = date(2025, 1, 1)
 
 _CHILD_INGEST = """
@@ -76,10 +79,16 @@ def _child(code: str, *args: str, tree: str | None = None) -> tuple[float, int, 
 
 
 def weld_csv(days: int) -> Path:
-    """One weld CSV of `days` days at the real rate (the simulator's monthly files joined, one header)."""
+    """One weld CSV of `days` days at the real rate (the simulator's monthly files joined, one header).
+
+    Cached: the simulator is deterministic (seeded per day), so the same days give the same bytes."""
+    cached = (CACHE / f"welds_{START}_{days}d_seed11.csv").resolve()
+    if cached.is_file() and os.environ.get("PULSE_BENCH_PLANT_CACHE", "1") != "0":
+        return cached
     src = OUT / "csv"
     files = simulate(SimConfig(START, days, seed=11, weld_interval_s=2.0, group="month"), src)
-    big = (OUT / f"welds_{days}d.csv").resolve()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    big = cached.with_suffix(".partial")  # renamed when whole: a killed run leaves no half file to reuse
     with big.open("wb") as out:
         for i, f in enumerate(f for f in files if "weld" in f.name):
             with f.open("rb") as fh:
@@ -87,7 +96,8 @@ def weld_csv(days: int) -> Path:
                     fh.readline()
                 shutil.copyfileobj(fh, out, 1 << 22)
     shutil.rmtree(src)
-    return big
+    big.rename(cached)
+    return cached
 
 
 def _ingest_once(big: Path, run: int, tree: str | None = None) -> tuple[float, int, int, float]:
@@ -108,20 +118,19 @@ def bench_ingest(days: int, runs: int) -> list[str]:
     size = big.stat().st_size
     base, ing, before = [], [], []
     tree = os.environ.get("PULSE_BENCH_BEFORE")  # a checkout of the code before, run alongside
-    try:
-        for run in range(runs):  # alternating, so every side sees the same load on the shared machine
-            base.append(_child(_CHILD_BASELINE, str(big), str((OUT / "baseline.parquet").resolve())))
-            (OUT / "baseline.parquet").unlink(missing_ok=True)
-            ing.append(_ingest_once(big, run))
-            if tree:
-                before.append(_ingest_once(big, run, tree))
-    finally:
-        big.unlink(missing_ok=True)
+    load_before = os.getloadavg()[0]
+    for run in range(runs):  # alternating, so every side sees the same load on the shared machine
+        base.append(_child(_CHILD_BASELINE, str(big), str((OUT / "baseline.parquet").resolve())))
+        (OUT / "baseline.parquet").unlink(missing_ok=True)
+        ing.append(_ingest_once(big, run))
+        if tree:
+            before.append(_ingest_once(big, run, tree))
     b_t, i_t = median(r[0] for r in base), median(r[0] for r in ing)
     init = median(r[3] for r in ing)
     rows = ing[0][2]
     return [
-        f"#### {days} days: weld CSV {size / 1e9:.2f} GB, {rows:,} rows; medians of {runs} alternating runs\n",
+        f"#### {days} days: weld CSV {size / 1e9:.2f} GB, {rows:,} rows; medians of {runs} alternating runs "
+        f"(1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after)\n",
         "| what | seconds (median) | runs | peak RSS (max of runs) | time ratio to baseline |",
         "| --- | --- | --- | --- | --- |",
         f"| DuckDB `COPY (SELECT * FROM read_csv(...)) TO parquet` (baseline) | {b_t:.1f} | "

@@ -84,7 +84,11 @@ def _compute(got: Validated, document_id: str, with_earlier: bool) -> dict[str, 
     batches: dict[str, list[pa.Table]] = {f"agg_{table}": [] for table in AGGREGATES[kind]}
     for first, last in _day_batches(got.partitions):  # dates (isoformat): safe as SQL literals
         got.con.execute(sql(f"{kind}_source")[int(with_earlier)].format(first=first.isoformat(), last=last.isoformat()))
-        for table, select in zip(AGGREGATES[kind], sql(f"{kind}_aggregates"), strict=True):
+        statements = sql(f"{kind}_aggregates")
+        setup, selects = statements[:-len(AGGREGATES[kind])], statements[-len(AGGREGATES[kind]):]
+        for statement in setup:  # e.g. the weld groupings, computed in one read of the batch's rows
+            got.con.execute(statement)
+        for table, select in zip(AGGREGATES[kind], selects, strict=True):
             params = {"document_id": document_id} if "$document_id" in select else None
             batches[f"agg_{table}"].append(got.con.execute(select, params).to_arrow_table())  # a few rows a day
     return {name: pa.concat_tables(tables) for name, tables in batches.items()}

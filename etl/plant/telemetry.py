@@ -11,10 +11,12 @@ limit (spilling to disk), never loaded into Python. Partition values are validat
 
 from __future__ import annotations
 
+import ctypes
 import os
-import re
+import platform
 import shutil
-from collections import Counter
+import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,10 +25,9 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
+from etl.plant import checks
 from etl.plant.schema import (
     KINDS,
-    MAX_REJECT_DETAILS,
-    MOSTLY_BAD,
     LogKind,
     kind_of_header,
     map_columns,
@@ -36,7 +37,15 @@ from etl.plant.validate import PARQUET_COLUMNS, STAGING_SQL, source_select
 from etl.records import NotReady, RowReject, SourceError
 from etl.sources.text import decode_text
 
-MEMORY_LIMIT = "512MB"  # the staged rows spill past it; the process peaks well under 1 GB
+MEMORY_LIMIT = "512MB"  # DuckDB's own limit; the process peaks well under 1 GB (bench/bench_plant.py)
+# The staged rows are written once, in file order, to a Parquet file in <telemetry>/.spill/ (its row
+# number is the file's row number) and every check and write reads that file. A DuckDB table of the
+# rows cost twice the read itself at 90 days (23 M wide rows spilled past the memory limit
+# uncompressed, then read back by each check); the Parquet file is ~10x smaller, written in one
+# streaming pass, and each later step reads only the columns and row groups it needs.
+STAGE_COMPRESSION = "snappy"  # cheaper to write than zstd for a file read a few times and deleted
+M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter (malloc.h)
+MMAP_THRESHOLD_BYTES = 128 * 1024
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,10 @@ class Part:
 
 @dataclass
 class Validated:
-    """A plant log's rows, typed and checked, held in a private DuckDB until the load stage writes them."""
+    """A plant log's rows, typed and checked, staged in a private DuckDB until the load stage writes them.
+
+    The rows are the `staged` view of `con` (over `staged_file`, with the rows later checks rejected
+    in the `late_rejects` table); `close` removes the file."""
 
     kind: LogKind
     sha256: str
@@ -63,13 +75,40 @@ class Validated:
     simulated: bool
     con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     spill: Path | None = None
+    staged_file: Path | None = None
 
     def close(self) -> None:
         if self.con is not None:
             self.con.close()
             self.con = None
+        if self.staged_file is not None:
+            self.staged_file.unlink(missing_ok=True)
+            self.staged_file = None
         if self.spill is not None:
             _remove_if_empty(self.spill)
+
+
+_mmap_threshold_fixed = False
+
+
+def fix_mmap_threshold() -> None:
+    """Have glibc return freed large blocks to the system (once per process; elsewhere a no-op).
+
+    DuckDB's threads allocate and free many blocks of a few hundred KiB; glibc keeps such freed memory
+    in its per-thread arenas, so the process's RSS grew to 2.2 GB at 90 days of welds although DuckDB
+    itself stayed within its 512 MB limit. Above this threshold glibc maps each block on its own and
+    unmaps it when freed (mallopt(M_MMAP_THRESHOLD) also stops the threshold from adapting upwards)."""
+    global _mmap_threshold_fixed
+    if _mmap_threshold_fixed:
+        return
+    _mmap_threshold_fixed = True
+    if sys.platform != "linux" or platform.libc_ver()[0] != "glibc":
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
 
 
 def read_header(path: Path) -> list[str]:
@@ -100,11 +139,13 @@ def partition_dir(telemetry_dir: Path, kind: str, plant: str, day: date) -> Path
 
 
 def _connect(telemetry_dir: Path) -> duckdb.DuckDBPyConnection:
+    fix_mmap_threshold()
     spill = telemetry_dir / ".spill"
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
-    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET preserve_insertion_order = true")  # the staged file keeps the rows in file order
     con.execute("SET enable_progress_bar = false")
+    con.execute("CREATE TEMP TABLE late_rejects (row_no BIGINT, reason VARCHAR)")
     return con
 
 
@@ -115,7 +156,8 @@ def _reader(path: Path) -> str:
     return f"read_csv({p}, header = true, all_varchar = true, null_padding = true)"
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> None:
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, staged_file: Path) -> None:
+    """One streaming pass over the file: typed rows and their per-row reason, in file order, to `staged_file`."""
     mapping = map_columns(read_header(path), kind)
     missing = missing_columns(mapping, kind)
     if missing:
@@ -125,68 +167,12 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> None:
         )
     source = f"(SELECT {source_select(mapping, kind)} FROM {_reader(path)})"
     try:
-        con.execute(f"CREATE TABLE staged AS {STAGING_SQL[kind.name](source)}")
+        con.execute(f"COPY ({STAGING_SQL[kind.name](source)}) TO '{_sql_str(staged_file)}' "
+                    f"(FORMAT parquet, COMPRESSION {STAGE_COMPRESSION})")
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0]
         raise SourceError(f"{path.name} cannot be read as a {kind.name} log ({first}); fix the file.") from None
-
-
-def _mark_duplicates(con: duckdb.DuckDBPyConnection, kind: LogKind, first_row: int) -> None:
-    # Group on a 64-bit hash first (cheap), then compare the few ids whose hashes collide.
-    col = kind.id_column
-    con.execute(f"""
-        CREATE TEMP TABLE dup AS
-        WITH h AS (SELECT hash({col}) AS h FROM staged WHERE reason IS NULL GROUP BY 1 HAVING count(*) > 1)
-        SELECT {col} AS id, min(rowid) AS first FROM staged WHERE reason IS NULL AND hash({col}) IN (SELECT h FROM h)
-        GROUP BY {col} HAVING count(*) > 1""")
-    con.execute(f"""
-        UPDATE staged SET reason = concat('duplicate {col} ', staged.{col}, ' (first at row ',
-                                          dup.first + {first_row}, ')')
-        FROM dup WHERE staged.{col} = dup.id AND staged.rowid > dup.first AND staged.reason IS NULL""")
-
-
-# A plant names a Parquet folder (plant=<value>): letters, digits, space, '-', '_', '.', starting with
-# a letter or digit, so no value holds '/', is '..', or holds the '=' hive partitions split on.
-PLANT_NAME = re.compile(r"[^\W_][\w .-]{0,63}")
-PLANT_RULE = ("may hold only letters, digits, spaces, -, _ and . (at most 64, starting with a letter or digit); "
-              "it names a folder")
-
-
-def _mark_bad_plants(con: duckdb.DuckDBPyConnection) -> None:
-    """Checked on the distinct values (a handful), not per row: a regex over every row cost 8x the read."""
-    plants = [r[0] for r in con.execute("SELECT DISTINCT plant FROM staged WHERE reason IS NULL").fetchall()]
-    bad = [p for p in plants if not PLANT_NAME.fullmatch(p)]
-    if bad:
-        con.execute("UPDATE staged SET reason = concat('plant ''', plant, ''' ', $rule) "
-                    "WHERE reason IS NULL AND plant IN (SELECT unnest($bad))", {"bad": bad, "rule": PLANT_RULE})
-
-
-def _rejects(con: duckdb.DuckDBPyConnection, first_row: int, bad: int) -> list[RowReject]:
-    rows = con.execute(
-        f"SELECT rowid + {first_row}, reason FROM staged WHERE reason IS NOT NULL ORDER BY rowid LIMIT {MAX_REJECT_DETAILS}"
-    ).fetchall()
-    rejects = [RowReject(int(r), str(reason)) for r, reason in rows]
-    if bad > len(rejects):
-        rejects.append(RowReject(None, f"... and {bad - len(rejects):,} more rows rejected (first {len(rejects):,} listed)"))
-    return rejects
-
-
-def _refuse_mostly_bad(con: duckdb.DuckDBPyConnection, path: Path, total: int, bad: int, first_row: int) -> None:
-    if total == 0:
-        raise SourceError(f"{path.name} has a header but no rows; remove it from the inbox or export it again.")
-    if bad <= total * MOSTLY_BAD:
-        return
-    reasons = con.execute(
-        f"SELECT rowid + {first_row}, reason FROM staged WHERE reason IS NOT NULL ORDER BY rowid LIMIT 10000"
-    ).fetchall()
-    kinds = Counter(str(r).split(" ")[0] for _, r in reasons)
-    top = kinds.most_common(1)[0][0]
-    row, reason = next((n, r) for n, r in reasons if str(r).split(" ")[0] == top)
-    raise SourceError(
-        f"{path.name}: {bad:,} of {total:,} rows are bad (e.g. row {row}: {reason}); "
-        "the whole file is quarantined — fix the export and load it again.",
-        row=int(row),
-    )
+    checks.staged_view(con, staged_file)
 
 
 def check_complete(path: Path) -> None:
@@ -204,25 +190,8 @@ def check_complete(path: Path) -> None:
                        "it loads once the export is complete.")
 
 
-def _mark_already_loaded(con: duckdb.DuckDBPyConnection, kind: LogKind, listed: list[tuple[str, str]]) -> None:
-    """Ids loaded before, from any day's listed part, are rejected naming the file they came from."""
-    if not listed:
-        return
-    con.execute("CREATE TEMP TABLE listed AS SELECT unnest($paths) AS filename, unnest($names) AS file_name",
-                {"paths": [p for p, _ in listed], "names": [n for _, n in listed]})
-    col = kind.id_column
-    con.execute(
-        f"""UPDATE staged SET reason = concat('{col} ', e.id, ' is already loaded from ', e.file_name)
-            FROM (SELECT r.{col} AS id, any_value(l.file_name) AS file_name
-                  FROM read_parquet($files, filename = true) r JOIN listed l USING (filename)
-                  WHERE r.{col} IN (SELECT {col} FROM staged WHERE reason IS NULL) GROUP BY 1) e
-            WHERE staged.{col} = e.id AND staged.reason IS NULL""",
-        {"files": [p for p, _ in listed]},
-    )
-
-
 def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str]], telemetry_dir: Path) -> Validated:
-    """Type and check every row of a plant log; the good rows stay in the returned connection.
+    """Type and check every row of a plant log; the rows stay staged (the `staged` view of the returned connection).
 
     `listed` is (absolute part path, source file name) of every published part of this kind, for the
     across-file duplicate check. Raises SourceError when the file is unreadable, lacks columns, or is
@@ -231,20 +200,22 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     check_complete(path)
     first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header
     con = _connect(telemetry_dir)
-    got = Validated(kind, sha256, 0, 0, [], [], False, con, telemetry_dir / ".spill")
+    spill = telemetry_dir / ".spill"
+    staged_file = spill / f"staged-{sha256[:16]}-{uuid.uuid4().hex[:8]}.parquet"
+    got = Validated(kind, sha256, 0, 0, [], [], False, con, spill, staged_file)
     try:
-        _stage(con, path, kind)
-        _mark_bad_plants(con)
-        _mark_duplicates(con, kind, first_row)
-        _mark_already_loaded(con, kind, listed)
-        total, bad, simulated = con.execute(
-            "SELECT count(*), count(reason), coalesce(bool_or(simulated), false) FROM staged"
-        ).fetchone() or (0, 0, False)
-        _refuse_mostly_bad(con, path, total, bad, first_row)
-        got.rows, got.loaded, got.simulated = total, total - bad, bool(simulated)
-        got.rejects = _rejects(con, first_row, bad)
-        got.partitions = [(p, d) for p, d in con.execute(
-            "SELECT DISTINCT plant, date FROM staged WHERE reason IS NULL ORDER BY ALL").fetchall()]
+        _stage(con, path, kind, staged_file)
+        checks.mark_bad_plants(con, staged_file)
+        checks.mark_duplicates(con, staged_file, kind, first_row)
+        checks.mark_already_loaded(con, staged_file, kind, listed)
+        # one scan for the counts and the (plant, day)s with good rows
+        groups = con.execute("SELECT plant, date, count(*), count(reason), bool_or(simulated) "
+                             "FROM staged GROUP BY ALL ORDER BY plant, date").fetchall()
+        total, bad = sum(g[2] for g in groups), sum(g[3] for g in groups)
+        checks.refuse_mostly_bad(con, path, total, bad, first_row)
+        got.rows, got.loaded, got.simulated = total, total - bad, any(bool(g[4]) for g in groups)
+        got.rejects = checks.rejects(con, first_row, bad)
+        got.partitions = [(g[0], g[1]) for g in groups if g[2] > g[3]]
     except BaseException:
         got.close()
         raise

@@ -47,7 +47,54 @@ def edited(rows: list[dict[str, str]], index: int, **changes: str) -> list[dict[
     return out
 
 
+THREE_DAYS = [date(2025, 3, 5), date(2025, 3, 6), date(2025, 3, 7)]
+
+
+def three_days() -> list[dict[str, str]]:
+    """Three days of welds (every 30 min per robot), out of order in places, with every kind of bad row,
+    duplicates, failed welds and a second plant: the golden test's input (tests/plant/test_ingest_golden.py)."""
+    rows = [r for day in THREE_DAYS for r in _rows(weld_day(day, seed=7, interval_s=1800))]
+    rows = rows[:300] + rows[600:650] + rows[300:600] + rows[650:]  # day 3's first rows before day 2
+    for i, code in ((20, "POR"), (95, "HVD"), (140, "lof"), (333, ""), (610, "CRK"), (700, "MIS"), (701, "HVD")):
+        rows[i] = dict(rows[i], result="fail", defect_code=code, vdrop_mv="31.5")
+    for i in range(400, 410):
+        rows[i] = dict(rows[i], plant="smelter 2")
+    edits = {
+        7: {"ts": "2025-03-05 25:61:00"}, 8: {"ts": ""}, 30: {"current_a": "14k"}, 31: {"current_a": "250000"},
+        45: {"temperature_c": "-300"}, 46: {"vdrop_mv": ""}, 60: {"result": "maybe"},
+        61: {"result": "pass", "defect_code": "POR"}, 75: {"weld_id": ""}, 76: {"plant": ""},
+        77: {"plant": "smelter/../x"}, 78: {"result": "OK"}, 79: {"result": "NG", "defect_code": ""},
+        150: {"weld_id": rows[10]["weld_id"]}, 500: {"weld_id": rows[10]["weld_id"]},
+        720: {"weld_id": rows[300]["weld_id"]},
+    }
+    for i, change in edits.items():
+        rows[i] = dict(rows[i], **change)
+    return rows
+
+
+def late_for_three_days(first: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A second file for the middle day (new weld ids) and one weld the three-day file already loaded."""
+    late = [dict(r, weld_id=r["weld_id"].replace("-0", "-9", 1))
+            for r in _rows(weld_day(THREE_DAYS[1], seed=7, interval_s=8640).head(20))]
+    late[5] = dict(late[5], weld_id=first[400]["weld_id"])
+    return late
+
+
+def three_day_batches() -> list[dict[str, str]]:
+    b = _rows(pl.concat([gallium_day(d, 7) for d in THREE_DAYS]))
+    b = [dict(r, recovery_pct=f"{100 * float(r['gallium_recovered_kg']) / float(r['gallium_in_kg']):.2f}") for r in b]
+    b[2] = dict(b[2], recovery_pct="")
+    b[4] = dict(b[4], recovery_pct="104.2")
+    b[6] = dict(b[6], ended_at="2025-03-06 01:00:00")
+    b[9] = dict(b[9], batch_id=b[1]["batch_id"])
+    return b
+
+
 def main() -> None:
+    three = three_days()
+    _write("three_days_with_duplicates_and_bad_rows.csv", three)
+    _write("late_welds_for_2025-03-06.csv", late_for_three_days(three))
+    _write("three_days_batches_with_bad_rows.csv", three_day_batches())
     w = welds()
     _write("welds_clean.csv", w)
     _write("duplicate_weld_id.csv", edited(w, 4, weld_id=w[1]["weld_id"]))
