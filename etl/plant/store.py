@@ -1,8 +1,8 @@
 """The one step that stores a plant file's staged, validated telemetry: the seam between backends.
 
 `store_telemetry` is called by the load stage (etl.load_file) inside the file's transaction, after
-`validate` left the good rows in the `staged` table of the file's own connection (rows whose
-`reason` IS NULL). Today's backend writes one Parquet part per (plant, day) (etl.plant.telemetry.
+`validate` left the good rows in the `staged` view of the file's own connection (rows whose
+`reason` IS NULL; the rows themselves are a Parquet file in telemetry/.spill/). Today's backend writes one Parquet part per (plant, day) (etl.plant.telemetry.
 write_parts); a DuckLake backend would insert the same rows into its day-partitioned table through
 `con` and return the rows it wants listed. Either way the returned parts are listed in
 `telemetry_parts` by the caller, so they are visible only with the publish. KPI aggregates are not

@@ -5,7 +5,7 @@ part per source file and day. A part becomes visible only with the warehouse tha
 `telemetry_parts` (written in the same transaction as the file's document row, published by the
 same rename): readers never glob the folders. Parts no published warehouse lists (a load killed
 before its publish) are removed by the next load. The file is streamed through DuckDB with a memory
-limit (spilling to disk), never loaded into Python. Partition values are validated row by row
+limit into a staged Parquet file (see STAGE_COMPRESSION), never loaded into Python. Partition values are validated row by row
 (validate.py) and the final path is checked to stay inside the telemetry folder.
 """
 
@@ -84,8 +84,9 @@ class Validated:
         if self.staged_file is not None:
             self.staged_file.unlink(missing_ok=True)
             self.staged_file = None
-        if self.spill is not None:
-            _remove_if_empty(self.spill)
+        if self.spill is not None:  # this file's own folder, then .spill/ when no other load uses it
+            shutil.rmtree(self.spill, ignore_errors=True)
+            _remove_if_empty(self.spill.parent)
 
 
 _mmap_threshold_fixed = False
@@ -138,9 +139,9 @@ def partition_dir(telemetry_dir: Path, kind: str, plant: str, day: date) -> Path
     return telemetry_dir / kind / f"plant={plant}" / f"date={day.isoformat()}"
 
 
-def _connect(telemetry_dir: Path) -> duckdb.DuckDBPyConnection:
+def _connect(spill: Path) -> duckdb.DuckDBPyConnection:
+    """`spill` is the file's own folder in .spill/: two loads at once (the lake) never remove each other's."""
     fix_mmap_threshold()
-    spill = telemetry_dir / ".spill"
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     con.execute("SET preserve_insertion_order = true")  # the staged file keeps the rows in file order
@@ -199,9 +200,9 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     """
     check_complete(path)
     first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header
-    con = _connect(telemetry_dir)
-    spill = telemetry_dir / ".spill"
-    staged_file = spill / f"staged-{sha256[:16]}-{uuid.uuid4().hex[:8]}.parquet"
+    spill = telemetry_dir / ".spill" / f"{sha256[:16]}-{uuid.uuid4().hex[:8]}"
+    con = _connect(spill)
+    staged_file = spill / "staged.parquet"
     got = Validated(kind, sha256, 0, 0, [], [], False, con, spill, staged_file)
     try:
         _stage(con, path, kind, staged_file)
@@ -299,8 +300,11 @@ def _sql_str(path: Path) -> str:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    if folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+    try:
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    except OSError:  # another load (the lake runs two at once) put a file there meanwhile
+        pass
 
 
 # --- reading back -------------------------------------------------------------------------------
