@@ -11,11 +11,8 @@ limit into a staged Parquet file (see STAGE_COMPRESSION), never loaded into Pyth
 
 from __future__ import annotations
 
-import ctypes
 import os
-import platform
 import shutil
-import sys
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,8 +41,6 @@ MEMORY_LIMIT = "512MB"  # DuckDB's own limit; the process peaks well under 1 GB 
 # uncompressed, then read back by each check); the Parquet file is ~10x smaller, written in one
 # streaming pass, and each later step reads only the columns and row groups it needs.
 STAGE_COMPRESSION = "snappy"  # cheaper to write than zstd for a file read a few times and deleted
-M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter (malloc.h)
-MMAP_THRESHOLD_BYTES = 128 * 1024
 
 
 @dataclass(frozen=True)
@@ -89,29 +84,6 @@ class Validated:
             _remove_if_empty(self.spill.parent)
 
 
-_mmap_threshold_fixed = False
-
-
-def fix_mmap_threshold() -> None:
-    """Have glibc return freed large blocks to the system (once per process; elsewhere a no-op).
-
-    DuckDB's threads allocate and free many blocks of a few hundred KiB; glibc keeps such freed memory
-    in its per-thread arenas, so the process's RSS grew to 2.2 GB at 90 days of welds although DuckDB
-    itself stayed within its 512 MB limit. Above this threshold glibc maps each block on its own and
-    unmaps it when freed (mallopt(M_MMAP_THRESHOLD) also stops the threshold from adapting upwards)."""
-    global _mmap_threshold_fixed
-    if _mmap_threshold_fixed:
-        return
-    _mmap_threshold_fixed = True
-    if sys.platform != "linux" or platform.libc_ver()[0] != "glibc":
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-
-
 def read_header(path: Path) -> list[str]:
     """The column names of a CSV or Parquet plant log."""
     if path.suffix.lower() == ".parquet":
@@ -141,7 +113,6 @@ def partition_dir(telemetry_dir: Path, kind: str, plant: str, day: date) -> Path
 
 def _connect(spill: Path) -> duckdb.DuckDBPyConnection:
     """`spill` is the file's own folder in .spill/: two loads at once (the lake) never remove each other's."""
-    fix_mmap_threshold()
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     con.execute("SET preserve_insertion_order = true")  # the staged file keeps the rows in file order
