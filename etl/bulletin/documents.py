@@ -11,12 +11,10 @@ from pathlib import Path
 
 from etl.sources._html import visible_html
 from etl.sources.base import SourceError
-from etl.sources.text import decode_text
+from etl.sources.text import HTML_SUFFIXES, decode_text
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-HTML_SUFFIXES = (".html", ".htm")
 # Blocks end a line; headings start an article (extract.py reads "#" as an article start).
 _BLOCK_TAGS = frozenset("p div br li tr table section article h1 h2 h3 h4 h5 h6 title header footer ul ol".split())
 _HEADINGS = frozenset(("h1", "h2", "h3"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.bulletin.documents import pdf_to_text
 from etl.sources.base import Extracted, SourceContext
 from etl.sources.bulletin import extract_text_file
 
@@ -17,4 +16,6 @@ def detect(path: Path, head: bytes) -> bool:
 
 
 def extract(path: Path, ctx: SourceContext) -> Extracted:
+    from etl.bulletin.documents import pdf_to_text  # imported here: see etl/sources/bulletin.py
+
     return extract_text_file(path, pdf_to_text(path), ctx)
