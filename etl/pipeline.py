@@ -111,7 +111,7 @@ def _load_once(settings: Settings, inbox: Path, published: date | None, progress
                 result.notices.append(f"no file to load in {inbox}: every file found was skipped" if scan.skipped
                                       else f"no files found in {inbox}")
             started = datetime.now(UTC)
-            warehouse.refresh_catalog(con, catalog)
+            warehouse.refresh_catalog(con, catalog, force=bool(migrated))
             job = FileJob(con, settings, catalog, result.load_id, published, signatures=scan.signatures,
                           known={r[0] for r in con.execute("SELECT sha256 FROM documents").fetchall()})
             changed = _catalog_changed(con, settings.catalog) or bool(migrated)

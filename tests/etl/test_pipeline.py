@@ -78,6 +78,47 @@ def test_extending_the_catalog_maps_kept_statistics_without_rereading(settings, 
     assert query(settings.db, "SELECT value FROM v_observations WHERE series_id = 'zinc_output'").item() == 7.0e6
 
 
+def test_an_edited_catalog_series_reaches_the_warehouse_though_unchanged_rows_are_not_rewritten(settings, tmp_path):
+    # refresh_catalog skips the upsert when the rows' digest is the stored one (issue 17): an edit must
+    # still change the digest, publish, and take effect; editing it back must too
+    put(settings, "tables/long_utf8.csv")
+    run_load(settings)
+    name = "SELECT name_en FROM series WHERE series_id = 'nf10_output'"
+    original = query(settings.db, name).item()
+    text = settings.catalog.read_text(encoding="utf-8")
+    assert text.count(f'name_en = "{original}"') == 1
+    catalog = tmp_path / "catalog.toml"
+    edited = Settings(**{**settings.__dict__, "catalog": catalog})
+    catalog.write_text(text.replace(f'name_en = "{original}"', 'name_en = "Ten metals, renamed"'), encoding="utf-8")
+    assert run_load(edited).published_version == 2
+    assert query(settings.db, name).item() == "Ten metals, renamed"
+    assert run_load(edited).published_version is None  # nothing new, the same catalog: nothing to publish
+    catalog.write_text(text, encoding="utf-8")
+    assert run_load(edited).published_version == 3
+    assert query(settings.db, name).item() == original
+
+
+def test_refresh_catalog_rewrites_the_rows_after_a_migration_even_when_the_digest_matches(settings):
+    from etl.catalog import load_catalog
+    from etl.warehouse import discard_staging, open_staging, refresh_catalog, writer_lock
+
+    put(settings, "tables/long_utf8.csv")
+    run_load(settings)
+    catalog = load_catalog(settings.catalog)
+    with writer_lock(settings.db):
+        con = open_staging(settings.db)
+        try:
+            tamper = "UPDATE series SET name_en = 'stale' WHERE series_id = 'nf10_output'"
+            con.execute(tamper)  # as a migration rewriting the table could leave it
+            read = "SELECT name_en FROM series WHERE series_id = 'nf10_output'"
+            refresh_catalog(con, catalog)
+            assert con.execute(read).fetchone()[0] == "stale"  # same digest, no migration: skipped
+            refresh_catalog(con, catalog, force=True)
+            assert con.execute(read).fetchone()[0] == catalog.series["nf10_output"].name_en
+        finally:
+            discard_staging(con, settings.db)
+
+
 def test_yoy_joins_on_calendar_keys_across_gaps_and_leap_years(settings):
     header = "series_id,period_start,period_end,value,unit,change_pct\n"
     rows = [
