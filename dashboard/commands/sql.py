@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 
 from dashboard.commands._common import db_option
-from dashboard.sql.command_line import SqlArgs, run
+from dashboard.sql.command_line import SqlArgs, param_pair, run
 
 
 def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -30,8 +30,7 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float | None) -> 
 
 def _check_pairs(pairs: tuple[str, ...]) -> tuple[str, ...]:
     for pair in pairs:
-        name, sep, _ = pair.partition("=")
-        if not sep or not name:
+        if param_pair(pair) is None:
             raise click.BadParameter(f"'{pair}' is not NAME=VALUE", param_hint="--param")
     return pairs
 

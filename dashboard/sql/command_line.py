@@ -43,7 +43,8 @@ def _max_rows(text: str) -> int | None:
     return value if value >= 1 else None
 
 
-def _param(text: str) -> str | None:
+def param_pair(text: str) -> str | None:
+    """`text` when it is NAME=VALUE with a name, else None (shared with the click command's check)."""
     name, sep, _ = text.partition("=")
     return text if sep and name else None
 
@@ -55,7 +56,7 @@ OPTIONS = {
     "--format": ("fmt", lambda text: text if text in FORMATS else None),
     "--timeout": ("timeout", _timeout),
     "--max-rows": ("max_rows", _max_rows),
-    "--param": ("params", _param), "-p": ("params", _param),
+    "--param": ("params", param_pair), "-p": ("params", param_pair),
 }
 
 

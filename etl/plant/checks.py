@@ -28,7 +28,7 @@ PLANT_RULE = ("may hold only letters, digits, spaces, -, _ and . (at most 64, st
 
 def staged_view(con: duckdb.DuckDBPyConnection, staged_file: Path) -> None:
     """(Re)define `staged`: the file's rows with their row_no, and the late rejects' reasons when there are any."""
-    rows = f"(SELECT * RENAME (file_row_number AS row_no) FROM read_parquet('{_sql_str(staged_file)}', " \
+    rows = f"(SELECT * RENAME (file_row_number AS row_no) FROM read_parquet('{sql_str(staged_file)}', " \
            "file_row_number = true))"
     late = con.execute("SELECT count(*) FROM late_rejects").fetchone()
     if late and late[0]:
@@ -117,5 +117,6 @@ def refuse_mostly_bad(con: duckdb.DuckDBPyConnection, path: Path, total: int, ba
     )
 
 
-def _sql_str(path: Path) -> str:
+def sql_str(path: Path) -> str:
+    """A path inside a single-quoted SQL string (the staged file, parts: DuckDB takes no parameter there)."""
     return str(path).replace("'", "''")

@@ -82,10 +82,10 @@ def _compute(got: Validated, document_id: str, with_earlier: bool) -> dict[str, 
     assert got.con is not None
     kind = got.kind.name
     batches: dict[str, list[pa.Table]] = {f"agg_{table}": [] for table in AGGREGATES[kind]}
+    statements = sql(f"{kind}_aggregates")
+    setup, selects = statements[:-len(AGGREGATES[kind])], statements[-len(AGGREGATES[kind]):]
     for first, last in _day_batches(got.partitions):  # dates (isoformat): safe as SQL literals
         got.con.execute(sql(f"{kind}_source")[int(with_earlier)].format(first=first.isoformat(), last=last.isoformat()))
-        statements = sql(f"{kind}_aggregates")
-        setup, selects = statements[:-len(AGGREGATES[kind])], statements[-len(AGGREGATES[kind]):]
         for statement in setup:  # e.g. the weld groupings, computed in one read of the batch's rows
             got.con.execute(statement)
         for table, select in zip(AGGREGATES[kind], selects, strict=True):

@@ -139,7 +139,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, staged_fil
         )
     source = f"(SELECT {source_select(mapping, kind)} FROM {_reader(path)})"
     try:
-        con.execute(f"COPY ({STAGING_SQL[kind.name](source)}) TO '{_sql_str(staged_file)}' "
+        con.execute(f"COPY ({STAGING_SQL[kind.name](source)}) TO '{checks.sql_str(staged_file)}' "
                     f"(FORMAT parquet, COMPRESSION {STAGE_COMPRESSION})")
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0]
@@ -241,7 +241,7 @@ def write_parts(got: Validated, warehouse_dir: Path, load_id: str) -> list[Part]
         got.con.execute(
             f"""COPY (SELECT {PARQUET_COLUMNS[got.kind.name]}, '{got.sha256[:16]}' AS document_id, n.part_no
                       FROM staged JOIN part_numbers n USING (plant, date) WHERE reason IS NULL)
-                TO '{_sql_str(scratch)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (part_no))""")
+                TO '{checks.sql_str(scratch)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (part_no))""")
     finally:
         got.con.execute("SET preserve_insertion_order = true")  # rowid = file order for the row checks
     parts = [_place(got, scratch / f"part_no={i}", rel, target, plant, day)
@@ -260,14 +260,10 @@ def _place(got: Validated, folder: Path, rel: str, target: Path, plant: str, day
         os.replace(files[0], target)
     else:  # several files for one day: merged into the one part the layout has
         partial = target.with_name(target.name + ".tmp")
-        got.con.execute(f"COPY (SELECT * FROM read_parquet($files)) TO '{_sql_str(partial)}' "
+        got.con.execute(f"COPY (SELECT * FROM read_parquet($files)) TO '{checks.sql_str(partial)}' "
                         "(FORMAT parquet, COMPRESSION zstd)", {"files": [str(f) for f in files]})
         os.replace(partial, target)
     return Part(rel, got.kind.name, plant, day, pq.read_metadata(target).num_rows)
-
-
-def _sql_str(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _remove_if_empty(folder: Path) -> None:
