@@ -179,6 +179,11 @@ def _conflicts(con: duckdb.DuckDBPyConnection, document_id: str, tol: Tolerance)
 
 
 def _has_other_vintages(con: duckdb.DuckDBPyConnection, document_id: str) -> bool:
+    # A first load holds no other document's rows: one filtered scan says so, without hashing the
+    # document's distinct keys for the join (0.19 s at 1M rows, issue 17).
+    if not con.execute("SELECT EXISTS (SELECT 1 FROM observations WHERE document_id <> ?)",
+                       [document_id]).fetchone()[0]:
+        return False
     return con.execute(f"""
         SELECT EXISTS (SELECT 1 FROM observations o SEMI JOIN ({_DOC_KEYS}) k ON {_SAME_KEY}
                        WHERE o.document_id <> $doc)""", {"doc": document_id}).fetchone()[0]
