@@ -10,7 +10,8 @@ memory = the child's max RSS from os.wait4), alternating, medians of PULSE_BENCH
 sizes PULSE_BENCH_TABLE_ROWS (default 100000,1000000). Also the everyday load: 1 % of the largest
 size as new periods into a warehouse that already holds the largest size (each run from a copy).
 Each Pulse run reports its time per stage (read, checks, insert, holds, obs_current, rest).
-`python -m bench.bench_load tables` runs only that part.
+`python -m bench.bench_load tables` runs only that part; `... floor` what the data model's two
+writes cost in DuckDB alone (floor_section).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import duckdb
@@ -248,10 +250,59 @@ def table_section() -> str:
 
 
 
+def floor_section(rows: int = 1_000_000, runs: int = 3) -> str:
+    """What the current data model costs in DuckDB alone (issue 17): the CSV read straight into the
+    observations schema (no checks, no mapping: casts only), obs_current built by its view file,
+    CHECKPOINT; against read_csv into a table. No Pulse code runs; it is the floor of a first load."""
+    work = Path(tempfile.mkdtemp(prefix="pulse-bench-floor-"))
+    spent: dict[str, list[float]] = {"read_csv": [], "observations": [], "obs_current": [], "checkpoint": []}
+    insert = """INSERT INTO observations (series_id, period_label, period_start, period_end, value, unit,
+        value_as_written, unit_as_written, change_pct, change_kind, document_id, quote, source_url, source_row,
+        load_id, publisher)
+        SELECT series_id, period_start || '..' || period_end, period_start, period_end, value, unit,
+               CAST(value AS VARCHAR), unit, change_pct, 'yoy', 'd', source_quote, source_url, 1, 'L', 'example.org'
+        FROM read_csv(?)"""
+    try:
+        csv = work / "t.csv"
+        long_table_csv(csv, rows)
+        for _ in range(runs):
+            for f in work.glob("*.duckdb*"):
+                f.unlink()
+            start = time.perf_counter()
+            con = duckdb.connect(str(work / "baseline.duckdb"))
+            con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [str(csv)])
+            con.close()
+            spent["read_csv"].append(time.perf_counter() - start)
+            con = duckdb.connect(str(work / "model.duckdb"))
+            for name in ("001_core.sql", "003_review.sql"):
+                con.execute((ROOT / "etl" / "migrations" / name).read_text(encoding="utf-8"))
+            con.execute("INSERT INTO loads (load_id, started_at) VALUES ('L', now())")
+            con.execute("INSERT INTO documents (document_id, sha256, path, file_name, kind, load_id) "
+                        "VALUES ('d', 's', 'p', 'f', 'long_table', 'L')")
+            con.execute("CHECKPOINT")
+            view = (ROOT / "etl" / "views" / "005_obs_current.sql").read_text(encoding="utf-8")
+            for stage, sql, params in (("observations", insert, [str(csv)]), ("obs_current", view, []),
+                                       ("checkpoint", "CHECKPOINT", [])):
+                start = time.perf_counter()
+                con.execute(sql, params)
+                spent[stage].append(time.perf_counter() - start)
+            con.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    med = {k: statistics.median(v) for k, v in spent.items()}
+    model = med["observations"] + med["obs_current"] + med["checkpoint"]
+    return (f"DuckDB alone, {rows:,} rows, median of {runs}: read_csv into a table {med['read_csv']:.2f} s; "
+            f"into the observations schema {med['observations']:.2f} s, obs_current {med['obs_current']:.2f} s, "
+            f"CHECKPOINT {med['checkpoint']:.2f} s: {model:.2f} s = {model / med['read_csv']:.1f}x read_csv\n")
+
+
 def main() -> str:
     tables = table_section()  # first: the in-process loads below grow this process, whose max RSS children inherit
     return many_files_section() + "\n" + tables
 
 
 if __name__ == "__main__":
-    print(table_section() if sys.argv[1:] == ["tables"] else main())
+    if sys.argv[1:] == ["floor"]:
+        print(floor_section())
+    else:
+        print(table_section() if sys.argv[1:] == ["tables"] else main())
