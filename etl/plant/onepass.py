@@ -45,7 +45,7 @@ def try_clean(con: duckdb.DuckDBPyConnection, source: str, kind: LogKind, sha256
     if written is None:
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    staged_view(con, [f for fs in written.files.values() for f in fs])
+    staged_view(con, [f for fs in written.files.values() for f in fs], partitioned_by_ok=True)
     return written
 
 
@@ -102,11 +102,12 @@ def _checked(con: duckdb.DuckDBPyConnection, written: Written, kind: LogKind,
     return replace(written, simulated=bool(simulated))
 
 
-def staged_view(con: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+def staged_view(con: duckdb.DuckDBPyConnection, files: list[str], partitioned_by_ok: bool = False) -> None:
     """`staged` over written parts (plant and date from their folders, no rejected row): what the
-    aggregates and the lake read, as they read the staged file on the staged path."""
+    aggregates and the lake read, as they read the staged file on the staged path. The one pass's
+    own files sit under an ok=true/ folder too; placed parts do not."""
     con.execute(f"""CREATE OR REPLACE TEMP VIEW staged AS
-                    SELECT * EXCLUDE (document_id{', ok' if any('/ok=' in f for f in files) else ''}),
+                    SELECT * EXCLUDE (document_id{', ok' if partitioned_by_ok else ''}),
                            CAST(NULL AS VARCHAR) AS reason
                     FROM read_parquet({_list(files)}, {HIVE})""")
 

@@ -6,8 +6,9 @@ part per source file and day. A part becomes visible only with the warehouse tha
 same rename): readers never glob the folders. Parts no published warehouse lists (a load killed
 before its publish) are removed by the next load. The file is streamed through DuckDB with a memory
 limit, never loaded into Python: a clean file straight to its parts (etl.plant.onepass), any other
-into a staged Parquet file (see STAGE_COMPRESSION) that the checks and the parts' write read. Partition values are validated row by row
-(validate.py) and the final path is checked to stay inside the telemetry folder.
+into a staged Parquet file (see STAGE_COMPRESSION) that the checks and the parts' write read.
+Partition values are validated row by row (validate.py) and the final path is checked to stay
+inside the telemetry folder.
 """
 
 from __future__ import annotations
