@@ -6,10 +6,12 @@
 2. A one-robot, one-day drill-down against a full year at the real rate (~95 M welds): the
    partitioned layout (`weld_rows`) against the same query over one unpartitioned Parquet copy.
 3. The bundled history `pulse up` loads on a fresh clone: generate + load.
+4. (part `dirty`) The same ingest of the first size's CSV with one row in 100,000 refused (a result
+   neither pass nor fail): a file with rows to report goes the staged way (etl/plant/onepass.py).
 
 Sizes: PULSE_BENCH_CSV_DAYS (comma-separated days, default "7,90"; 90 days is a 2.6 GB CSV),
 PULSE_BENCH_RUNS (default 3) and PULSE_BENCH_YEAR_DAYS (default 365); PULSE_BENCH_PLANT_PARTS picks
-parts (bundled,ingest,year). Files go to bench/out/ (git-ignored) and are removed after, except the
+parts (bundled,ingest,year,dirty). Files go to bench/out/ (git-ignored) and are removed after, except the
 generated weld CSVs, kept in bench/out/plant_cache/ (git-ignored too: 90 days is 2.5 GB and takes
 minutes to generate); PULSE_BENCH_PLANT_CACHE=0 generates them afresh.
 """
@@ -100,6 +102,23 @@ def weld_csv(days: int) -> Path:
     return cached
 
 
+DIRTY_EVERY = 100_000  # one refused row in this many (the mostly-bad refusal starts at 50 %)
+
+
+def dirty_csv(big: Path) -> Path:
+    """`big` with the result of every DIRTY_EVERY-th weld made unreadable ('pass' -> 'maybe'), cached."""
+    dirty = big.with_name(big.stem + f"_dirty{DIRTY_EVERY}.csv")
+    if dirty.is_file():
+        return dirty
+    partial = dirty.with_suffix(".partial")
+    with big.open("rb") as src, partial.open("wb") as out:
+        out.write(src.readline())
+        for i, line in enumerate(src, 1):
+            out.write(line.replace(b",pass,", b",maybe,", 1) if i % DIRTY_EVERY == 0 else line)
+    partial.rename(dirty)
+    return dirty
+
+
 def _ingest_once(big: Path, run: int, tree: str | None = None) -> tuple[float, int, int, float]:
     """One `pulse load` of a copy of `big` into a new warehouse, in a child process."""
     copy = (OUT / f"ingest_{run}" / big.name).resolve()
@@ -116,9 +135,9 @@ def _ingest_once(big: Path, run: int, tree: str | None = None) -> tuple[float, i
         shutil.rmtree(copy.parent, ignore_errors=True)
 
 
-def bench_ingest(days: int, runs: int) -> list[str]:
+def bench_ingest(days: int, runs: int, dirty: bool = False) -> list[str]:
     """Ingest against DuckDB's COPY of the same file, alternating, `runs` each; medians."""
-    big = weld_csv(days)
+    big = dirty_csv(weld_csv(days)) if dirty else weld_csv(days)
     size = big.stat().st_size
     base, ing, before = [], [], []
     tree = os.environ.get("PULSE_BENCH_BEFORE")  # a checkout of the code before, run alongside
@@ -133,7 +152,8 @@ def bench_ingest(days: int, runs: int) -> list[str]:
     init = median(r[3] for r in ing)
     rows = ing[0][2]
     return [
-        f"#### {days} days: weld CSV {size / 1e9:.2f} GB, {rows:,} rows; medians of {runs} alternating runs "
+        f"#### {days} days{f', one row in {DIRTY_EVERY:,} refused' if dirty else ''}: weld CSV "
+        f"{size / 1e9:.2f} GB, {rows:,} rows loaded; medians of {runs} alternating runs "
         f"(1-minute load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after)\n",
         "| what | seconds (median) | runs | peak RSS (max of runs) | time ratio to baseline |",
         "| --- | --- | --- | --- | --- |",
@@ -242,6 +262,8 @@ def main() -> str:
             lines.append("### Ingest of one weld CSV against DuckDB's COPY, two sizes\n")
             for days in sizes:
                 lines += bench_ingest(days, runs)
+        if "dirty" in parts:
+            lines += bench_ingest(sizes[0], runs, dirty=True)
         if "year" in parts:
             lines += bench_drill_and_refresh(year_days)
     finally:

@@ -2,9 +2,10 @@
 
 `store_telemetry` is called by the load stage (etl.load_file) inside the file's transaction, after
 `validate` left the good rows in the `staged` view of the file's own connection (rows whose
-`reason` IS NULL; the rows themselves are a Parquet file in telemetry/.spill/). Today's backend writes one Parquet part per (plant, day) (etl.plant.telemetry.
-write_parts); a DuckLake backend would insert the same rows into its day-partitioned table through
-`con` and return the rows it wants listed. Either way the returned parts are listed in
+`reason` IS NULL; the rows themselves are Parquet files in telemetry/.spill/: a clean file's are
+already its parts, etl.plant.onepass). Today's backend places one Parquet part per (plant, day)
+(etl.plant.telemetry.write_parts); a DuckLake backend would insert the same rows into its
+day-partitioned table through `con` and return the rows it wants listed. Either way the returned parts are listed in
 `telemetry_parts` by the caller, so they are visible only with the publish. KPI aggregates are not
 part of this step: they come from the staged rows (etl.plant.kpi.aggregate_staged), not the store.
 """

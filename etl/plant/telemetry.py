@@ -5,8 +5,10 @@ part per source file and day. A part becomes visible only with the warehouse tha
 `telemetry_parts` (written in the same transaction as the file's document row, published by the
 same rename): readers never glob the folders. Parts no published warehouse lists (a load killed
 before its publish) are removed by the next load. The file is streamed through DuckDB with a memory
-limit into a staged Parquet file (see STAGE_COMPRESSION), never loaded into Python. Partition values are validated row by row
-(validate.py) and the final path is checked to stay inside the telemetry folder.
+limit, never loaded into Python: a clean file straight to its parts (etl.plant.onepass), any other
+into a staged Parquet file (see STAGE_COMPRESSION) that the checks and the parts' write read.
+Partition values are validated row by row (validate.py) and the final path is checked to stay
+inside the telemetry folder.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
-from etl.plant import checks
+from etl.plant import checks, onepass
 from etl.plant.schema import (
     KINDS,
     LogKind,
@@ -70,7 +72,8 @@ class Validated:
     simulated: bool
     con: duckdb.DuckDBPyConnection | None = field(default=None, repr=False)
     spill: Path | None = None
-    staged_file: Path | None = None
+    staged_file: Path | None = None  # the staged path's rows (None when the one pass wrote the parts)
+    written: dict[tuple[str, date], list[str]] | None = None  # the one pass's files per (plant, day)
 
     def close(self) -> None:
         if self.con is not None:
@@ -128,8 +131,8 @@ def _reader(path: Path) -> str:
     return f"read_csv({p}, header = true, all_varchar = true, null_padding = true)"
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, staged_file: Path) -> None:
-    """One streaming pass over the file: typed rows and their per-row reason, in file order, to `staged_file`."""
+def _source(path: Path, kind: LogKind) -> str:
+    """The file as a relation of the kind's canonical columns (as read: strings from CSV)."""
     mapping = map_columns(read_header(path), kind)
     missing = missing_columns(mapping, kind)
     if missing:
@@ -137,7 +140,11 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, staged_fil
             f"{path.name}: a {kind.name} log needs the column(s) {', '.join(missing)}, which the header lacks; "
             "export the file with them."
         )
-    source = f"(SELECT {source_select(mapping, kind)} FROM {_reader(path)})"
+    return f"(SELECT {source_select(mapping, kind)} FROM {_reader(path)})"
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, source: str, staged_file: Path) -> None:
+    """One streaming pass over the file: typed rows and their per-row reason, in file order, to `staged_file`."""
     try:
         con.execute(f"COPY ({STAGING_SQL[kind.name](source)}) TO '{checks.sql_str(staged_file)}' "
                     f"(FORMAT parquet, COMPRESSION {STAGE_COMPRESSION})")
@@ -173,25 +180,39 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header
     spill = telemetry_dir / ".spill" / f"{sha256[:16]}-{uuid.uuid4().hex[:8]}"
     con = _connect(spill)
-    staged_file = spill / "staged.parquet"
-    got = Validated(kind, sha256, 0, 0, [], [], False, con, spill, staged_file)
+    got = Validated(kind, sha256, 0, 0, [], [], False, con, spill)
     try:
-        _stage(con, path, kind, staged_file)
-        checks.mark_bad_plants(con, staged_file)
-        checks.mark_duplicates(con, staged_file, kind, first_row)
-        checks.mark_already_loaded(con, staged_file, kind, listed)
-        # one scan for the counts and the (plant, day)s with good rows
-        groups = con.execute("SELECT plant, date, count(*), count(reason), bool_or(simulated) "
-                             "FROM staged GROUP BY ALL ORDER BY plant, date").fetchall()
-        total, bad = sum(g[2] for g in groups), sum(g[3] for g in groups)
-        checks.refuse_mostly_bad(con, path, total, bad, first_row)
-        got.rows, got.loaded, got.simulated = total, total - bad, any(bool(g[4]) for g in groups)
-        got.rejects = checks.rejects(con, first_row, bad)
-        got.partitions = [(g[0], g[1]) for g in groups if g[2] > g[3]]
+        source = _source(path, kind)
+        written = onepass.try_clean(con, source, kind, sha256, spill / "parts", listed)
+        if written is not None:  # the usual case: the parts are written, nothing to report
+            got.rows = got.loaded = written.rows
+            got.simulated, got.written = written.simulated, written.files
+            got.partitions = sorted(written.files)
+            return got
+        got.staged_file = spill / "staged.parquet"
+        _stage(con, path, kind, source, got.staged_file)
+        _check_staged(got, path, first_row, listed)
     except BaseException:
         got.close()
         raise
     return got
+
+
+def _check_staged(got: Validated, path: Path, first_row: int, listed: list[tuple[str, str]]) -> None:
+    """The staged path's checks: each rejected row gets its row number and reason."""
+    con, staged_file = got.con, got.staged_file
+    assert con is not None and staged_file is not None
+    checks.mark_bad_plants(con, staged_file)
+    checks.mark_duplicates(con, staged_file, got.kind, first_row)
+    checks.mark_already_loaded(con, staged_file, got.kind, listed)
+    # one scan for the counts and the (plant, day)s with good rows
+    groups = con.execute("SELECT plant, date, count(*), count(reason), bool_or(simulated) "
+                         "FROM staged GROUP BY ALL ORDER BY plant, date").fetchall()
+    total, bad = sum(g[2] for g in groups), sum(g[3] for g in groups)
+    checks.refuse_mostly_bad(con, path, total, bad, first_row)
+    got.rows, got.loaded, got.simulated = total, total - bad, any(bool(g[4]) for g in groups)
+    got.rejects = checks.rejects(con, first_row, bad)
+    got.partitions = [(g[0], g[1]) for g in groups if g[2] > g[3]]
 
 
 def part_path(kind: str, plant: str, day: date, load_id: str, sha256: str) -> str:
@@ -213,9 +234,9 @@ def _part_targets(got: Validated, warehouse_dir: Path, load_id: str) -> list[tup
 
 
 def write_parts(got: Validated, warehouse_dir: Path, load_id: str) -> list[Part]:
-    """One Parquet part per (plant, day), from ONE pass over the staged rows (the Parquet backend).
-
-    A single COPY ... PARTITION_BY (part_no) writes every day's file into telemetry/.staging/<load>-<file>/
+    """One Parquet part per (plant, day) (the Parquet backend). A clean file's parts were written by
+    its one pass (etl.plant.onepass) and are only moved into place; otherwise, from ONE pass over the
+    staged rows: a single COPY ... PARTITION_BY (part_no) writes every day's file into telemetry/.staging/<load>-<file>/
     (part_no = the index of (plant, day) in got.partitions, so no plant value becomes a folder name
     DuckDB would have to escape); each file is then renamed into its published place. One COPY per day
     rescanned the whole staged table each time (24 % of the ingest at 7 days, growing with the days).
@@ -225,6 +246,11 @@ def write_parts(got: Validated, warehouse_dir: Path, load_id: str) -> list[Part]
     targets = _part_targets(got, warehouse_dir, load_id)
     if not targets:
         return []
+    if got.written is not None:  # the one pass wrote them: only moved into place
+        parts = [_place(got, got.written[(plant, day)], rel, target, plant, day)
+                 for (rel, target), (plant, day) in zip(targets, got.partitions, strict=True)]
+        onepass.staged_view(got.con, [str(t) for _, t in targets])  # the files moved; the aggregates read them
+        return parts
     scratch = warehouse_dir / "telemetry" / ".staging" / f"{load_id}-{got.sha256[:16]}"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
@@ -234,9 +260,7 @@ def write_parts(got: Validated, warehouse_dir: Path, load_id: str) -> list[Part]
         {"plants": [p for p, _ in got.partitions], "days": [d for _, d in got.partitions]},
     )
     got.con.execute("SET preserve_insertion_order = false")  # the part's rows keep no order (readers sort)
-    # Each open partition buffers this many rows outside the memory limit (default 524,288: +300 MB
-    # RSS at 7 days); a small threshold keeps the write near the limit, and was no slower.
-    got.con.execute("SET partitioned_write_flush_threshold = 16384")
+    got.con.execute("SET partitioned_write_flush_threshold = 16384")  # see onepass._copy
     try:
         got.con.execute(
             f"""COPY (SELECT {PARQUET_COLUMNS[got.kind.name]}, '{got.sha256[:16]}' AS document_id, n.part_no
@@ -244,24 +268,23 @@ def write_parts(got: Validated, warehouse_dir: Path, load_id: str) -> list[Part]
                 TO '{checks.sql_str(scratch)}' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (part_no))""")
     finally:
         got.con.execute("SET preserve_insertion_order = true")  # rowid = file order for the row checks
-    parts = [_place(got, scratch / f"part_no={i}", rel, target, plant, day)
+    parts = [_place(got, sorted(str(f) for f in (scratch / f"part_no={i}").glob("*.parquet")), rel, target, plant, day)
              for i, ((rel, target), (plant, day)) in enumerate(zip(targets, got.partitions, strict=True))]
     shutil.rmtree(scratch, ignore_errors=True)
     _remove_if_empty(scratch.parent)
     return parts
 
 
-def _place(got: Validated, folder: Path, rel: str, target: Path, plant: str, day: date) -> Part:
+def _place(got: Validated, files: list[str], rel: str, target: Path, plant: str, day: date) -> Part:
     """Move one partition's file into its place (DuckDB splits a partition only past its open-file limit)."""
     assert got.con is not None
-    files = sorted(folder.glob("*.parquet"))
     target.parent.mkdir(parents=True, exist_ok=True)
     if len(files) == 1:
         os.replace(files[0], target)
     else:  # several files for one day: merged into the one part the layout has
         partial = target.with_name(target.name + ".tmp")
         got.con.execute(f"COPY (SELECT * FROM read_parquet($files)) TO '{checks.sql_str(partial)}' "
-                        "(FORMAT parquet, COMPRESSION zstd)", {"files": [str(f) for f in files]})
+                        "(FORMAT parquet, COMPRESSION zstd)", {"files": sorted(files)})
         os.replace(partial, target)
     return Part(rel, got.kind.name, plant, day, pq.read_metadata(target).num_rows)
 
