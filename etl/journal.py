@@ -10,6 +10,7 @@ Tables are declared once, in journal.sql; `record` appends a row, `recent` reads
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing
 from datetime import UTC, datetime
 from importlib import resources
@@ -28,11 +29,25 @@ def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = sqlite3.connect(path, timeout=30, isolation_level=None)
     con.execute("PRAGMA busy_timeout=30000")
-    con.execute("PRAGMA journal_mode=WAL")
+    _wal(con)
     # BEGIN IMMEDIATE takes the write lock up front, so a second process waits (busy timeout)
     # instead of failing "database is locked" when its read of the schema would upgrade to a write
     con.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
     return con
+
+
+def _wal(con: sqlite3.Connection, wait_seconds: float = 30) -> None:
+    """Switch to WAL. SQLite answers "database is locked" at once, without its busy handler, while
+    another process holds the new file's lock (two first writers at once), so this waits here."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def record(db: Path, table: str, **fields: Any) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -41,3 +43,21 @@ def test_two_processes_write_at_once(tmp_path):
     assert sorted((r["user"], int(r["detail"])) for r in rows) == sorted(
         (who, i) for who in ("a", "b") for i in range(50)
     )
+
+
+def test_a_writer_waits_while_another_process_holds_a_new_journals_lock(tmp_path):
+    """Switching a new journal to WAL fails at once (no busy handler) while another connection holds
+    its lock: what made two first writers at once fail "database is locked"."""
+    db = tmp_path / "pulse.duckdb"
+    holder = sqlite3.connect(journal.journal_path(db), isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (x)")  # the file exists, still in rollback mode
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO other VALUES (1)")
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        journal.record(db, "audit", user="a", action="sql", detail="waited", at="2026-01-01T00:00:00+00:00")
+    finally:
+        release.join()
+        holder.close()
+    assert [(r["user"], r["detail"]) for r in journal.recent(db, "audit")] == [("a", "waited")]
