@@ -37,6 +37,10 @@ class Written:
     rows: int
     simulated: bool
 
+    @property
+    def paths(self) -> list[str]:
+        return [f for fs in self.files.values() for f in fs]
+
 
 def try_clean(con: duckdb.DuckDBPyConnection, source: str, kind: LogKind, sha256: str, folder: Path,
               listed: list[tuple[str, str]]) -> Written | None:
@@ -46,7 +50,7 @@ def try_clean(con: duckdb.DuckDBPyConnection, source: str, kind: LogKind, sha256
     if written is None:
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    staged_view(con, [f for fs in written.files.values() for f in fs])
+    staged_view(con, written.paths)
     return written
 
 
@@ -81,12 +85,13 @@ def _copy(con: duckdb.DuckDBPyConnection, source: str, kind: LogKind, sha256: st
 
 def _checked(con: duckdb.DuckDBPyConnection, written: Written, kind: LogKind,
              listed: list[tuple[str, str]]) -> Written | None:
-    """`written` with its simulated flag when there is no plant the folder rule refuses, no id twice in the file, no id already loaded (checks.py's
-    late checks, asked yes/no: any yes means the staged path, which names the rows)."""
+    """`written` with its simulated flag when no plant breaks the folder rule, no id is twice in the
+    file and none is already loaded (checks.py's late checks asked yes/no: any yes means the staged
+    path, which names the rows)."""
     if any(not checks.PLANT_NAME.fullmatch(plant) for plant, _ in written.files):
         return None
     col = kind.id_column
-    paths = [f for fs in written.files.values() for f in fs]
+    paths = written.paths
     # distinct 64-bit hashes: a collision of two different ids only sends the file the exact way
     simulated, repeats = con.execute(
         f"SELECT bool_or(simulated), count(*) - count(DISTINCT hash({col})) FROM read_parquet($files)",

@@ -184,7 +184,7 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     try:
         source = _source(path, kind)
         written = onepass.try_clean(con, source, kind, sha256, spill / "parts", listed)
-        if written is not None:  # the usual case: the parts are written, nothing to report
+        if written is not None:  # a clean file: its parts are written, nothing to report
             got.rows = got.loaded = written.rows
             got.simulated, got.written = written.simulated, written.files
             got.partitions = sorted(written.files)
@@ -236,8 +236,8 @@ def _part_targets(got: Validated, warehouse_dir: Path, load_id: str) -> list[tup
 def write_parts(got: Validated, warehouse_dir: Path, load_id: str) -> list[Part]:
     """One Parquet part per (plant, day) (the Parquet backend). A clean file's parts were written by
     its one pass (etl.plant.onepass) and are only moved into place; otherwise, from ONE pass over the
-    staged rows: a single COPY ... PARTITION_BY (part_no) writes every day's file into telemetry/.staging/<load>-<file>/
-    (part_no = the index of (plant, day) in got.partitions, so no plant value becomes a folder name
+    staged rows: a single COPY ... PARTITION_BY (part_no) writes every day's file into
+    telemetry/.staging/<load>-<file>/ (part_no = the index of (plant, day) in got.partitions, so no plant value becomes a folder name
     DuckDB would have to escape); each file is then renamed into its published place. One COPY per day
     rescanned the whole staged table each time (24 % of the ingest at 7 days, growing with the days).
     A load killed mid-write leaves only .staging/ (removed by the next load) or unlisted parts.
