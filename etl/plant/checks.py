@@ -120,3 +120,8 @@ def refuse_mostly_bad(con: duckdb.DuckDBPyConnection, path: Path, total: int, ba
 def sql_str(path: Path) -> str:
     """A path inside a single-quoted SQL string (the staged file, parts: DuckDB takes no parameter there)."""
     return str(path).replace("'", "''")
+
+
+def sql_literal(text: str) -> str:
+    """`text` as a single-quoted SQL string (a reader's arguments, a column name in its options)."""
+    return "'" + text.replace("'", "''") + "'"

@@ -32,7 +32,7 @@ from etl.plant.schema import (
     map_columns,
     missing_columns,
 )
-from etl.plant.validate import PARQUET_COLUMNS, STAGING_SQL, source_select
+from etl.plant.validate import PARQUET_COLUMNS, STAGING_SQL, reader_types, source_select
 from etl.records import NotReady, RowReject, SourceError
 from etl.sources.text import decode_text
 
@@ -124,15 +124,20 @@ def _connect(spill: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _reader(path: Path) -> str:
-    p = "'" + str(path).replace("'", "''") + "'"
+def _reader(path: Path, types: dict[str, str]) -> str:
+    """The file as read: strings from CSV, but for the columns named in `types` (written name -> SQL type)."""
+    p = checks.sql_literal(str(path))
     if path.suffix.lower() == ".parquet":
         return f"read_parquet({p})"
-    return f"read_csv({p}, header = true, all_varchar = true, null_padding = true)"
+    typed = ", ".join(f"{checks.sql_literal(name)}: '{sql_type}'" for name, sql_type in types.items())
+    options = f", types = {{{typed}}}" if typed else ""
+    return f"read_csv({p}, header = true, all_varchar = true, null_padding = true{options})"
 
 
-def _source(path: Path, kind: LogKind) -> str:
-    """The file as a relation of the kind's canonical columns (as read: strings from CSV)."""
+def _sources(path: Path, kind: LogKind) -> tuple[str, str | None]:
+    """The file as a relation of the kind's canonical columns, twice: as text (strings from CSV), and
+    for a CSV with reader_types' columns typed by the reader (the one pass's, which stops at the
+    first field that does not parse; None for Parquet, whose one pass reads it as it is)."""
     mapping = map_columns(read_header(path), kind)
     missing = missing_columns(mapping, kind)
     if missing:
@@ -140,7 +145,11 @@ def _source(path: Path, kind: LogKind) -> str:
             f"{path.name}: a {kind.name} log needs the column(s) {', '.join(missing)}, which the header lacks; "
             "export the file with them."
         )
-    return f"(SELECT {source_select(mapping, kind)} FROM {_reader(path)})"
+    text = f"(SELECT {source_select(mapping, kind)} FROM {_reader(path, {})})"
+    if path.suffix.lower() == ".parquet":
+        return text, None
+    types = {mapping[c]: t for c, t in reader_types(kind.name).items() if mapping.get(c)}
+    return text, f"(SELECT {source_select(mapping, kind)} FROM {_reader(path, types)})"
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, source: str, staged_file: Path) -> None:
@@ -182,8 +191,8 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     con = _connect(spill)
     got = Validated(kind, sha256, 0, 0, [], [], False, con, spill)
     try:
-        source = _source(path, kind)
-        written = onepass.try_clean(con, source, kind, sha256, spill / "parts", listed)
+        source, typed = _sources(path, kind)
+        written = onepass.try_clean(con, typed or source, bool(typed), kind, sha256, spill / "parts", listed)
         if written is not None:  # a clean file: its parts are written, nothing to report
             got.rows = got.loaded = written.rows
             got.simulated, got.written = written.simulated, written.files

@@ -7,6 +7,7 @@ telemetry.py, against the file itself and against the telemetry already loaded.
 
 from __future__ import annotations
 
+from etl.plant.checks import sql_literal
 from etl.plant.schema import (
     CURRENT_A,
     FAIL_WORDS,
@@ -24,12 +25,8 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _words(words: tuple[str, ...]) -> str:
-    return ", ".join(_lit(w) for w in words)
+    return ", ".join(sql_literal(w) for w in words)
 
 
 def _num(x: float) -> str:
@@ -49,8 +46,39 @@ def _text(col: str) -> str:
     return f"NULLIF(CAST({col} AS VARCHAR), '')"
 
 
-def _range_checks(col: str, typed: str, bounds: tuple[float, float], unit: str, what: str) -> list[str]:
-    lo, hi = bounds
+# The columns cast from text, per kind.
+CASTS = {
+    WELD.name: {"ts": "TIMESTAMP", "current_a": "DOUBLE", "temperature_c": "DOUBLE", "vdrop_mv": "DOUBLE"},
+    GALLIUM.name: {"started_at": "TIMESTAMP", "ended_at": "TIMESTAMP", "liquor_m3": "DOUBLE",
+                   "gallium_in_kg": "DOUBLE", "gallium_recovered_kg": "DOUBLE", "recovery_pct": "DOUBLE"},
+}
+
+
+def reader_types(kind: str) -> dict[str, str]:
+    """The casts the one pass leaves to the CSV reader (etl.plant.onepass): its numbers give the
+    cast's values, faster (tests/plant/test_onepass.py). Not timestamps: a typed reader guesses a
+    format from its sample (%Y/%m/%d, say) where the cast takes every ISO form."""
+    return {col: sql_type for col, sql_type in CASTS[kind].items() if sql_type == "DOUBLE"}
+
+
+def _typed(kind: str, read_typed: bool) -> str:
+    """Each CASTS column as its value `{col}_v` and its text `{col}`, which messages quote.
+
+    read_typed: the reader typed reader_types' columns already, and a field that does not parse
+    stopped the read. Then only whether a field is there counts, and its text stands in as '' or
+    NULL: text formatted back from every value measured slower than the typed read gains. A
+    one-pass reason is never shown (it stops the pass: onepass.REFUSED)."""
+    pairs, by_reader = [], reader_types(kind) if read_typed else {}
+    for col, sql_type in CASTS[kind].items():
+        if col in by_reader:
+            pairs.append(f"{col} AS {col}_v, CASE WHEN {col} IS NOT NULL THEN '' END AS {col}")
+        else:
+            pairs.append(f"TRY_CAST({col} AS {sql_type}) AS {col}_v, {_text(col)} AS {col}")
+    return ", ".join(pairs)
+
+
+def _range_checks(col: str, bounds: tuple[float, float], unit: str, what: str) -> list[str]:
+    (lo, hi), typed = bounds, f"{col}_v"
     return [
         f"WHEN {typed} IS NULL AND {col} IS NOT NULL THEN concat('{col} ''', {col}, ''' is not a number')",
         f"WHEN {typed} IS NULL THEN '{col} is empty'",
@@ -70,15 +98,15 @@ def _required(cols: tuple[str, ...]) -> list[str]:
     return [f"WHEN {c} IS NULL THEN '{c} is empty'" for c in cols]
 
 
-
-def weld_staging_sql(source: str) -> str:
-    """SELECT typed weld rows with their reason from `source` (a relation of canonical columns)."""
+def weld_staging_sql(source: str, read_typed: bool = False) -> str:
+    """SELECT typed weld rows with their reason from `source` (a relation of canonical columns, in
+    which reader_types' columns are typed when `read_typed`)."""
     checks = (
         _timestamp_checks("ts")
         + _required(("plant", "line", "robot", "cathode_id", "weld_id"))
-        + _range_checks("current_a", "current_v", CURRENT_A, "A", "current")
-        + _range_checks("temperature_c", "temperature_v", TEMPERATURE_C, "°C", "temperature")
-        + _range_checks("vdrop_mv", "vdrop_v", VDROP_MV, "mV", "voltage drop")
+        + _range_checks("current_a", CURRENT_A, "A", "current")
+        + _range_checks("temperature_c", TEMPERATURE_C, "°C", "temperature")
+        + _range_checks("vdrop_mv", VDROP_MV, "mV", "voltage drop")
         + [
             "WHEN passed_v IS NULL THEN concat('result ''', coalesce(result, ''), ''' is neither pass nor fail')",
             "WHEN passed_v AND defect_code IS NOT NULL THEN concat('a passed weld carries defect code ', defect_code)",
@@ -86,18 +114,15 @@ def weld_staging_sql(source: str) -> str:
     )
     return f"""
 SELECT ts_v AS ts, plant, line, robot, cathode_id, weld_id,
-       current_v AS current_a, temperature_v AS temperature_c, vdrop_v AS vdrop_mv, passed_v AS passed,
+       current_a_v AS current_a, temperature_c_v AS temperature_c, vdrop_mv_v AS vdrop_mv, passed_v AS passed,
        CASE WHEN passed_v = false THEN coalesce(upper(defect_code), 'UNSPECIFIED') END AS defect_code,
        coalesce(TRY_CAST(simulated AS BOOLEAN), false) AS simulated,
        CAST(ts_v AS DATE) AS date,
        CASE {' '.join(checks)} END AS reason
 FROM (
-    SELECT TRY_CAST(ts AS TIMESTAMP) AS ts_v, {_text('ts')} AS ts,
+    SELECT {_typed(WELD.name, read_typed)},
            {_text('plant')} AS plant, {_text('line')} AS line, {_text('robot')} AS robot,
            {_text('cathode_id')} AS cathode_id, {_text('weld_id')} AS weld_id,
-           TRY_CAST(current_a AS DOUBLE) AS current_v, {_text('current_a')} AS current_a,
-           TRY_CAST(temperature_c AS DOUBLE) AS temperature_v, {_text('temperature_c')} AS temperature_c,
-           TRY_CAST(vdrop_mv AS DOUBLE) AS vdrop_v, {_text('vdrop_mv')} AS vdrop_mv,
            CASE WHEN lower({_text('result')}) IN ({_words(PASS_WORDS)}) THEN true
                 WHEN lower({_text('result')}) IN ({_words(FAIL_WORDS)}) THEN false END AS passed_v,
            {_text('result')} AS result, {_text('defect_code')} AS defect_code, simulated
@@ -105,8 +130,9 @@ FROM (
 )"""
 
 
-def gallium_staging_sql(source: str) -> str:
-    """SELECT typed gallium batches with their reason from `source`."""
+def gallium_staging_sql(source: str, read_typed: bool = False) -> str:
+    """SELECT typed gallium batches with their reason from `source` (`read_typed` as for welds)."""
+    recovery = "round(100 * gallium_recovered_kg_v / gallium_in_kg_v, 2)"
     checks = (
         _required(("batch_id", "plant", "line"))
         + _timestamp_checks("started_at")
@@ -114,37 +140,32 @@ def gallium_staging_sql(source: str) -> str:
         + [
             "WHEN ended_at_v < started_at_v THEN concat('ended_at ', ended_at, ' is before started_at ', started_at)",
         ]
-        + _range_checks("liquor_m3", "liquor_v", LIQUOR_M3, "m³", "liquor volume")
+        + _range_checks("liquor_m3", LIQUOR_M3, "m³", "liquor volume")
         + [
-            "WHEN in_v IS NULL THEN concat('gallium_in_kg ''', coalesce(gallium_in_kg, ''), ''' is not a number')",
-            "WHEN in_v <= 0 THEN concat('gallium_in_kg ', gallium_in_kg, ' must be above 0')",
-            "WHEN out_v IS NULL THEN concat('gallium_recovered_kg ''', coalesce(gallium_recovered_kg, ''), "
+            "WHEN gallium_in_kg_v IS NULL THEN concat('gallium_in_kg ''', coalesce(gallium_in_kg, ''), "
             "''' is not a number')",
-            "WHEN out_v < 0 THEN concat('recovery ', round(100 * out_v / in_v, 2), "
+            "WHEN gallium_in_kg_v <= 0 THEN concat('gallium_in_kg ', gallium_in_kg, ' must be above 0')",
+            "WHEN gallium_recovered_kg_v IS NULL THEN concat('gallium_recovered_kg ''', "
+            "coalesce(gallium_recovered_kg, ''), ''' is not a number')",
+            f"WHEN gallium_recovered_kg_v < 0 THEN concat('recovery ', {recovery}, "
             "'% is below 0% (gallium_recovered_kg ', gallium_recovered_kg, ')')",
-            "WHEN out_v > in_v THEN concat('gallium recovered ', gallium_recovered_kg, ' kg exceeds gallium in ', "
-            "gallium_in_kg, ' kg (recovery ', round(100 * out_v / in_v, 2), '% > 100%)')",
-            "WHEN recovery_pct IS NOT NULL AND (rec_v IS NULL OR rec_v < 0 OR rec_v > 100) "
+            "WHEN gallium_recovered_kg_v > gallium_in_kg_v THEN concat('gallium recovered ', gallium_recovered_kg, "
+            f"' kg exceeds gallium in ', gallium_in_kg, ' kg (recovery ', {recovery}, '% > 100%)')",
+            "WHEN recovery_pct IS NOT NULL AND (recovery_pct_v IS NULL OR recovery_pct_v < 0 OR recovery_pct_v > 100) "
             "THEN concat('recovery_pct ', recovery_pct, ' is outside 0–100%')",
-            "WHEN rec_v IS NOT NULL AND abs(rec_v - 100 * out_v / in_v) > 0.1 THEN concat('recovery_pct ', "
-            "recovery_pct, ' disagrees with recovered / in = ', round(100 * out_v / in_v, 2), '%')",
+            "WHEN recovery_pct_v IS NOT NULL AND abs(recovery_pct_v - 100 * gallium_recovered_kg_v / gallium_in_kg_v)"
+            f" > 0.1 THEN concat('recovery_pct ', recovery_pct, ' disagrees with recovered / in = ', {recovery}, '%')",
         ]
     )
     return f"""
 SELECT batch_id, plant, line, started_at_v AS started_at, ended_at_v AS ended_at,
-       liquor_v AS liquor_m3, in_v AS gallium_in_kg, out_v AS gallium_recovered_kg,
+       liquor_m3_v AS liquor_m3, gallium_in_kg_v AS gallium_in_kg, gallium_recovered_kg_v AS gallium_recovered_kg,
        coalesce(TRY_CAST(simulated AS BOOLEAN), false) AS simulated,
        CAST(started_at_v AS DATE) AS date,
        CASE {' '.join(checks)} END AS reason
 FROM (
     SELECT {_text('batch_id')} AS batch_id, {_text('plant')} AS plant, {_text('line')} AS line,
-           TRY_CAST(started_at AS TIMESTAMP) AS started_at_v, {_text('started_at')} AS started_at,
-           TRY_CAST(ended_at AS TIMESTAMP) AS ended_at_v, {_text('ended_at')} AS ended_at,
-           TRY_CAST(liquor_m3 AS DOUBLE) AS liquor_v, {_text('liquor_m3')} AS liquor_m3,
-           TRY_CAST(gallium_in_kg AS DOUBLE) AS in_v, {_text('gallium_in_kg')} AS gallium_in_kg,
-           TRY_CAST(gallium_recovered_kg AS DOUBLE) AS out_v,
-           {_text('gallium_recovered_kg')} AS gallium_recovered_kg,
-           TRY_CAST(recovery_pct AS DOUBLE) AS rec_v, {_text('recovery_pct')} AS recovery_pct, simulated
+           {_typed(GALLIUM.name, read_typed)}, simulated
     FROM {source}
 )"""
 

@@ -47,6 +47,14 @@ def edited(rows: list[dict[str, str]], index: int, **changes: str) -> list[dict[
     return out
 
 
+def in_other_forms(rows: list[dict[str, str]], number: str, stamp: str) -> list[dict[str, str]]:
+    """Each row's `number` and `stamp` as exports also write them: padded, signed, with an exponent,
+    with a T or slashes, without seconds' fractions (all still the same value)."""
+    forms = [lambda x: f" {x} ", lambda x: f"+{x}", lambda x: f"{float(x):e}", lambda x: x]
+    stamps = [lambda t: t.replace(" ", "T"), lambda t: t.replace("-", "/"), lambda t: t.split(".")[0], lambda t: t]
+    return [dict(r, **{number: forms[i % 4](r[number]), stamp: stamps[i % 4](r[stamp])}) for i, r in enumerate(rows)]
+
+
 THREE_DAYS = [date(2025, 3, 5), date(2025, 3, 6), date(2025, 3, 7)]
 
 
@@ -107,6 +115,7 @@ def main() -> None:
     _write("missing_weld_id.csv", edited(w, 7, weld_id=""))
     bad = [dict(r, current_a="-5") if i < 6 else r for i, r in enumerate(w)]
     _write("mostly_bad_currents.csv", bad)
+    _write("numbers_and_times_in_other_forms.csv", in_other_forms(w, "current_a", "ts"))
     no_vdrop = [{k: v for k, v in r.items() if k != "vdrop_mv"} for r in w]
     _write("missing_vdrop_column.csv", no_vdrop)
     zh = {"ts": "时间", "plant": "工厂", "line": "产线", "robot": "机器人", "cathode_id": "阴极编号",
@@ -127,6 +136,7 @@ def main() -> None:
     with_pct = [dict(r, recovery_pct=f"{100 * float(r['gallium_recovered_kg']) / float(r['gallium_in_kg']):.2f}")
                 for r in b]
     _write("recovery_pct_outside_0_100.csv", edited(with_pct, 4, recovery_pct="104.2"))
+    _write("batches_numbers_and_times_in_other_forms.csv", in_other_forms(with_pct, "recovery_pct", "ended_at"))
 
 
 if __name__ == "__main__":
