@@ -14,6 +14,7 @@ inside the telemetry folder.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -134,22 +135,37 @@ def _reader(path: Path, types: dict[str, str]) -> str:
     return f"read_csv({p}, header = true, all_varchar = true, null_padding = true{options})"
 
 
-def _sources(path: Path, kind: LogKind) -> tuple[str, str | None]:
+def _sources(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> tuple[str, str | None]:
     """The file as a relation of the kind's canonical columns, twice: as text (strings from CSV), and
     for a CSV with reader_types' columns typed by the reader (the one pass's, which stops at the
     first field that does not parse; None for Parquet, whose one pass reads it as it is)."""
-    mapping = map_columns(read_header(path), kind)
+    header = read_header(path)
+    mapping = map_columns(header, kind)
     missing = missing_columns(mapping, kind)
     if missing:
         raise SourceError(
             f"{path.name}: a {kind.name} log needs the column(s) {', '.join(missing)}, which the header lacks; "
             "export the file with them."
         )
-    text = f"(SELECT {source_select(mapping, kind)} FROM {_reader(path, {})})"
+    beyond = _beyond_header(con, path, header)
+    columns = source_select(mapping, kind, beyond, len(header))
+    text = f"(SELECT {columns} FROM {_reader(path, {})})"
     if path.suffix.lower() == ".parquet":
         return text, None
     types = {mapping[c]: t for c, t in reader_types(kind.name).items() if mapping.get(c)}
-    return text, f"(SELECT {source_select(mapping, kind)} FROM {_reader(path, types)})"
+    return text, f"(SELECT {columns} FROM {_reader(path, types)})"
+
+
+def _beyond_header(con: duckdb.DuckDBPyConnection, path: Path, header: list[str]) -> list[str]:
+    """The columns a CSV's reader adds right of the header: a row in its sample has more fields (a
+    separator in an unquoted field). A longer row past the sample stops the read (its line named)."""
+    if path.suffix.lower() == ".parquet":
+        return []
+    try:
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_reader(path, {})}").fetchall()]
+    except duckdb.Error:
+        return []  # unreadable: the staged path's read names the reason
+    return names[len(header):]
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, source: str, staged_file: Path) -> None:
@@ -158,9 +174,23 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, source: st
         con.execute(f"COPY ({STAGING_SQL[kind.name](source)}) TO '{checks.sql_str(staged_file)}' "
                     f"(FORMAT parquet, COMPRESSION {STAGE_COMPRESSION})")
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise SourceError(f"{path.name} cannot be read as a {kind.name} log ({first}); fix the file.") from None
+        raise SourceError(_unreadable(path, kind, str(exc))) from None
     checks.staged_view(con, staged_file)
+
+
+_LONG_LINE = re.compile(r"CSV Error on Line: (\d+).*Expected Number of Columns: (\d+) Found: (\d+)", re.S)
+
+
+def _unreadable(path: Path, kind: LogKind, error: str) -> str:
+    """Why DuckDB's reader stopped, in one line. A longer row past the reader's sample is named with
+    its fields (one in its sample is a row reject: validate.source_select)."""
+    longer = _LONG_LINE.search(error)
+    if longer and int(longer[3]) > int(longer[2]):
+        line, header, found = longer.groups()
+        return (f"{path.name} line {line} has {found} fields where the header has {header} (a separator in an "
+                "unquoted field?); quote that field, or remove what is beyond the header, and load the file again.")
+    first = error.strip().splitlines()[0]
+    return f"{path.name} cannot be read as a {kind.name} log ({first}); fix the file."
 
 
 def check_complete(path: Path) -> None:
@@ -191,7 +221,7 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     con = _connect(spill)
     got = Validated(kind, sha256, 0, 0, [], [], False, con, spill)
     try:
-        source, typed = _sources(path, kind)
+        source, typed = _sources(con, path, kind)
         written = onepass.try_clean(con, typed or source, bool(typed), kind, sha256, spill / "parts", listed)
         if written is not None:  # a clean file: its parts are written, nothing to report
             got.rows = got.loaded = written.rows

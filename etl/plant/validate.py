@@ -33,13 +33,24 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def source_select(mapping: dict[str, str], kind: LogKind) -> str:
-    """The file's columns renamed to canonical names; optional columns absent become NULL."""
+def source_select(mapping: dict[str, str], kind: LogKind, beyond: list[str], width: int) -> str:
+    """The file's columns renamed to canonical names; optional columns absent become NULL. `beyond`
+    names the columns the reader added right of the header's `width` (a row with more fields than
+    the header): a row with a field there gets the reason `beyond_header`."""
     cols = []
     for canonical in kind.columns:
         written = mapping.get(canonical)
         cols.append(f"{quote_ident(written)} AS {canonical}" if written else f"NULL AS {canonical}")
-    return ", ".join(cols)
+    return ", ".join([*cols, f"{_beyond_header(beyond, width)} AS beyond_header"])
+
+
+def _beyond_header(beyond: list[str], width: int) -> str:
+    if not beyond:
+        return "CAST(NULL AS VARCHAR)"
+    first = f"coalesce({', '.join(_text(quote_ident(c)) for c in beyond)})"
+    return (f"CASE WHEN {first} IS NOT NULL THEN concat('a field right of the header''s {width} columns (''', "
+            f"{first}, '''): a separator in an unquoted field splits it; quote that field, or remove what is "
+            "beyond the header') END")
 
 
 def _text(col: str) -> str:
@@ -102,7 +113,8 @@ def weld_staging_sql(source: str, read_typed: bool = False) -> str:
     """SELECT typed weld rows with their reason from `source` (a relation of canonical columns, in
     which reader_types' columns are typed when `read_typed`)."""
     checks = (
-        _timestamp_checks("ts")
+        ["WHEN beyond_header IS NOT NULL THEN beyond_header"]
+        + _timestamp_checks("ts")
         + _required(("plant", "line", "robot", "cathode_id", "weld_id"))
         + _range_checks("current_a", CURRENT_A, "A", "current")
         + _range_checks("temperature_c", TEMPERATURE_C, "°C", "temperature")
@@ -125,7 +137,7 @@ FROM (
            {_text('cathode_id')} AS cathode_id, {_text('weld_id')} AS weld_id,
            CASE WHEN lower({_text('result')}) IN ({_words(PASS_WORDS)}) THEN true
                 WHEN lower({_text('result')}) IN ({_words(FAIL_WORDS)}) THEN false END AS passed_v,
-           {_text('result')} AS result, {_text('defect_code')} AS defect_code, simulated
+           {_text('result')} AS result, {_text('defect_code')} AS defect_code, simulated, beyond_header
     FROM {source}
 )"""
 
@@ -134,7 +146,8 @@ def gallium_staging_sql(source: str, read_typed: bool = False) -> str:
     """SELECT typed gallium batches with their reason from `source` (`read_typed` as for welds)."""
     recovery = "round(100 * gallium_recovered_kg_v / gallium_in_kg_v, 2)"
     checks = (
-        _required(("batch_id", "plant", "line"))
+        ["WHEN beyond_header IS NOT NULL THEN beyond_header"]
+        + _required(("batch_id", "plant", "line"))
         + _timestamp_checks("started_at")
         + _timestamp_checks("ended_at")
         + [
@@ -165,7 +178,7 @@ SELECT batch_id, plant, line, started_at_v AS started_at, ended_at_v AS ended_at
        CASE {' '.join(checks)} END AS reason
 FROM (
     SELECT {_text('batch_id')} AS batch_id, {_text('plant')} AS plant, {_text('line')} AS line,
-           {_typed(GALLIUM.name, read_typed)}, simulated
+           {_typed(GALLIUM.name, read_typed)}, simulated, beyond_header
     FROM {source}
 )"""
 

@@ -54,8 +54,9 @@ def extract(path: Path, ctx: SourceContext) -> Extracted:
     return Extracted(title=path.stem, table=out, strict_series=True)
 
 
-def _columns(frame: Frame) -> dict[str, str]:
-    """Each known column's cell, '' for an optional column the table lacks; the header checked."""
+def _columns(frame: Frame) -> tuple[dict[str, str], int]:
+    """Each known column's cell, '' for an optional column the table lacks, and how many columns
+    the header names; the header checked."""
     name, header_rows = frame.name, frame.rows(limit=1)
     if frame.count() == 0:
         raise SourceError(f"{name} is empty; put a header and rows in it.")
@@ -68,13 +69,20 @@ def _columns(frame: Frame) -> dict[str, str]:
     if twice := duplicate_columns(header):
         raise SourceError(f"{name}: {twice}; keep one of them, so no value is silently dropped.")
     col = {column: f"c{i}" for i, column in enumerate(header)}
-    return {c: col.get(c, "''") for c in (*REQUIRED, *OPTIONAL)}
+    return {c: col.get(c, "''") for c in (*REQUIRED, *OPTIONAL)}, len(header)
+
+
+def _beyond_header(frame: Frame, width: int) -> str:
+    """A row's first non-empty cell right of the header's last column (NULL when none): a comma in
+    an unquoted cell split it, and the cell it came from lost that part."""
+    extra = [f"nullif(c{i}, '')" for i in range(width, frame.width)]
+    return f"coalesce({', '.join(extra)})" if extra else "CAST(NULL AS VARCHAR)"
 
 
 def _table_observations(frame: Frame, ctx: SourceContext, sheet: int, out: ObservationTable) -> str:
     """The table checked; returns the SELECT of its observations (OBSERVATION_TABLE_COLUMNS)."""
     con, name = frame.con, frame.name
-    cols = _columns(frame)
+    cols, width = _columns(frame)
     bad = BadRows(name, ctx.settings.max_reported_rows)
     rows, dates, duplicates = temp_name("long_rows"), temp_name("long_dates"), temp_name("long_dups")
     checked = temp_name("long_checked")
@@ -82,12 +90,13 @@ def _table_observations(frame: Frame, ctx: SourceContext, sheet: int, out: Obser
     sql = named_sql("long_table.sql")
     try:
         any_cell = " OR ".join(f"{c} <> ''" for c in frame.cells())
-        picked = ", ".join(f"{expr} AS {c}" for c, expr in cols.items())
+        picked = ", ".join([f"{expr} AS {c}" for c, expr in cols.items()]
+                           + [f"{_beyond_header(frame, width)} AS beyond_header"])
         con.execute(f"CREATE VIEW {rows} AS SELECT rn, {picked} FROM {frame.source} "
                     f"WHERE rn >= 2 AND ({any_cell})")  # a row of empty cells is no row
         _period_table(con, rows, dates, ctx.settings.max_future_days)
         numbers = number_sql(number_sql(f"SELECT * FROM {rows}", "value", "v"), "change_pct", "c")
-        con.execute(sql["check"].format(dates=dates, checked=checked, numbers=numbers))
+        con.execute(sql["check"].format(dates=dates, checked=checked, numbers=numbers, width=width))
         bad.add_query(con, f"SELECT rn, problem FROM {checked} WHERE problem IS NOT NULL ORDER BY rn")
         con.execute(sql["duplicates"].format(checked=checked, duplicates=duplicates))
         bad.add_query(con, f"SELECT rn, problem FROM {duplicates} ORDER BY rn")

@@ -49,6 +49,9 @@ def test_a_clean_file_is_written_in_one_pass_without_a_staged_copy(name, rows, d
 @pytest.mark.parametrize(("path", "reject"), [
     (PLANT / "current_not_a_number.csv", RowReject(5, "current_a '14k' is not a number")),
     (PLANT / "duplicate_weld_id.csv", RowReject(6, "duplicate weld_id W1-20250301-R1-000000 (first at row 3)")),
+    (PLANT / "defect_codes_with_an_unquoted_comma.csv", RowReject(
+        5, "a field right of the header's 12 columns ('true'): a separator in an unquoted field splits it; "
+           "quote that field, or remove what is beyond the header")),
     (LOAD / "plant_value_with_equals.csv", RowReject(4, "plant 'smelter=1' may hold only letters, digits, spaces, "
                                                         "-, _ and . (at most 64, starting with a letter or digit); "
                                                         "it names a folder")),
@@ -107,3 +110,18 @@ def test_the_one_pass_writes_what_the_staged_way_writes(name, tmp_path, monkeypa
     staged = _written_rows(PLANT / name, tmp_path / "staged")
     assert one_pass.height == len((PLANT / name).read_text().splitlines()) - 1
     assert one_pass.equals(staged), (one_pass, staged)
+
+
+def test_a_longer_row_past_the_readers_sample_names_its_line(tmp_path):
+    """DuckDB's reader sizes its columns from a sample of 20,480 rows: a longer row after it stops
+    the read, and the message says which line and why (a row in the sample is a row reject, above)."""
+    header, row = (PLANT / "welds_clean.csv").read_text().splitlines()[:2]
+    lines = [header] + [row.replace("-000000,", f"-{i:06d},", 1) for i in range(21_000)]
+    lines[20_990] = lines[20_990].replace(",pass,,true", ",fail,POR, CRK,true")
+    path = tmp_path / "welds_long_row_late.csv"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(SourceError, match=r"^welds_long_row_late.csv line 20991 has 13 fields where the header has 12 "
+                                          r"\(a separator in an unquoted field\?\); quote that field, or remove what "
+                                          r"is beyond the header, and load the file again.$"):
+        run(path, tmp_path / "telemetry")
+    assert not (tmp_path / "telemetry" / ".spill").exists()

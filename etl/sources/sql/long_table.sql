@@ -4,6 +4,8 @@
 -- The table is also the hand-off (see `observations`), so the rows are materialised once.
 CREATE TABLE {checked} AS
 SELECT r.*, CASE
+    WHEN beyond_header IS NOT NULL THEN 'a cell right of the header''s {width} columns (''' || beyond_header
+        || '''): a comma in an unquoted cell splits it; quote that cell, or remove what is beyond the header.'
     WHEN s.day IS NULL THEN 'period_start ''' || period_start || ''' is not a real date (YYYY-MM-DD); fix it.'
     WHEN e.day IS NULL THEN 'period_end ''' || period_end || ''' is not a real date (YYYY-MM-DD); fix it.'
     WHEN s.day > e.day THEN 'period_start ' || s.label || ' is after period_end ' || e.label || '; swap or fix them.'

@@ -47,6 +47,13 @@ def edited(rows: list[dict[str, str]], index: int, **changes: str) -> list[dict[
     return out
 
 
+def _write_unquoted(name: str, rows: list[dict[str, str]], index: int, column: str, text: str) -> None:
+    """`rows` as CSV, with `text` in row `index`'s `column` written unquoted (a hand-made export)."""
+    _write(name, edited(rows, index, **{column: "@UNQUOTED@"}))
+    path = HERE / name
+    path.write_text(path.read_text(encoding="utf-8").replace("@UNQUOTED@", text), encoding="utf-8")
+
+
 def in_other_forms(rows: list[dict[str, str]], number: str, stamp: str) -> list[dict[str, str]]:
     """Each row's `number` and `stamp` as exports also write them: padded, signed, with an exponent,
     with a T or slashes, without seconds' fractions (all still the same value)."""
@@ -116,6 +123,8 @@ def main() -> None:
     bad = [dict(r, current_a="-5") if i < 6 else r for i, r in enumerate(w)]
     _write("mostly_bad_currents.csv", bad)
     _write("numbers_and_times_in_other_forms.csv", in_other_forms(w, "current_a", "ts"))
+    _write_unquoted("defect_codes_with_an_unquoted_comma.csv", edited(w, 3, result="fail"), 3, "defect_code",
+                    "POR, CRK")
     no_vdrop = [{k: v for k, v in r.items() if k != "vdrop_mv"} for r in w]
     _write("missing_vdrop_column.csv", no_vdrop)
     zh = {"ts": "时间", "plant": "工厂", "line": "产线", "robot": "机器人", "cathode_id": "阴极编号",
