@@ -42,11 +42,10 @@ class Written:
         return [f for fs in self.files.values() for f in fs]
 
 
-def try_clean(con: duckdb.DuckDBPyConnection, source: str, read_typed: bool, kind: LogKind, sha256: str,
-              folder: Path, listed: list[tuple[str, str]]) -> Written | None:
-    """The file's parts in `folder` when the file is clean; None (and `folder` removed) when it is not.
-    `read_typed`: the reader of `source` types the columns validate.reader_types names."""
-    written = _copy(con, source, read_typed, kind, sha256, folder)
+def try_clean(con: duckdb.DuckDBPyConnection, source: str, kind: LogKind, sha256: str, folder: Path,
+              listed: list[tuple[str, str]]) -> Written | None:
+    """The file's parts in `folder` when the file is clean; None (and `folder` removed) when it is not."""
+    written = _copy(con, source, kind, sha256, folder)
     written = written and _checked(con, written, kind, listed)
     if written is None:
         shutil.rmtree(folder, ignore_errors=True)
@@ -55,8 +54,7 @@ def try_clean(con: duckdb.DuckDBPyConnection, source: str, read_typed: bool, kin
     return written
 
 
-def _copy(con: duckdb.DuckDBPyConnection, source: str, read_typed: bool, kind: LogKind, sha256: str,
-          folder: Path) -> Written | None:
+def _copy(con: duckdb.DuckDBPyConnection, source: str, kind: LogKind, sha256: str, folder: Path) -> Written | None:
     """One COPY of the typed rows to plant=/date=/ files; None when it fails or meets a refused row.
 
     The first refused row stops the COPY (error()), so a file with bad rows costs only the part of
@@ -71,7 +69,7 @@ def _copy(con: duckdb.DuckDBPyConnection, source: str, read_typed: bool, kind: L
         stats = con.execute(
             f"""COPY (SELECT {PARQUET_COLUMNS[kind.name]}, '{sha256[:16]}' AS document_id,
                              CASE WHEN reason IS NULL THEN plant ELSE error('{REFUSED}') END AS plant, date
-                      FROM ({STAGING_SQL[kind.name](source, read_typed)}))
+                      FROM ({STAGING_SQL[kind.name](source)}))
                 TO '{checks.sql_str(folder)}'
                 (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (plant, date), RETURN_STATS)""").fetchall()
     except duckdb.Error:

@@ -33,7 +33,7 @@ from etl.plant.schema import (
     map_columns,
     missing_columns,
 )
-from etl.plant.validate import PARQUET_COLUMNS, STAGING_SQL, reader_types, source_select
+from etl.plant.validate import PARQUET_COLUMNS, STAGING_SQL, source_select
 from etl.records import NotReady, RowReject, SourceError
 from etl.sources.text import decode_text
 
@@ -125,20 +125,19 @@ def _connect(spill: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _reader(path: Path, types: dict[str, str]) -> str:
-    """The file as read: strings from CSV, but for the columns named in `types` (written name -> SQL type)."""
+def _reader(path: Path, strict: bool = False) -> str:
+    """strict: a CSV row with more or fewer fields than the header stops the read; else short rows
+    are padded with NULLs and a longer row in the sample adds columns (_beyond_header)."""
     p = checks.sql_literal(str(path))
     if path.suffix.lower() == ".parquet":
         return f"read_parquet({p})"
-    typed = ", ".join(f"{checks.sql_literal(name)}: '{sql_type}'" for name, sql_type in types.items())
-    options = f", types = {{{typed}}}" if typed else ""
-    return f"read_csv({p}, header = true, all_varchar = true, null_padding = true{options})"
+    return f"read_csv({p}, header = true, all_varchar = true, null_padding = {str(not strict).lower()})"
 
 
-def _sources(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> tuple[str, str | None]:
-    """The file as a relation of the kind's canonical columns, twice: as text (strings from CSV), and
-    for a CSV with reader_types' columns typed by the reader (the one pass's, which stops at the
-    first field that does not parse; None for Parquet, whose one pass reads it as it is)."""
+def _source(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind, strict: bool) -> str:
+    """The file as a relation of the kind's canonical columns (as read: strings from CSV). `strict`
+    is the one pass's reader: a clean file's rows all have the header's fields, so a row that has
+    not stops it, and the staged way's padded reader names the row."""
     header = read_header(path)
     mapping = map_columns(header, kind)
     missing = missing_columns(mapping, kind)
@@ -147,22 +146,18 @@ def _sources(con: duckdb.DuckDBPyConnection, path: Path, kind: LogKind) -> tuple
             f"{path.name}: a {kind.name} log needs the column(s) {', '.join(missing)}, which the header lacks; "
             "export the file with them."
         )
-    beyond = _beyond_header(con, path, header)
-    columns = source_select(mapping, kind, beyond, len(header))
-    text = f"(SELECT {columns} FROM {_reader(path, {})})"
-    if path.suffix.lower() == ".parquet":
-        return text, None
-    types = {mapping[c]: t for c, t in reader_types(kind.name).items() if mapping.get(c)}
-    return text, f"(SELECT {columns} FROM {_reader(path, types)})"
+    beyond = [] if strict else _beyond_header(con, path, header)
+    return f"(SELECT {source_select(mapping, kind, beyond, len(header))} FROM {_reader(path, strict)})"
 
 
 def _beyond_header(con: duckdb.DuckDBPyConnection, path: Path, header: list[str]) -> list[str]:
     """The columns a CSV's reader adds right of the header: a row in its sample has more fields (a
-    separator in an unquoted field). A longer row past the sample stops the read (its line named)."""
+    separator in an unquoted field). A longer row past the sample stops the read (its line named).
+    The staged way's only: the sniff costs about 50 ms a file, whatever its size."""
     if path.suffix.lower() == ".parquet":
         return []
     try:
-        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_reader(path, {})}").fetchall()]
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_reader(path)}").fetchall()]
     except duckdb.Error:
         return []  # unreadable: the staged path's read names the reason
     return names[len(header):]
@@ -221,15 +216,15 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     con = _connect(spill)
     got = Validated(kind, sha256, 0, 0, [], [], False, con, spill)
     try:
-        source, typed = _sources(con, path, kind)
-        written = onepass.try_clean(con, typed or source, bool(typed), kind, sha256, spill / "parts", listed)
+        strict = _source(con, path, kind, strict=True)
+        written = onepass.try_clean(con, strict, kind, sha256, spill / "parts", listed)
         if written is not None:  # a clean file: its parts are written, nothing to report
             got.rows = got.loaded = written.rows
             got.simulated, got.written = written.simulated, written.files
             got.partitions = sorted(written.files)
             return got
         got.staged_file = spill / "staged.parquet"
-        _stage(con, path, kind, source, got.staged_file)
+        _stage(con, path, kind, _source(con, path, kind, strict=False), got.staged_file)
         _check_staged(got, path, first_row, listed)
     except BaseException:
         got.close()

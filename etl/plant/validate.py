@@ -57,7 +57,8 @@ def _text(col: str) -> str:
     return f"NULLIF(CAST({col} AS VARCHAR), '')"
 
 
-# The columns cast from text, per kind.
+# The columns cast from text, per kind: each is `{col}_v`, typed, beside its text `{col}`, which
+# messages quote.
 CASTS = {
     WELD.name: {"ts": "TIMESTAMP", "current_a": "DOUBLE", "temperature_c": "DOUBLE", "vdrop_mv": "DOUBLE"},
     GALLIUM.name: {"started_at": "TIMESTAMP", "ended_at": "TIMESTAMP", "liquor_m3": "DOUBLE",
@@ -65,27 +66,9 @@ CASTS = {
 }
 
 
-def reader_types(kind: str) -> dict[str, str]:
-    """The casts the one pass leaves to the CSV reader (etl.plant.onepass): its numbers give the
-    cast's values, faster (tests/plant/test_onepass.py). Not timestamps: a typed reader guesses a
-    format from its sample (%Y/%m/%d, say) where the cast takes every ISO form."""
-    return {col: sql_type for col, sql_type in CASTS[kind].items() if sql_type == "DOUBLE"}
-
-
-def _typed(kind: str, read_typed: bool) -> str:
-    """Each CASTS column as its value `{col}_v` and its text `{col}`, which messages quote.
-
-    read_typed: the reader typed reader_types' columns already, and a field that does not parse
-    stopped the read. Then only whether a field is there counts, and its text stands in as '' or
-    NULL: text formatted back from every value measured slower than the typed read gains. A
-    one-pass reason is never shown (it stops the pass: onepass.REFUSED)."""
-    pairs, by_reader = [], reader_types(kind) if read_typed else {}
-    for col, sql_type in CASTS[kind].items():
-        if col in by_reader:
-            pairs.append(f"{col} AS {col}_v, CASE WHEN {col} IS NOT NULL THEN '' END AS {col}")
-        else:
-            pairs.append(f"TRY_CAST({col} AS {sql_type}) AS {col}_v, {_text(col)} AS {col}")
-    return ", ".join(pairs)
+def _casts(kind: str) -> str:
+    return ", ".join(f"TRY_CAST({col} AS {sql_type}) AS {col}_v, {_text(col)} AS {col}"
+                     for col, sql_type in CASTS[kind].items())
 
 
 def _range_checks(col: str, bounds: tuple[float, float], unit: str, what: str) -> list[str]:
@@ -109,9 +92,8 @@ def _required(cols: tuple[str, ...]) -> list[str]:
     return [f"WHEN {c} IS NULL THEN '{c} is empty'" for c in cols]
 
 
-def weld_staging_sql(source: str, read_typed: bool = False) -> str:
-    """SELECT typed weld rows with their reason from `source` (a relation of canonical columns, in
-    which reader_types' columns are typed when `read_typed`)."""
+def weld_staging_sql(source: str) -> str:
+    """SELECT typed weld rows with their reason from `source` (a relation of canonical columns)."""
     checks = (
         ["WHEN beyond_header IS NOT NULL THEN beyond_header"]
         + _timestamp_checks("ts")
@@ -132,7 +114,7 @@ SELECT ts_v AS ts, plant, line, robot, cathode_id, weld_id,
        CAST(ts_v AS DATE) AS date,
        CASE {' '.join(checks)} END AS reason
 FROM (
-    SELECT {_typed(WELD.name, read_typed)},
+    SELECT {_casts(WELD.name)},
            {_text('plant')} AS plant, {_text('line')} AS line, {_text('robot')} AS robot,
            {_text('cathode_id')} AS cathode_id, {_text('weld_id')} AS weld_id,
            CASE WHEN lower({_text('result')}) IN ({_words(PASS_WORDS)}) THEN true
@@ -142,8 +124,8 @@ FROM (
 )"""
 
 
-def gallium_staging_sql(source: str, read_typed: bool = False) -> str:
-    """SELECT typed gallium batches with their reason from `source` (`read_typed` as for welds)."""
+def gallium_staging_sql(source: str) -> str:
+    """SELECT typed gallium batches with their reason from `source`."""
     recovery = "round(100 * gallium_recovered_kg_v / gallium_in_kg_v, 2)"
     checks = (
         ["WHEN beyond_header IS NOT NULL THEN beyond_header"]
@@ -178,7 +160,7 @@ SELECT batch_id, plant, line, started_at_v AS started_at, ended_at_v AS ended_at
        CASE {' '.join(checks)} END AS reason
 FROM (
     SELECT {_text('batch_id')} AS batch_id, {_text('plant')} AS plant, {_text('line')} AS line,
-           {_typed(GALLIUM.name, read_typed)}, simulated, beyond_header
+           {_casts(GALLIUM.name)}, simulated, beyond_header
     FROM {source}
 )"""
 

@@ -7,11 +7,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 
-from etl.plant import onepass
 from etl.plant.telemetry import Validated, detect_kind, validate, write_parts
 from etl.sources.base import RowReject, SourceError
 from tests.conftest import CASES
@@ -86,30 +84,6 @@ def test_a_file_the_one_pass_cannot_read_gets_the_staged_ways_message(tmp_path):
                                           r"Error: CSV Error on Line: 2\); fix the file.$"):
         run(PLANT / "welds_invalid_utf8_byte.csv", tmp_path / "telemetry")
     assert not (tmp_path / "telemetry" / ".spill").exists()
-
-
-def _written_rows(path: Path, root: Path) -> pl.DataFrame:
-    got = run(path, root / "telemetry")
-    try:
-        parts = write_parts(got, root, "load-1")
-    finally:
-        got.close()
-    files = [str(root / p.path) for p in parts]
-    return duckdb.sql(f"SELECT * FROM read_parquet({files}, hive_partitioning = true) ORDER BY ALL").pl()
-
-
-@pytest.mark.parametrize("name", [
-    "welds_clean.csv", "batches_clean.csv", "chinese_headers.csv", "welds_two_plants_two_days_interleaved.csv",
-    "numbers_and_times_in_other_forms.csv", "batches_numbers_and_times_in_other_forms.csv",
-])
-def test_the_one_pass_writes_what_the_staged_way_writes(name, tmp_path, monkeypatch):
-    """The one pass has the CSV reader type numbers and times, the staged way casts the text: for
-    every form both accept, the same values."""
-    one_pass = _written_rows(PLANT / name, tmp_path / "one")
-    monkeypatch.setattr(onepass, "try_clean", lambda *args: None)  # every file the staged way
-    staged = _written_rows(PLANT / name, tmp_path / "staged")
-    assert one_pass.height == len((PLANT / name).read_text().splitlines()) - 1
-    assert one_pass.equals(staged), (one_pass, staged)
 
 
 def test_a_longer_row_past_the_readers_sample_names_its_line(tmp_path):
