@@ -49,6 +49,13 @@ class Frame:
     def cells(self) -> list[str]:
         return [f"c{i}" for i in range(self.width)]
 
+    def beyond(self, width: int) -> str:
+        """SQL: a row's first non-empty cell right of its first `width` columns (NULL when none). Right
+        of a header's last column, it is a cell a comma in an unquoted cell split off, or one the
+        header names nothing for: a value that would be dropped without a word."""
+        extra = [f"nullif(c{i}, '')" for i in range(width, self.width)]
+        return f"coalesce({', '.join(extra)})" if extra else "CAST(NULL AS VARCHAR)"
+
     def rows(self, where: str = "true", limit: int | None = None) -> list[list[str]]:
         """Some rows back in Python (headers, first cells), trailing empty cells dropped."""
         cols = ", ".join(self.cells()) or "NULL"

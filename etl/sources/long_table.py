@@ -72,13 +72,6 @@ def _columns(frame: Frame) -> tuple[dict[str, str], int]:
     return {c: col.get(c, "''") for c in (*REQUIRED, *OPTIONAL)}, len(header)
 
 
-def _beyond_header(frame: Frame, width: int) -> str:
-    """A row's first non-empty cell right of the header's last column (NULL when none): a comma in
-    an unquoted cell split it, and the cell it came from lost that part."""
-    extra = [f"nullif(c{i}, '')" for i in range(width, frame.width)]
-    return f"coalesce({', '.join(extra)})" if extra else "CAST(NULL AS VARCHAR)"
-
-
 def _table_observations(frame: Frame, ctx: SourceContext, sheet: int, out: ObservationTable) -> str:
     """The table checked; returns the SELECT of its observations (OBSERVATION_TABLE_COLUMNS)."""
     con, name = frame.con, frame.name
@@ -91,7 +84,7 @@ def _table_observations(frame: Frame, ctx: SourceContext, sheet: int, out: Obser
     try:
         any_cell = " OR ".join(f"{c} <> ''" for c in frame.cells())
         picked = ", ".join([f"{expr} AS {c}" for c, expr in cols.items()]
-                           + [f"{_beyond_header(frame, width)} AS beyond_header"])
+                           + [f"{frame.beyond(width)} AS beyond_header"])
         con.execute(f"CREATE VIEW {rows} AS SELECT rn, {picked} FROM {frame.source} "
                     f"WHERE rn >= 2 AND ({any_cell})")  # a row of empty cells is no row
         _period_table(con, rows, dates, ctx.settings.max_future_days)

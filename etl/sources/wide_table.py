@@ -109,7 +109,8 @@ def _table_observations(frame: Frame, ctx: SourceContext, out: ObservationTable,
         stop = _row_info(frame, h + 1, temp["row_info"])
         _col_info(con, columns, temp["col_info"])
         cell_list = ", ".join(sorted({f"c{col.index}" for col in columns}, key=lambda c: int(c[1:]))) or "c0"
-        names = {**temp, "frame": frame.source, "header_rn": h + 1, "stop_rn": stop, "cell_list": cell_list}
+        names = {**temp, "frame": frame.source, "header_rn": h + 1, "stop_rn": stop, "cell_list": cell_list,
+                 "beyond": frame.beyond(len(rows[h])), "last_pos": len(columns)}
         names["numbers"] = number_sql(sql["cell_rows"].format(**names), "cell", "v")
         con.execute(sql["cells"].format(**names))
         bad.add_query(con, sql["problems"].format(**names))

@@ -115,6 +115,9 @@ BAD = [
      r"'2025-09' are the same period; keep one"),
     ("wide_duplicate_indicator_rows.csv", 6, r"^wide_duplicate_indicator_rows.csv row 6: 十种有色金属产量当期值 2025年8月 "
      r"is 670.0 here but 677.3 in row 4; keep the right one$"),
+    ("wide_cell_beyond_the_last_period.csv", 8, r"^wide_cell_beyond_the_last_period.csv row 8: a cell right of "
+     r"the header's last column \('124.0'\): the header names no period for it; add the period to the header, or "
+     r"remove the cell$"),
     ("wide_period_2099.csv", None, r"^wide_period_2099.csv: column 2 '2099年9月': the period ends 2099-09-30, after"),
     ("nul_in_quoted_field.csv", 601, r"^nul_in_quoted_field.csv line 601: contains a NUL character"),
     ("mixed_utf8_gbk.csv", 5, r"^mixed_utf8_gbk.csv line 5: byte 377 is not valid UTF-8 in a file that is "

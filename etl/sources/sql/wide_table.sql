@@ -15,14 +15,20 @@ JOIN {col_info} k ON k.col = u.col
 WHERE u.cell NOT IN ('', '-', '—', '--', '…', '...', 'null', 'NA');
 
 -- name: problems
--- A row without a unit, a cell that is no number, and a second level for one indicator and period
--- with another value, in the order a person reads the table (row, then column). Only the (rare)
--- indicator-periods that have two values are ranked, not every cell (issue 17).
+-- A row without a unit, a cell right of the header (no period names it), a cell that is no number,
+-- and a second level for one indicator and period with another value, in the order a person reads
+-- the table (row, then column). Only the (rare) indicator-periods that have two values are ranked,
+-- not every cell (issue 17).
 WITH twice AS (
     SELECT level_key, period_start, end_day FROM {cells} WHERE v_ok AND NOT is_growth GROUP BY ALL
     HAVING min(v_digits) <> max(v_digits) OR min(v_exp) <> max(v_exp))
 SELECT rn, problem FROM (
     SELECT rn, -1 AS pos, problem FROM {row_info} WHERE problem IS NOT NULL
+    UNION ALL
+    SELECT rn, {last_pos} AS pos, 'a cell right of the header''s last column (''' || beyond
+           || '''): the header names no period for it; add the period to the header, or remove the cell'
+    FROM (SELECT f.rn, {beyond} AS beyond FROM {frame} f SEMI JOIN {row_info} r ON r.rn = f.rn)
+    WHERE beyond IS NOT NULL
     UNION ALL
     SELECT rn, pos, 'column ' || label || ': ''' || cell || ''' is not a number; fix the cell or leave it empty'
     FROM {cells} WHERE NOT v_ok
