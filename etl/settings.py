@@ -14,6 +14,7 @@ from etl.target import S3, LakeTarget, parse_warehouse, redact
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
+PLANT_TIMEZONE = "Asia/Shanghai"
 
 
 def _meta(help_text: str) -> dict[str, str]:
@@ -141,6 +142,12 @@ class Settings:
         metadata=_meta("A table row whose period ends more than this many days after the end of the "
                        "current month is rejected (a typo like 2099 would become the latest value)."),
     )
+    plant_timezone: str = field(
+        default=PLANT_TIMEZONE,
+        metadata=_meta("The plants' time zone (an IANA name). A plant-log time written with a UTC offset, Z or "
+                       "UTC, or a zoned Parquet timestamp, is converted to it; a time without one is taken as "
+                       "the plant's local time."),
+    )
     max_reported_rows: int = field(
         default=20,
         metadata=_meta("Bad rows named one by one in a rejected file's reason (and in `rejects`); "
@@ -210,9 +217,21 @@ def load_settings(toml_path: Path | None = None, **overrides: Any) -> Settings:
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         settings = replace(Settings(), **{k: _coerce(k, v) for k, v in values.items()})
-        return with_target(settings, db_given="db" in overrides and overrides["db"] is not None)
+        settings = with_target(settings, db_given="db" in overrides and overrides["db"] is not None)
     except (TypeError, ValueError) as exc:
         raise SettingsError(f"a setting has a bad value: {exc}") from exc
+    _check_zone(settings.plant_timezone)
+    return settings
+
+
+def _check_zone(zone: str) -> None:
+    from zoneinfo import ZoneInfo  # here: cheap, and only its lookup needs it
+
+    try:
+        ZoneInfo(zone)
+    except (KeyError, ValueError, OSError):  # not found (a KeyError), not a key ('../x'), unreadable
+        raise SettingsError(f"plant_timezone {zone!r} is not a time zone name (an IANA name such as "
+                            "Asia/Shanghai); fix it in pulse.toml or PULSE_PLANT_TIMEZONE.") from None
 
 
 def with_target(settings: Settings, db_given: bool = False) -> Settings:

@@ -67,8 +67,20 @@ CASTS = {
 
 
 def _casts(kind: str) -> str:
-    return ", ".join(f"TRY_CAST({col} AS {sql_type}) AS {col}_v, {_text(col)} AS {col}"
-                     for col, sql_type in CASTS[kind].items())
+    return ", ".join(f"{_time(col) if sql_type == 'TIMESTAMP' else f'TRY_CAST({col} AS {sql_type})'} AS {col}_v, "
+                     f"{_text(col)} AS {col}" for col, sql_type in CASTS[kind].items())
+
+
+def _time(col: str) -> str:
+    """A plant's local time: as written when it carries no zone, else converted from its UTC offset,
+    Z or UTC to the connection's TimeZone, the plants' (telemetry._connect). TRY_CAST to TIMESTAMP
+    alone drops an offset: a log exported in UTC would load hours off, some rows on the wrong day.
+    The test is cheap and may say yes wrongly (the conversion is then the identity), never no."""
+    text = _text(col)
+    zoned = (f"contains({text}, '+') OR contains({text}, 'Z') OR contains({text}, 'z') OR contains({text}, 'UTC') "
+             f"OR contains(substr({text}, instr({text}, ':')), '-')")  # a '-' after the time: a negative offset
+    return (f"CASE WHEN {zoned} THEN CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP) "
+            f"ELSE TRY_CAST({text} AS TIMESTAMP) END")
 
 
 def _range_checks(col: str, bounds: tuple[float, float], unit: str, what: str) -> list[str]:

@@ -54,6 +54,22 @@ def _write_unquoted(name: str, rows: list[dict[str, str]], index: int, column: s
     path.write_text(path.read_text(encoding="utf-8").replace("@UNQUOTED@", text), encoding="utf-8")
 
 
+def with_utc_offsets(rows: list[dict[str, str]], stamp: str) -> list[dict[str, str]]:
+    """Each row's plant time (Asia/Shanghai) as the same instant written with an offset: Z, +00:00,
+    +08:00, -05:00 in turn (as MES exports in UTC or with offsets write them)."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    zones = [(UTC, "Z"), (UTC, None), (timezone(timedelta(hours=8)), None), (timezone(timedelta(hours=-5)), None)]
+    shanghai = timezone(timedelta(hours=8))
+    out = []
+    for i, r in enumerate(rows):
+        zone, suffix = zones[i % 4]
+        moment = datetime.fromisoformat(r[stamp]).replace(tzinfo=shanghai).astimezone(zone)
+        text = moment.isoformat(timespec="milliseconds")
+        out.append(dict(r, **{stamp: text.replace("+00:00", "Z") if suffix else text}))
+    return out
+
+
 def in_other_forms(rows: list[dict[str, str]], number: str, stamp: str) -> list[dict[str, str]]:
     """Each row's `number` and `stamp` as exports also write them: padded, signed, with an exponent,
     with a T or slashes, without seconds' fractions (all still the same value)."""
@@ -123,6 +139,7 @@ def main() -> None:
     bad = [dict(r, current_a="-5") if i < 6 else r for i, r in enumerate(w)]
     _write("mostly_bad_currents.csv", bad)
     _write("numbers_and_times_in_other_forms.csv", in_other_forms(w, "current_a", "ts"))
+    _write("times_with_utc_offsets.csv", with_utc_offsets(w, "ts"))
     _write_unquoted("defect_codes_with_an_unquoted_comma.csv", edited(w, 3, result="fail"), 3, "defect_code",
                     "POR, CRK")
     no_vdrop = [{k: v for k, v in r.items() if k != "vdrop_mv"} for r in w]
