@@ -15,6 +15,7 @@ from etl.target import S3, LakeTarget, parse_warehouse, redact
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 PLANT_TIMEZONE = "Asia/Shanghai"
+MAX_FUTURE_DAYS = 31
 
 
 def _meta(help_text: str) -> dict[str, str]:
@@ -138,9 +139,10 @@ class Settings:
         default=3, metadata=_meta("The same for monthly figures.")
     )
     max_future_days: int = field(
-        default=31,
+        default=MAX_FUTURE_DAYS,
         metadata=_meta("A table row whose period ends more than this many days after the end of the "
-                       "current month is rejected (a typo like 2099 would become the latest value)."),
+                       "current month is rejected (a typo like 2099 would become the latest value); "
+                       "so is a plant-log row timed after that day."),
     )
     plant_timezone: str = field(
         default=PLANT_TIMEZONE,

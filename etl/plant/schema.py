@@ -48,6 +48,9 @@ KINDS = (WELD, GALLIUM)
 
 # Physically possible readings (wider than the process window: a reading outside is a sensor or
 # export fault, not a bad weld). The aluminium–steel joint welds at ~14 kA and ~480 °C.
+# No plant log of the group is older: an earlier time is a two-digit year ('25-03-01' reads as year
+# 25) or a controller's clock reset to its epoch (1970-01-01).
+EARLIEST_TIME = "1990-01-01"
 CURRENT_A = (0.0, 60_000.0)
 TEMPERATURE_C = (-50.0, 1_600.0)
 VDROP_MV = (0.0, 1_000.0)

@@ -25,6 +25,7 @@ import duckdb
 import polars as pl
 import pyarrow.parquet as pq
 
+from etl.periods import latest_allowed_end
 from etl.plant import checks, onepass
 from etl.plant.schema import (
     KINDS,
@@ -35,7 +36,7 @@ from etl.plant.schema import (
 )
 from etl.plant.validate import PARQUET_COLUMNS, STAGING_SQL, source_select
 from etl.records import NotReady, RowReject, SourceError
-from etl.settings import PLANT_TIMEZONE
+from etl.settings import MAX_FUTURE_DAYS, PLANT_TIMEZONE
 from etl.sources.text import decode_text
 
 MEMORY_LIMIT = "512MB"  # DuckDB's own limit; the process peaks well under 1 GB (bench/bench_plant.py)
@@ -116,12 +117,15 @@ def partition_dir(telemetry_dir: Path, kind: str, plant: str, day: date) -> Path
     return telemetry_dir / kind / f"plant={plant}" / f"date={day.isoformat()}"
 
 
-def _connect(spill: Path, zone: str) -> duckdb.DuckDBPyConnection:
+def _connect(spill: Path, zone: str, max_future_days: int) -> duckdb.DuckDBPyConnection:
     """`spill` is the file's own folder in .spill/: two loads at once (the lake) never remove each other's.
-    `zone` is the plants' time zone: times with an offset, and Parquet's zoned times, become local to it."""
+    `zone` is the plants' time zone: times with an offset, and Parquet's zoned times, become local to it;
+    no time may fall after the last day tables may state (etl.periods, the setting max_future_days)."""
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
     con.execute(f"SET TimeZone = {checks.sql_literal(zone)}")
+    con.execute("SET VARIABLE pulse_latest_day = ?", [latest_allowed_end(max_future_days)])
+    con.execute("SET VARIABLE pulse_max_future_days = ?", [max_future_days])
     con.execute("SET preserve_insertion_order = true")  # the staged file keeps the rows in file order
     con.execute("SET enable_progress_bar = false")
     con.execute("CREATE TEMP TABLE late_rejects (row_no BIGINT, reason VARCHAR)")
@@ -207,17 +211,17 @@ def check_complete(path: Path) -> None:
 
 
 def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str]], telemetry_dir: Path,
-             zone: str = PLANT_TIMEZONE) -> Validated:
+             zone: str = PLANT_TIMEZONE, max_future_days: int = MAX_FUTURE_DAYS) -> Validated:
     """Type and check every row of a plant log; the rows stay staged (the `staged` view of the returned connection).
 
     `listed` is (absolute part path, source file name) of every published part of this kind, for the
-    across-file duplicate check; `zone` the plants' time zone (the plant_timezone setting). Raises SourceError when the file is unreadable, lacks columns, or is
+    across-file duplicate check; `zone` and `max_future_days` are the settings. Raises SourceError when the file is unreadable, lacks columns, or is
     mostly bad rows, NotReady when a CSV's last line is incomplete.
     """
     check_complete(path)
     first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header
     spill = telemetry_dir / ".spill" / f"{sha256[:16]}-{uuid.uuid4().hex[:8]}"
-    con = _connect(spill, zone)
+    con = _connect(spill, zone, max_future_days)
     got = Validated(kind, sha256, 0, 0, [], [], False, con, spill)
     try:
         strict = _source(con, path, kind, strict=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from etl.plant.checks import sql_literal
 from etl.plant.schema import (
     CURRENT_A,
+    EARLIEST_TIME,
     FAIL_WORDS,
     GALLIUM,
     LIQUOR_M3,
@@ -94,9 +95,16 @@ def _range_checks(col: str, bounds: tuple[float, float], unit: str, what: str) -
 
 
 def _timestamp_checks(col: str) -> list[str]:
+    """A time that parses, and one a plant log can hold: not before EARLIEST_TIME, not after the last
+    day tables may state (the connection's variables: telemetry._connect)."""
     return [
         f"WHEN {col}_v IS NULL AND {col} IS NOT NULL THEN concat('{col} ''', {col}, ''' does not parse as a date and time')",
         f"WHEN {col}_v IS NULL THEN '{col} is empty'",
+        f"WHEN {col}_v < TIMESTAMP '{EARLIEST_TIME}' THEN concat('{col} ''', {col}, ''' is before {EARLIEST_TIME} "
+        "(a two-digit year, or a clock reset?); fix the export')",
+        f"WHEN CAST({col}_v AS DATE) > getvariable('pulse_latest_day') THEN concat('{col} ''', {col}, ''' is after ', "
+        "getvariable('pulse_latest_day'), ' (this month''s end + max_future_days=', "
+        "getvariable('pulse_max_future_days'), '); fix the clock or the export')",
     ]
 
 

@@ -39,7 +39,8 @@ def extract(path: Path, ctx: SourceContext) -> Extracted:
     if kind is None:
         raise SourceError(f"{path.name} has neither a weld_id nor a batch_id column, so it is no plant log.")
     listed = _listed(ctx.con, kind, ctx.settings.warehouse_dir)
-    got = validate(path, kind, ctx.sha256, listed, ctx.settings.telemetry_dir, ctx.settings.plant_timezone)
+    got = validate(path, kind, ctx.sha256, listed, ctx.settings.telemetry_dir, ctx.settings.plant_timezone,
+                   ctx.settings.max_future_days)
     days = [d for _, d in got.partitions]
     span = f"{min(days)} to {max(days)}" if days else "no days"
     label = "welding-line" if kind.name == "weld" else "gallium-line"

@@ -8,10 +8,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from etl.periods import latest_allowed_end
 from etl.plant.schema import GALLIUM, WELD
 from etl.plant.telemetry import Validated, detect_kind, validate, write_parts
 from etl.sources.base import RowReject, SourceError
 from tests.plant.conftest import CASES, load, rows
+
+LATEST = latest_allowed_end(31)  # the max_future_days default
 
 
 def run(name: str, tmp_path: Path) -> Validated:
@@ -26,6 +29,12 @@ def run(name: str, tmp_path: Path) -> Validated:
     [
         ("duplicate_weld_id.csv", 6, "duplicate weld_id W1-20250301-R1-000000 (first at row 3)"),
         ("timestamp_does_not_parse.csv", 4, "ts '2025-03-01 25:61:00' does not parse as a date and time"),
+        ("two_digit_year.csv", 4, "ts '25-03-01 00:39:14' is before 1990-01-01 (a two-digit year, or a clock "
+                                  "reset?); fix the export"),
+        ("timestamp_in_2099.csv", 6, f"ts '2099-03-01 01:45:30' is after {LATEST} (this month's end + "
+                                     "max_future_days=31); fix the clock or the export"),
+        ("batch_ended_in_2099.csv", 5, f"ended_at '2099-03-01 23:24:48' is after {LATEST} (this month's end + "
+                                       "max_future_days=31); fix the clock or the export"),
         ("current_not_physically_possible.csv", 5,
          "current 250000 A is not physically possible (allowed 0 to 60000 A)"),
         ("current_not_a_number.csv", 5, "current_a '14k' is not a number"),
