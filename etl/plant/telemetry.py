@@ -215,8 +215,9 @@ def validate(path: Path, kind: LogKind, sha256: str, listed: list[tuple[str, str
     """Type and check every row of a plant log; the rows stay staged (the `staged` view of the returned connection).
 
     `listed` is (absolute part path, source file name) of every published part of this kind, for the
-    across-file duplicate check; `zone` and `max_future_days` are the settings. Raises SourceError when the file is unreadable, lacks columns, or is
-    mostly bad rows, NotReady when a CSV's last line is incomplete.
+    across-file duplicate check; `zone` and `max_future_days` are the settings. Raises SourceError
+    when the file is unreadable, lacks columns, or is mostly bad rows, NotReady when a CSV's last line
+    is incomplete.
     """
     check_complete(path)
     first_row = 1 if path.suffix.lower() == ".parquet" else 2  # CSV: row 1 is the header

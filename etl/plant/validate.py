@@ -42,10 +42,10 @@ def source_select(mapping: dict[str, str], kind: LogKind, beyond: list[str], wid
     for canonical in kind.columns:
         written = mapping.get(canonical)
         cols.append(f"{quote_ident(written)} AS {canonical}" if written else f"NULL AS {canonical}")
-    return ", ".join([*cols, f"{_beyond_header(beyond, width)} AS beyond_header"])
+    return ", ".join([*cols, f"{_beyond_reason(beyond, width)} AS beyond_header"])
 
 
-def _beyond_header(beyond: list[str], width: int) -> str:
+def _beyond_reason(beyond: list[str], width: int) -> str:
     if not beyond:
         return "CAST(NULL AS VARCHAR)"
     first = f"coalesce({', '.join(_text(quote_ident(c)) for c in beyond)})"
