@@ -110,6 +110,10 @@ BAD = [
      r"\(this month's end \+ max_future_days=31\); fix the date\.$"),
     ("duplicate_period_rows.csv", 4, r"^duplicate_period_rows.csv row 4: nf10_output 2024-01-01..2024-12-31 is 7920 "
      r"here but 7919 in row 2; keep the right one$"),
+    # the series is what is charted: two subjects' values for one series and period are two answers
+    ("one_series_two_subjects.csv", 4, r"^one_series_two_subjects.csv row 4: nf10_output 2024-01-01..2024-12-31 is "
+     r"1120 \(subject 云南省\) here but 7919 \(subject 全国\) in row 2; keep the right one, or give each subject its "
+     r"own series$"),
     ("two_value_columns.csv", None, r"^two_value_columns.csv: columns 4 and 6 are both named 'value'; keep one"),
     ("wide_two_columns_one_period.csv", None, r"^wide_two_columns_one_period.csv: columns 2 '2025年9月' and 4 "
      r"'2025-09' are the same period; keep one"),

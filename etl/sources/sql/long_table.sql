@@ -20,21 +20,27 @@ LEFT JOIN {dates} s ON s.text = r.period_start
 LEFT JOIN {dates} e ON e.text = r.period_end;
 
 -- name: duplicates
--- Two rows for one series, subject and period with different values: which is right is the
--- person's call, never 'the last one wins'. Equal values (7919 and 7919.0) are a harmless repeat.
--- Only the (rare) keys that have two values are ranked, not every row.
+-- Two rows for one series and period with different values: which is right is the person's call,
+-- never 'the last one wins'. The subject does not make them two: a series is one line on a chart,
+-- so two subjects' values for it would leave one of them shown at random. Equal values (7919 and
+-- 7919.0) are a harmless repeat. Only the (rare) keys that have two values are ranked, not every row.
 CREATE TABLE {duplicates} AS
 WITH keys AS (
-    SELECT series_id, subject, start_day, end_day FROM {checked} WHERE problem IS NULL GROUP BY ALL
+    SELECT series_id, start_day, end_day FROM {checked} WHERE problem IS NULL GROUP BY ALL
     HAVING min(v_digits) <> max(v_digits) OR min(v_exp) <> max(v_exp))
-SELECT rn, series_id || ' ' || period_label || ' is ' || value || ' here but ' || first_value || ' in row '
-       || first_rn || '; keep the right one' AS problem
-FROM (SELECT c.rn, c.series_id, c.period_label, c.value, c.v_digits, c.v_exp,
+SELECT rn, series_id || ' ' || period_label || ' is ' || value
+       || CASE WHEN two_subjects THEN ' (subject ' || subject || ')' ELSE '' END || ' here but ' || first_value
+       || CASE WHEN two_subjects THEN ' (subject ' || first_subject || ')' ELSE '' END || ' in row ' || first_rn
+       || '; keep the right one' || CASE WHEN two_subjects THEN ', or give each subject its own series' ELSE '' END
+       AS problem
+FROM (SELECT c.rn, c.series_id, c.period_label, c.value, c.v_digits, c.v_exp, coalesce(c.subject, '') AS subject,
+             first(coalesce(c.subject, '') ORDER BY c.rn) OVER w AS first_subject,
+             coalesce(c.subject, '') <> first(coalesce(c.subject, '') ORDER BY c.rn) OVER w AS two_subjects,
              first(c.value ORDER BY c.rn) OVER w AS first_value, min(c.rn) OVER w AS first_rn,
              first(c.v_digits ORDER BY c.rn) OVER w AS first_digits, first(c.v_exp ORDER BY c.rn) OVER w AS first_exp
-      FROM {checked} c SEMI JOIN keys k USING (series_id, subject, start_day, end_day)
+      FROM {checked} c SEMI JOIN keys k USING (series_id, start_day, end_day)
       WHERE c.problem IS NULL
-      WINDOW w AS (PARTITION BY c.series_id, c.subject, c.start_day, c.end_day))
+      WINDOW w AS (PARTITION BY c.series_id, c.start_day, c.end_day))
 WHERE v_digits <> first_digits OR v_exp <> first_exp;
 
 -- name: observations
