@@ -29,13 +29,12 @@ WITH keys AS (
     SELECT series_id, start_day, end_day FROM {checked} WHERE problem IS NULL GROUP BY ALL
     HAVING min(v_digits) <> max(v_digits) OR min(v_exp) <> max(v_exp))
 SELECT rn, series_id || ' ' || period_label || ' is ' || value
-       || CASE WHEN two_subjects THEN ' (subject ' || subject || ')' ELSE '' END || ' here but ' || first_value
-       || CASE WHEN two_subjects THEN ' (subject ' || first_subject || ')' ELSE '' END || ' in row ' || first_rn
-       || '; keep the right one' || CASE WHEN two_subjects THEN ', or give each subject its own series' ELSE '' END
-       AS problem
+       || CASE WHEN subject <> first_subject THEN ' (subject ' || subject || ')' ELSE '' END || ' here but '
+       || first_value || CASE WHEN subject <> first_subject THEN ' (subject ' || first_subject || ')' ELSE '' END
+       || ' in row ' || first_rn || '; keep the right one'
+       || CASE WHEN subject <> first_subject THEN ', or give each subject its own series' ELSE '' END AS problem
 FROM (SELECT c.rn, c.series_id, c.period_label, c.value, c.v_digits, c.v_exp, coalesce(c.subject, '') AS subject,
              first(coalesce(c.subject, '') ORDER BY c.rn) OVER w AS first_subject,
-             coalesce(c.subject, '') <> first(coalesce(c.subject, '') ORDER BY c.rn) OVER w AS two_subjects,
              first(c.value ORDER BY c.rn) OVER w AS first_value, min(c.rn) OVER w AS first_rn,
              first(c.v_digits ORDER BY c.rn) OVER w AS first_digits, first(c.v_exp ORDER BY c.rn) OVER w AS first_exp
       FROM {checked} c SEMI JOIN keys k USING (series_id, start_day, end_day)
