@@ -30,6 +30,8 @@ PRIORITY = 20
 _FOOTNOTE = re.compile(r"^(注|数据来源|来源|说明|备注)\s*[:：]")
 _INDICATOR = re.compile(r"^(?P<name>.+?)\s*[(（](?P<unit>[^()（）]*)[)）]\s*$")
 _GROWTH = re.compile(r"(同比|累计)?(增长|增速|增减)$")
+# a header cell with a year in it heads a period column; one that does not read is refused, not skipped
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 # Empty-cell marks ("", "-", "—", "--", "…", "...", "null", "NA") are gaps: listed in sql/wide_table.sql.
 
 
@@ -191,7 +193,10 @@ def _columns(header: list[str], name: str) -> list[_Column]:
     for i, cell in enumerate(header[1:], start=1):
         try:
             start, end = parse_period(cell)
-        except PeriodError:
+        except PeriodError as exc:
+            if _YEAR.search(cell):
+                raise SourceError(f"{name}: column {i + 1}: {exc}; fix the header cell (a cell with a year heads a "
+                                  "period), or its column's values are not loaded.") from None
             continue
         twin = next((c for c in columns if (c.start, c.end) == (start, end)), None)
         if twin is not None:

@@ -72,6 +72,15 @@ def test_wide_nbs_export(settings, case):
     assert observations(settings) == WIDE_MONTHLY  # empty cell = gap; footnotes ignored
 
 
+def test_wide_notes_column_without_a_year_is_not_a_period(settings):
+    put(settings, "tables/wide_notes_column.csv")
+    assert run_load(settings).exit_code == 0
+    assert observations(settings) == [
+        ("nf10_output", date(2025, 8, 1), date(2025, 8, 31), 6_773_000.0, "t", None),
+        ("nf10_output", date(2025, 9, 1), date(2025, 9, 30), 6_912_000.0, "t", None),
+    ]
+
+
 def test_wide_nbs_annual_xlsx(settings):
     put(settings, "tables/wide_nbs_annual.xlsx")
     assert run_load(settings).exit_code == 0
@@ -122,6 +131,10 @@ BAD = [
     ("wide_cell_beyond_the_last_period.csv", 8, r"^wide_cell_beyond_the_last_period.csv row 8: a cell right of "
      r"the header's last column \('124.0'\): the header names no period for it; add the period to the header, or "
      r"remove the cell$"),
+    # a year in a header cell that does not read as a period: refused, not a silently dropped column
+    ("wide_header_period_with_a_note.csv", None, r"^wide_header_period_with_a_note.csv: column 4: cannot read the "
+     r"period '2025年7月\(修订\)'; fix the header cell \(a cell with a year heads a period\), or its column's values "
+     r"are not loaded\.$"),
     ("wide_period_2099.csv", None, r"^wide_period_2099.csv: column 2 '2099年9月': the period ends 2099-09-30, after"),
     ("nul_in_quoted_field.csv", 601, r"^nul_in_quoted_field.csv line 601: contains a NUL character"),
     ("mixed_utf8_gbk.csv", 5, r"^mixed_utf8_gbk.csv line 5: byte 377 is not valid UTF-8 in a file that is "
