@@ -23,8 +23,9 @@ _BODY = (
     r"|前(?:" + _M + r"|十[一二]?|[一二两三四五六七八九])个?月|" + _M + r"月?[-—~至到]" + _M + r"月(?:份)?|" + _M + r"月(?:份)?(?![\d日号]))"
 )
 _END = r"(?P<point>末|底)?"
+_ASOF = r"截至|截止到|截止"
 PERIOD = re.compile(
-    r"(?P<asof>截至|截止到|截止)?"
+    r"(?P<asof>" + _ASOF + r")?"
     r"(?:" + _YEAR + r"(?:" + _BODY + r")?|" + _BODY + r")" + _END
 )
 FYP = re.compile(r"[\"“]?(?P<n>" + alt(LEXICON.five_year_plans) + r")[\"”]?(?P<how>以来|期间|时期)")
@@ -46,6 +47,8 @@ YEAR_SPAN = re.compile(r"(?P<a>(?:19|20)\d{2})年?[-—–~至到](?P<b>(?:19|20
 # "近五年", "过去5年": the N full years before the publication year.
 RECENT = re.compile(r"(?:" + alt(P["recent_years"]) + r")(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})(?:个)?年")
 REPORT = re.compile(alt(LEXICON.periods["report"]))
+# "截至2025年9月30日", "截止9月30日": a balance as of that day (a day without 截至 may be an event's).
+ASOF_DAY = re.compile(r"(?:" + _ASOF + r")(?:(?P<year>\d{4})年)?(?P<m>" + _M + r")月(?P<d>\d{1,2})日")
 # An event's days, "11月5日至10日", "10月28日至30日": facts about the event take its dates.
 EVENT = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日?[-—~至到](?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
 # "以2015年为100": an index base year, not a period.
@@ -102,6 +105,7 @@ def find_mentions(s: str, doc_year: int | None, published: date | None = None) -
     out += _relative_mentions(s, doc_year, published)
     for m in REPORT.finditer(s):
         out.append(Mention(m.start(), m.end(), m.group(), "report"))
+    out += _asof_days(s, doc_year, published)
     for m in EVENT.finditer(s):
         dates = _event_dates(m, doc_year)
         if dates is not None:
@@ -141,6 +145,24 @@ def _relative_mentions(s: str, doc_year: int | None, published: date | None) -> 
         out.append(Mention(m.start(), m.end(), m.group(), "prev_step", rel=-1 if m.group("m") else -3))
     for m in SAME_PREV.finditer(s):
         out.append(Mention(m.start(), m.end(), m.group(), "same_prev", rel=LEXICON.relative_years[m.group("rel")]))
+    return out
+
+
+def _asof_days(s: str, doc_year: int | None, published: date | None) -> list[Mention]:
+    """'截至2025年9月30日' -> that day; without a year, the latest such day on or before publication."""
+    out: list[Mention] = []
+    for m in ASOF_DAY.finditer(s):
+        year = int(m.group("year")) if m.group("year") else doc_year
+        if year is None:
+            continue
+        try:
+            day = date(year, int(m.group("m")), int(m.group("d")))
+            if not m.group("year") and published is not None and day > published:
+                day = date(year - 1, day.month, day.day)
+        except ValueError:  # 2月30日, or 2月29日 in the year before
+            continue
+        explicit = int(m.group("year")) if m.group("year") else None
+        out.append(Mention(m.start(), m.end(), m.group(), "span", year=explicit, asof=True, dates=(day, day)))
     return out
 
 
