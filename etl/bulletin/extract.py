@@ -9,6 +9,7 @@ Every step is a rule about how Chinese statistical prose is written; see rules.p
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -51,7 +52,10 @@ class Extraction:
         self.s = protect_thousands(self.clean.s)
         self.seg: Segments = segment(self.s, self.clean.para_starts)
         self.doc_year = doc_year
-        self.mentions = [m for m in find_mentions(self.s, doc_year, published) if self._is_period_mention(m)]
+        found = find_mentions(self.s, doc_year, published)
+        self.mentions = [m for m in found if self._is_period_mention(m)]
+        # "前10个月": the number names the period, also where the period is a comparison's base
+        self.period_spans = [(m.start, m.end, m.label) for m in found if m.kind == "period"]
         self.subject_re = _subject_pattern(subjects)
         self.why: dict[int, str] = {}  # quantity start -> the rule that dropped it (for --explain)
 
@@ -97,7 +101,10 @@ class Extraction:
         s, seg = self.s, self.seg
         qs = []
         for q in find_quantities(s):
-            if seg.is_blocked(q.start):
+            inside = self._period_around(q.start)
+            if inside is not None:
+                self.why[q.start] = f"part of a period ({inside})"
+            elif seg.is_blocked(q.start):
                 self.why[q.start] = "inside a title, a quoted name or an index base (《…》, “…”, 以2015年为100)"
             else:
                 qs.append(q)
@@ -105,6 +112,13 @@ class Extraction:
         qs += self._streak_years(taken) + self._index_values(qs) + self._truncated(taken)
         qs.sort(key=lambda q: q.start)
         return qs
+
+    def _period_around(self, pos: int) -> str | None:
+        """The label of the period mention (前10个月) that `pos` lies inside, if any."""
+        k = bisect.bisect_right(self.period_spans, (pos, float("inf"))) - 1
+        if k >= 0 and self.period_spans[k][0] <= pos < self.period_spans[k][1]:
+            return self.period_spans[k][2]
+        return None
 
     def _streak_years(self, taken: set[int]) -> list[Quantity]:
         out = []
