@@ -36,6 +36,8 @@ from etl.bulletin.segment import Segments, segment
 from etl.lexicon import LEXICON, alt
 
 _LIST_SEP = LEXICON.words["joiners"]
+# "分别上涨11.3%、0.5%、下降1.8%和下降8.7%": a list of rates goes on when a member names its own direction.
+_SIGNED_SEP = re.compile(r"(?:" + alt(_LIST_SEP) + r")(?:" + alt(LEXICON.verbs) + r")")
 NOW_WORDS = frozenset(LEXICON.periods["now"])
 COUNTS = LEXICON.classes["counts"]
 _LEAD = re.compile(r"^(?:其中|同时|此外|另外|而|但|并|且|和|及|与|、|\(|从[^,，]{0,8}看|[\"“”'])+")
@@ -160,8 +162,10 @@ class Extraction:
             prev_end[cs] = q.end
             pre, post_text = s[seg_start : q.start], s[q.end : min(ce, q.end + 24)]
             head = self._list_head(records, q)
-            if head is not None:
-                reading = records[head].reading
+            if head is not None and _SIGNED_SEP.fullmatch(s[records[-1].qend : q.start]):
+                reading = read_quantity(q, s[cs : q.start])  # "、下降1.8%": the member's own direction
+            elif head is not None:
+                reading = records[-1].reading  # "下降1.8%、2.0%": as the member before it
             elif q.kind == "index":
                 reading = Reading("level")
             elif q.kind == "streak":
@@ -198,7 +202,8 @@ class Extraction:
         if not records:
             return None
         last = records[-1]
-        if self.s[last.qend : q.start] in _LIST_SEP and last.unit == q.unit:
+        sep = self.s[last.qend : q.start]
+        if last.unit == q.unit and (sep in _LIST_SEP or (q.base in RATES and _SIGNED_SEP.fullmatch(sep))):
             return last.list_head if last.list_head is not None else len(records) - 1
         return None
 
