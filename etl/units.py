@@ -24,20 +24,20 @@ class Unit:
     factor: Decimal  # canonical value = written value * factor
 
 
+def normalise_unit_text(text: str) -> str:
+    t = (text or "").strip().replace("（", "(").replace("）", ")").replace("／", "/").replace(" ", "")
+    return t.lower() if t.isascii() else t
+
+
 # Base units and magnitudes come from the one lexicon (etl/lexicon.toml): written -> (canonical, dimension, factor).
 _BASE: dict[str, tuple[str, str, Decimal]] = {
-    w: (u.canonical, u.dimension, u.factor) for w, u in LEXICON.units.items()
-}
+    normalise_unit_text(w): (u.canonical, u.dimension, u.factor) for w, u in LEXICON.units.items()
+}  # keyed as parse_unit looks up ("GWh" -> "gwh")
 _PREFIXES: list[tuple[str, Decimal]] = sorted(LEXICON.magnitudes.items(), key=lambda kv: len(kv[0]), reverse=True)
 # Dimensions a magnitude cannot scale ("万%", "万元/吨" is a price, not ten thousand prices).
 _NO_MAGNITUDE = ("ratio", "pp", "index", "multiple", "price", "rank")
 
 _INDEX_RE = re.compile(r"^(指数)?[(（]?\d{4}\s*[=＝]\s*100[)）]?$")
-
-
-def normalise_unit_text(text: str) -> str:
-    t = (text or "").strip().replace("（", "(").replace("）", ")").replace("／", "/").replace(" ", "")
-    return t.lower() if t.isascii() else t
 
 
 def parse_unit(written: str) -> Unit:
@@ -49,8 +49,9 @@ def parse_unit(written: str) -> Unit:
         canonical, dim, factor = _BASE[text]
         return Unit(canonical, dim, Decimal(factor))
     for prefix, mult in _PREFIXES:
-        if text.startswith(prefix) and text[len(prefix) :] in _BASE:
-            canonical, dim, factor = _BASE[text[len(prefix) :]]
+        rest = normalise_unit_text(text[len(prefix) :])  # "万kWh": the symbol after the magnitude
+        if text.startswith(prefix) and rest in _BASE:
+            canonical, dim, factor = _BASE[rest]
             if dim.startswith(_NO_MAGNITUDE):
                 break
             return Unit(canonical, dim, Decimal(factor) * Decimal(mult))

@@ -24,7 +24,10 @@ _RANK_UNITS = alt(LEXICON.words["rank_units"])
 # (?<![...]) keeps digits of codes, model names and decimals out: "CN41-0063", "Au9999", "5G".
 # A minus right after a word or a list mark is a sign ("利润总额-35.6亿元", "7.3%、-4.7%"), not after a unit or a digit (a range).
 _SIGN = r"(?<=[\u4e00-\u9fff:、,;(])(?<![万亿千百十吨元克米位个家项年月日至到])(?P<neg>-)"
-NUMBER = r"(?:" + _SIGN + r"|(?<![\dA-Za-z.'_/\-])|(?<=[^\dA-Za-z]-))(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\dA-Za-z'])"
+# A letter right after the digits is a code ("5G") unless it starts a unit in SI symbols ("1000GWh").
+_ASCII_UNIT = alt(u for u in SCANNED_UNITS if u.isascii())
+NUMBER = (r"(?:" + _SIGN + r"|(?<![\dA-Za-z.'_/\-])|(?<=[^\dA-Za-z]-))(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+          r"(?![\d'])(?:(?![A-Za-z])|(?=(?:" + _ASCII_UNIT + r")(?![A-Za-z])))")
 QUANTITY = re.compile(
     NUMBER + r"(?P<approx>余|多)?(?P<unit>(?P<mag>" + MAGNITUDE + r")?(?P<base>" + _UNIT_ALT + r"))"
 )
