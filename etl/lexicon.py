@@ -96,6 +96,20 @@ def load(path: Path = PATH) -> Lexicon:
 
 LEXICON = load()
 
+TRADITIONAL_PATH = Path(__file__).with_name("traditional.tsv")
+
+
+@cache
+def traditional() -> dict[int, int]:
+    """A str.translate table, traditional -> simplified, one character for one (etl/traditional.tsv):
+    offsets in the translated text are offsets in the original, so quotes stay exact."""
+    table: dict[int, int] = {}
+    for line in TRADITIONAL_PATH.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            written, simplified = line.split("\t")
+            table[ord(written)] = ord(simplified)
+    return table
+
 
 def cn_int(text: str) -> int | None:
     """'四十一' -> 41, '十' -> 10, '一百零五' -> 105, '55' -> 55; None if not a numeral.

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from etl.lexicon import LEXICON
+from etl.lexicon import LEXICON, traditional
 
 
 class UnitError(ValueError):
@@ -25,7 +25,8 @@ class Unit:
 
 
 def normalise_unit_text(text: str) -> str:
-    t = (text or "").strip().replace("（", "(").replace("）", ")").replace("／", "/").replace(" ", "")
+    t = (text or "").strip().translate(traditional())  # 萬噸 is 万吨
+    t = t.replace("（", "(").replace("）", ")").replace("／", "/").replace(" ", "")
     return t.lower() if t.isascii() else t
 
 

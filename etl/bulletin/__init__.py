@@ -50,7 +50,7 @@ def to_raw(doc: Document, r: Record) -> RawObservation:
     clean = doc.extraction.clean
     return RawObservation(
         value_as_written=r.signed_value,
-        unit_as_written=r.unit,
+        unit_as_written=clean.as_written(r.unit, r.qend),
         period_start=r.period_start,
         period_end=r.period_end,
         indicator=r.indicator,

@@ -13,6 +13,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from etl.lexicon import traditional
+
+# Traditional characters read as simplified ones the same way (萬億元 -> 万亿元; etl/traditional.tsv).
 # Full-width ASCII (digits, ．，％ …) and the ideographic space -> half-width: one char for one char,
 # so offsets in the translated text are offsets in the original.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -48,6 +51,21 @@ class Clean:
             return ""
         return self.raw[self.pos[start] : self.pos[end - 1] + 1]
 
+    def as_written(self, text: str, end: int) -> str:
+        """`text` (compact, as read: simplified) in the document's own characters ("万亿元" is "萬億元"
+        in a traditional text): where it ends at compact index `end` (a unit at the end of its
+        quantity), else at its next mention (a range's lower bound takes the upper's unit), else its
+        last one before."""
+        at = end - len(text)
+        if self.s[at:end] != text:
+            at = self.s.find(text, end)
+            at = self.s.rfind(text, 0, end) if at < 0 else at
+        if at < 0 or not text:
+            return text
+        table = traditional()
+        raw = [self.raw[self.pos[i]] for i in range(at, at + len(text))]
+        return "".join(r if table.get(ord(r)) == ord(c) else c for r, c in zip(raw, text, strict=True))
+
     def line_of(self, i: int) -> int:
         """1-based line number in the original text of compact index i."""
         if not self._line_starts:
@@ -57,7 +75,7 @@ class Clean:
 
 def clean_text(raw: str) -> Clean:
     """Compact `raw` for extraction (see the module docstring)."""
-    text = raw.translate(_FULLWIDTH)
+    text = raw.translate(_FULLWIDTH).translate(traditional())
     text = _CAPTIONS.sub(lambda m: " " * len(m.group()), text)
     parts: list[str] = []
     pos: list[int] = []

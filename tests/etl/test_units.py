@@ -22,6 +22,10 @@ from etl.units import UnitError, parse_number, parse_unit, to_canonical
         ("4108", "家", 4108.0, "count"),
         ("-0.8", "%", -0.8, "%"),
         ("52830", "kt", 52_830_000.0, "t"),
+        ("2.35", "萬億元", 2.35e12, "CNY"),  # traditional characters, as a Hong Kong report writes them
+        ("385", "萬噸", 3_850_000.0, "t"),
+        ("1000", "GWh", 1e9, "kWh"),
+        ("3.2", "万kWh", 32_000.0, "kWh"),
     ],
 )
 def test_scaling_is_exact(value, unit, expected, canonical):
