@@ -23,32 +23,54 @@ from etl.periods import month_end
 
 Period = tuple[date | None, date | None]
 _ASIDES = ("same_prev", "prev_step")
+_REPORTING_LAG_DAYS = 31
 _SUBORDINATE = tuple(LEXICON.words["subordinate"])
 
 
 class PeriodContext:
-    def __init__(self, s: str, mentions: list[Mention], seg: Segments, doc_year: int | None):
+    def __init__(self, s: str, mentions: list[Mention], seg: Segments, doc_year: int | None,
+                 published: date | None = None):
         self.s = s
         self.seg = seg
         self.doc_year = doc_year
+        self.published = published
         self.mentions = [m for m in mentions if m.kind != "event"]
         self.starts = [m.start for m in self.mentions]
         self.events = [m for m in mentions if m.kind == "event"]
         self.event_starts = [m.start for m in self.events]
         self.years = self._article_years()
 
-    def _article_years(self) -> list[int | None]:
-        """For each mention, the last explicit year at or before it in its article."""
-        out: list[int | None] = []
-        last, article = None, -1
+    def _article_years(self) -> list[tuple[int | None, int]]:
+        """For each mention, the last explicit year at or before it in its article, and where it was
+        written (-1: none)."""
+        out: list[tuple[int | None, int]] = []
+        last, at, article = None, -1, -1
         for m in self.mentions:
             a = self.seg.article_start(m.start)
             if a != article:
-                last, article = None, a
+                last, at, article = None, -1, a
             if m.year is not None:
-                last = m.year
-            out.append(last)
+                last, at = m.year, m.start
+            out.append((last, at))
         return out
+
+    def _year_for(self, k: int) -> int | None:
+        """The year a mention without one is read in: the article's last explicit year, else the
+        publication's. A year from another paragraph (or none) is a guess that must fit the
+        publication date: a statistic is reported after its period ends, so a period that has not
+        begun, or began less than a reporting lag (a month) before publication, is the one a year
+        earlier ('12月份' or '1—12月' in a January issue; '10月份' after a paragraph on 2026's outlook)."""
+        m = self.mentions[k]
+        year, at = self.years[k]
+        if at >= 0 and self.seg.paragraph_start(at) == self.seg.paragraph_start(m.start):
+            return year
+        year = year or self.doc_year
+        if year is None or self.published is None:
+            return year
+        period = resolve(replace(m), None, year)
+        if period and self.published < period[1] and (period[0] - self.published).days > -_REPORTING_LAG_DAYS:
+            return year - 1
+        return year
 
     def _local(self, m: Mention) -> bool:
         """'去年3496家': a mention directly before a number dates that number only."""
@@ -120,7 +142,7 @@ class PeriodContext:
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             return _shift(base, m.rel or -1), m.label
         if m.kind == "year_end":  # "年末": Dec 31 of the article's year
-            year = self.years[k] or self.doc_year
+            year = self.years[k][0] or self.doc_year
             return ((date(year, 12, 31), date(year, 12, 31)) if year else None), m.label
         if m.kind == "prev_step":  # "上月为增长1.2%": the governing month, one month back
             prev = self._last(art, m.start, qstart)
@@ -139,7 +161,8 @@ class PeriodContext:
             event = self._event(qstart, art, m.rel)
             if event is not None:
                 return (event[0], event[1]), m.label
-        period = resolve(replace(m), self.doc_year, self.years[k])
+        year = self._year_for(k) if m.year is None and m.rel is None else self.years[k][0]
+        period = resolve(replace(m), self.doc_year, year)
         return period, m.label
 
     def _event(self, qstart: int, art: int, shift: int) -> tuple[date, date, str] | None:

@@ -54,6 +54,7 @@ class Extraction:
         self.s = protect_thousands(self.clean.s)
         self.seg: Segments = segment(self.s, self.clean.para_starts)
         self.doc_year = doc_year
+        self.published = published
         found = find_mentions(self.s, doc_year, published)
         self.mentions = [m for m in found if self._is_period_mention(m)]
         # "前10个月": the number names the period, also where the period is a comparison's base
@@ -81,7 +82,7 @@ class Extraction:
                 self.why[r.qstart] = "change attached to the level before it (余额X，增长Y%)"
         lists = [[records[i] for i in members] for members in post.list_groups(records).values()]
         records = [r for r in records if r.reading.kind != "attached"]
-        ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year)
+        ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year, self.published)
         for r in records:
             self._finish(r, ctx)
         for members in lists:

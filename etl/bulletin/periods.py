@@ -48,6 +48,7 @@ YEAR_SPAN = re.compile(r"(?P<a>(?:19|20)\d{2})年?[-—–~至到](?P<b>(?:19|20
 RECENT = re.compile(r"(?:" + alt(P["recent_years"]) + r")(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,2})(?:个)?年")
 REPORT = re.compile(alt(LEXICON.periods["report"]))
 # "截至2025年9月30日", "截止9月30日": a balance as of that day (a day without 截至 may be an event's).
+_DAY_OF_YEAR = re.compile(r"\d{1,2}月\d{1,2}日")
 ASOF_DAY = re.compile(r"(?:" + _ASOF + r")(?:(?P<year>\d{4})年)?(?P<m>" + _M + r")月(?P<d>\d{1,2})日")
 # An event's days, "11月5日至10日", "10月28日至30日": facts about the event take its dates.
 EVENT = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日?[-—~至到](?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
@@ -95,6 +96,8 @@ def find_mentions(s: str, doc_year: int | None, published: date | None = None) -
         year = int(m.group("year")) if m.group("year") else None
         if year is not None and not 1949 <= year <= 2100:
             continue
+        if body.endswith("年") and not m.group("asof") and _DAY_OF_YEAR.match(s, m.end()):
+            continue  # "2026年1月16日": a date (of the issue, a release, a meeting), not the data's year
         out.append(Mention(m.start(), m.end(), body, "period", year, rel, bool(m.group("point")), bool(m.group("asof"))))
     for m in FYP.finditer(s):
         start = LEXICON.five_year_plans[m.group("n")]

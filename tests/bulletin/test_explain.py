@@ -19,7 +19,7 @@ def _explain(name: str) -> list[list[str]]:
 
 def test_explain_names_the_rule_for_every_number() -> None:
     assert _explain("threshold_not_statistic.txt") == [
-        ["threshold_not_statistic.txt:1", "2025", "dropped", "part of a period (2025年)"],
+        ["threshold_not_statistic.txt:1", "2025", "dropped", "part of a date"],
         ["threshold_not_statistic.txt:1", "11", "dropped", "part of a date"],
         ["threshold_not_statistic.txt:1", "14", "dropped", "part of a date"],
         ["threshold_not_statistic.txt:2", "1", "dropped", "threshold crossed (首次突破1亿吨)"],
