@@ -13,6 +13,7 @@ period a year earlier; "报告期内" means the period of the report named befor
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
@@ -54,7 +55,7 @@ class PeriodContext:
             out.append((last, at))
         return out
 
-    def _year_for(self, k: int) -> int | None:
+    def _year_for(self, k: int, period_in: Callable[[int], Period | None] | None = None) -> int | None:
         """The year a mention without one is read in: the article's last explicit year, else the
         publication's. A year from another paragraph (or none) is a guess that must fit the
         publication date: a statistic is reported after its period ends, so a period that has not
@@ -67,7 +68,7 @@ class PeriodContext:
         year = year or self.doc_year
         if year is None or self.published is None:
             return year
-        period = resolve(replace(m), None, year)
+        period = period_in(year) if period_in else resolve(replace(m), None, year)
         if period and self.published < period[1] and (period[0] - self.published).days > -_REPORTING_LAG_DAYS:
             return year - 1
         return year
@@ -142,7 +143,7 @@ class PeriodContext:
             base, _ = self._resolve(prev, art, qstart) if prev is not None else (None, "")
             return _shift(base, m.rel or -1), m.label
         if m.kind == "year_end":  # "年末": Dec 31 of the article's year
-            year = self.years[k][0] or self.doc_year
+            year = self._year_for(k, lambda y: (date(y, 12, 31), date(y, 12, 31)))
             return ((date(year, 12, 31), date(year, 12, 31)) if year else None), m.label
         if m.kind == "prev_step":  # "上月为增长1.2%": the governing month, one month back
             prev = self._last(art, m.start, qstart)
