@@ -23,6 +23,8 @@ _INC = alt(v for v, p in LEXICON.verbs.items() if p > 0)
 _DEC = alt(v for v, p in LEXICON.verbs.items() if p < 0)
 RATE_VERB = re.compile(r"(?P<verb>" + alt(LEXICON.verbs) + r")" + _FILL + r"$")
 RATE_NOUN = re.compile(r"(?P<verb>" + alt(LEXICON.rate_nouns) + r")" + _FILL + r"(?:为|是|在)?" + _FILL + r"$")
+# "比上年同期少1997亿元", "同比多增…" aside: a comparative right after a comparison cue states a difference.
+COMPARED = re.compile(r"(?:" + alt(LEXICON.cues) + r")(?P<comp>" + alt(LEXICON.comparatives) + r")" + _FILL + r"$")
 DEC_WORDS = frozenset([v for v, p in LEXICON.verbs.items() if p < 0] + [n for n, p in LEXICON.rate_nouns.items() if p < 0])
 _PP_WORDS = {**{v: p for v, p in LEXICON.verbs.items() if len(v) <= 2}, **LEXICON.comparatives}
 PP_ANY = re.compile("(" + alt(_PP_WORDS) + ")")
@@ -85,6 +87,9 @@ def read_quantity(q: Quantity, pre: str) -> Reading | None:
         return Reading("multiple")
     if m and RATE_VERB.search(pre):
         return Reading("delta", -1 if m.group("verb") in DEC_WORDS else 1)
+    compared = COMPARED.search(pre)
+    if compared:
+        return Reading("delta", LEXICON.comparatives[compared.group("comp")])
     if LOSS.search(pre):
         return Reading("level", -1)  # "亏损3.2亿元": a loss is a negative profit
     return Reading("level")
