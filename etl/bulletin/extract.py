@@ -77,6 +77,7 @@ class Extraction:
         records = self._read(quantities)
         post.join_lists(records, self.s)
         post.attach_changes(records, self.s, self.seg)
+        post.attach_unchanged(records, self.s)
         for r in records:
             if r.reading.kind == "attached":
                 self.why[r.qstart] = "change attached to the level before it (余额X，增长Y%)"

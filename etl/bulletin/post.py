@@ -101,6 +101,25 @@ def attach_changes(records: list[Record], s: str, seg: Segments) -> None:
         open_levels = [k for k in open_levels if k not in targets]
 
 
+_W = LEXICON.words
+_UNCHANGED = re.compile(
+    r"[，,](?P<cue>" + alt([*LEXICON.cues, *_W["unchanged_base"]]) + r")(?:" + alt(_W["unchanged_hedge"]) + r")*"
+    r"(?:" + alt(_W["unchanged"]) + r")(?=$|[，,。；;])")
+_UNCHANGED_KIND = {"与上月": "mom"}
+
+
+def attach_unchanged(records: list[Record], s: str) -> None:
+    """'铝均价20420元/吨，与上年同期基本持平': the level's change is 0, of the kind its base names."""
+    for r in records:
+        if r.change_pct is None and r.reading.kind == "level" and r.base not in RATES:
+            m = _UNCHANGED.match(s, r.qend)
+            if m:
+                cue = m.group("cue")
+                r.change_pct = 0.0
+                r.change_kind = LEXICON.cues.get(cue) or _UNCHANGED_KIND.get(cue, "yoy")
+                r.end = max(r.end, m.end())
+
+
 _CUE_OR_FILL = re.compile("(?:" + ATTACH.pattern.removeprefix("^(?:").removesuffix(")*$") + ")+$")
 
 
