@@ -75,8 +75,9 @@ class PeriodContext:
 
     def _local(self, m: Mention) -> bool:
         """'去年3496家': a mention directly before a number dates that number only."""
-        nxt = self.s[m.end : m.end + 2]
-        return nxt[:1].isdigit() or (nxt[:1] in "的为达" and nxt[1:2].isdigit())
+        nxt = self.s[m.end : m.end + 3]
+        number = nxt[2:3] if nxt[1:2] == "-" else nxt[1:2]  # "10月的-40.5美元": signed as well
+        return nxt[:1].isdigit() or (nxt[:1] in "的为达" and number.isdigit())
 
     def _last(self, lo: int, hi: int, qstart: int, skip_details: bool = True) -> int | None:
         """Index of the last usable mention starting in [lo, hi)."""

@@ -23,7 +23,8 @@ _RANK_UNITS = alt(LEXICON.words["rank_units"])
 
 # (?<![...]) keeps digits of codes, model names and decimals out: "CN41-0063", "Au9999", "5G".
 # A minus right after a word or a list mark is a sign ("利润总额-35.6亿元", "7.3%、-4.7%"), not after a unit or a digit (a range).
-_SIGN = r"(?<=[\u4e00-\u9fff:、,;(])(?<![万亿千百十吨元克米位个家项年月日至到])(?P<neg>-)"
+# After a verb's 至 it is a sign too ("降至-43美元/干吨"), not a range's dash.
+_SIGN = r"(?:(?<=[\u4e00-\u9fff:、,;(])(?<![万亿千百十吨元克米位个家项年月日至到])|(?<=[降跌减落升涨增]至))(?P<neg>-)"
 # A letter right after the digits is a code ("5G") unless it starts a unit in SI symbols ("1000GWh").
 _ASCII_UNIT = alt(u for u in SCANNED_UNITS if u.isascii())
 NUMBER = (r"(?:" + _SIGN + r"|(?<![\dA-Za-z.'_/\-])|(?<=[^\dA-Za-z]-))(?P<num>\d{1,3}(?:'\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
