@@ -46,6 +46,9 @@ _COMPARE = re.compile(r"[比较与同]$")
 SUBJECT_WINDOW = 1500
 
 
+_CHANGES = ("pp", "rate", "delta")
+
+
 class Extraction:
     """The state of one text's extraction; `run` returns the records."""
 
@@ -84,8 +87,10 @@ class Extraction:
         lists = [[records[i] for i in members] for members in post.list_groups(records).values()]
         records = [r for r in records if r.reading.kind != "attached"]
         ctx = PeriodContext(self.s, self.mentions, self.seg, self.doc_year, self.published)
-        for r in records:
+        for i, r in enumerate(records):
             self._finish(r, ctx)
+            if r.period is None and i and r.reading.kind in _CHANGES:
+                self._period_of_sentence(r, records[i - 1])
         for members in lists:
             self._list_periods([r for r in members if r.reading.kind != "attached"], ctx)
         kept = post.drop_duplicates(records)
@@ -235,6 +240,12 @@ class Extraction:
         r.subject = self._subject(r)
         if r.unit == "":
             r.index_base = self._index_base(r.qstart)
+
+    def _period_of_sentence(self, r: Record, before: Record) -> None:
+        """'工业中长期贷款余额24.3万亿元，…，增速比各项贷款高4.6个百分点': a change with no period of its own
+        in the sentence of a dated level is of the level's period (a balance's day)."""
+        if before.period is not None and self.seg.sentence(before.qstart) == self.seg.sentence(r.qstart):
+            r.period, r.period_label = before.period, before.period_label
 
     def _dated_now(self, r: Record) -> bool:
         """'目前，运行产能4380万吨': 目前 dates an amount in its own sentence, not a tally ('目前已有7项专利')."""
