@@ -49,7 +49,9 @@ RECENT = re.compile(r"(?:" + alt(P["recent_years"]) + r")(?P<n>\d{1,2}|[一二�
 REPORT = re.compile(alt(LEXICON.periods["report"]))
 # "截至2025年9月30日", "截止9月30日": a balance as of that day (a day without 截至 may be an event's).
 _DAY_OF_YEAR = re.compile(r"\d{1,2}月\d{1,2}日")
-ASOF_DAY = re.compile(r"(?:" + _ASOF + r")(?:(?P<year>\d{4})年)?(?P<m>" + _M + r")月(?P<d>\d{1,2})日")
+# "截至2025年6月30日止六个月" / "…止年度": a Hong Kong report's period, the months ending that day.
+ASOF_DAY = re.compile(r"(?:" + _ASOF + r")(?:(?P<year>\d{4})年)?(?P<m>" + _M + r")月(?P<d>\d{1,2})日"
+                      r"(?:止(?:(?P<n>[一二三四五六七八九十\d]{1,3})个月|(?P<fy>年度|全年))(?:内|期间)?)?")
 # An event's days, "11月5日至10日", "10月28日至30日": facts about the event take its dates.
 EVENT = re.compile(r"(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日?[-—~至到](?:(?P<m2>\d{1,2})月)?(?P<d2>\d{1,2})日")
 # "以2015年为100": an index base year, not a period.
@@ -165,8 +167,18 @@ def _asof_days(s: str, doc_year: int | None, published: date | None) -> list[Men
         except ValueError:  # 2月30日, or 2月29日 in the year before
             continue
         explicit = int(m.group("year")) if m.group("year") else None
-        out.append(Mention(m.start(), m.end(), m.group(), "span", year=explicit, asof=True, dates=(day, day)))
+        months = 12 if m.group("fy") else cn_int(m.group("n") or "")
+        start = _months_ending(day, months) if months else day
+        out.append(Mention(m.start(), m.end(), m.group(), "span", year=explicit, asof=not months, dates=(start, day)))
     return out
+
+
+def _months_ending(day: date, months: int) -> date:
+    """The first day of the `months` months that end on `day` (Jun 30, 6 -> Jan 1)."""
+    y, mo = divmod(day.year * 12 + day.month - 1 - months, 12)
+    if day == month_end(day.year, day.month):
+        return month_end(y, mo + 1) + timedelta(days=1)
+    return date(y, mo + 1, min(day.day, month_end(y, mo + 1).day)) + timedelta(days=1)
 
 
 def _drop_nested(mentions: list[Mention]) -> list[Mention]:
