@@ -62,7 +62,8 @@ def test_non_numbers_are_refused(text):
 @pytest.mark.parametrize(
     ("value", "unit", "expected"),
     [("120", "万千瓦", (1_200_000.0, "kW")), ("3", "倍", (3.0, "x")), ("9500", "美元/吨", (9500.0, "USD/t")),
-     ("0.35", "元/千瓦时", (0.35, "CNY/kWh")), ("12", "万人次", (120_000.0, "count"))],
+     ("0.35", "元/千瓦时", (0.35, "CNY/kWh")), ("12", "万人次", (120_000.0, "count")),
+     ("423", "亿块", (42_300_000_000.0, "count")), ("2900", "万标准箱", (29_000_000.0, "TEU"))],
 )
 def test_units_real_bulletins_use(value, unit, expected):
     assert to_canonical(value, unit) == expected
