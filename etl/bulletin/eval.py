@@ -1,7 +1,8 @@
 """Recall and precision of extracted statistics against a gold CSV (the seed_gold.csv format).
 
-A record matches a gold row when doc, value (numerically), unit and period_end agree; each gold
-row matches at most one record, so a statistic found twice is one hit and one false hit.
+A record matches a gold row when doc, value (numerically), unit and — where the gold row has one —
+period_end agree (GOLD.md); each gold row matches at most one record, so a statistic found twice
+is one hit and one false hit.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def evaluate(records: list[dict[str, Any]], gold: list[dict[str, str]]) -> EvalR
         pool.setdefault(key(g["doc"], g["value"], g["unit"], g["period_end"]), []).append(g)
     result = EvalResult()
     for r in records:
-        found = pool.get(key(r["doc"], r["value"], r["unit"], r["period_end"]))
+        # GOLD.md: period_end must agree "where the row has one"; a gold row without one takes any
+        found = (pool.get(key(r["doc"], r["value"], r["unit"], r["period_end"]))
+                 or pool.get(key(r["doc"], r["value"], r["unit"], None)))
         if found:
             result.hits.append((r, found.pop(0)))
         else:

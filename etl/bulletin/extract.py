@@ -229,6 +229,12 @@ class Extraction:
         bound = (r.change_pct is not None or r.reading.kind == "streak" or bool(STOCK.search(r.indicator))
                  or bool(CUE_RE.search(clause_text)))
         period, label = ctx.period_for(r.qstart, bound)
+        if period is None and not bound:
+            # A plain level or share in a paragraph naming no period is of the article's period (a
+            # guess the GOLD convention accepts: a gold row without a period takes any); it does not
+            # make the record strong enough to stand alone (post.drop_narrative).
+            period, label = ctx.period_for(r.qstart, True)
+            r.period_inherited = period is not None
         if period is not None:
             if r.reading.kind == "streak":
                 period = (None, period[1])

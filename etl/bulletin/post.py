@@ -236,7 +236,8 @@ def _strong(r: Record) -> bool:
     """A statistic on its own: a change, a rate, or a dated amount (money, mass, energy, price)."""
     if r.change_pct is not None or r.reading.kind in ("rate", "pp", "delta", "multiple"):
         return True
-    dated = r.period is not None or r.period_label != ""  # "上半年" in an undated text is still a period
+    # "上半年" in an undated text is still a period; the article's, inherited, is not the statistic's own
+    dated = (r.period is not None or r.period_label != "") and not r.period_inherited
     if not dated or r.reading.kind == "streak":
         return False
     if r.reading.kind in ("rank", "ratio"):

@@ -27,6 +27,7 @@ class Record:
     list_head: int | None = None  # index (in the record list) of the first value of "A、B和C"
     sign_override: int | None = None
     index_base: str | None = None  # "2005=100", "prev_year=100" when the text states the base
+    period_inherited: bool = False  # the period is the article's, not its paragraph's
 
     @property
     def signed_value(self) -> str:

@@ -59,3 +59,16 @@ def test_eval_reports_recall_precision_and_change_correctness() -> None:
     result = CliRunner().invoke(command, ["--eval", str(heldout / "gold.csv"), *files])
     assert result.output.splitlines()[0] == (
         "recall 1.000 (59/59)  precision 1.000 (59/59)  sign/change correct 1.000")
+
+
+def test_eval_matches_period_end_only_where_the_gold_row_has_one() -> None:
+    """GOLD.md: doc, value, unit and (where the row has one) period_end agree."""
+    from etl.bulletin.eval import evaluate
+
+    gold = [{"doc": "a.txt", "value": "99.2", "unit": "%", "period_end": ""},
+            {"doc": "a.txt", "value": "381", "unit": "万吨", "period_end": "2025-10-31"}]
+    records = [{"doc": "a.txt", "value": "99.2", "unit": "%", "period_end": "2025-09-30"},
+               {"doc": "a.txt", "value": "381", "unit": "万吨", "period_end": "2025-09-30"}]
+    result = evaluate(records, gold)
+    assert ([g["value"] for _, g in result.hits], [r["value"] for r in result.false_hits],
+            [g["value"] for g in result.misses]) == (["99.2"], ["381"], ["381"])
