@@ -93,7 +93,7 @@ class Extraction:
                 self._period_of_sentence(r, records[i - 1])
         for members in lists:
             self._list_periods([r for r in members if r.reading.kind != "attached"], ctx)
-        kept = post.drop_duplicates(records)
+        kept = post.drop_duplicates(records, self.seg)
         self._note_dropped(records, kept, "duplicate: the same fact stated again (headline or lead)")
         final = post.drop_narrative(kept, self.seg)
         self._note_dropped(kept, final, "narrative: a count, share or rank with no change and too few statistics near it")

@@ -180,7 +180,7 @@ def _rank(r: Record) -> tuple[bool, bool, int]:
     return (r.change_pct is not None, r.period is not None, r.qstart)
 
 
-def drop_duplicates(records: list[Record]) -> list[Record]:
+def drop_duplicates(records: list[Record], seg: Segments | None = None) -> list[Record]:
     """A figure stated twice (a headline and its article) is kept once, at its fullest mention."""
     by_key: dict[tuple[str, str], list[int]] = {}
     for i, r in enumerate(records):
@@ -197,9 +197,9 @@ def drop_duplicates(records: list[Record]) -> list[Record]:
                 if not _same_fact(ra, rb):
                     continue
                 dropped.add(a if _rank(ra) < _rank(rb) else b)
-    changes = sorted((r.qstart, r.change_pct) for r in records if r.change_pct is not None)
+    changes = sorted((r.qstart, r.change_pct, k) for k, r in enumerate(records) if r.change_pct is not None)
     for i, r in enumerate(records):
-        if r.reading.kind == "rate" and r.base == "%" and _restates_change(r, changes):
+        if r.reading.kind == "rate" and r.base == "%" and _restates_change(r, changes, records, seg):
             dropped.add(i)
     return [r for i, r in enumerate(records) if i not in dropped]
 
@@ -217,16 +217,31 @@ def _same_fact(a: Record, b: Record) -> bool:
     return similar(a.indicator, b.indicator)
 
 
-def _restates_change(r: Record, changes: list[tuple[int, float | None]]) -> bool:
-    """'银星能源前三季度归母净利润同比增长24.63%' above '…净利润2.37亿元，同比增长24.63%'."""
+def _restates_change(r: Record, changes: list[tuple[int, float | None, int]], records: list[Record],
+                     seg: Segments | None) -> bool:
+    """'银星能源前三季度归母净利润同比增长24.63%' above '…净利润2.37亿元，同比增长24.63%': the same change
+    in the same period, of a similar name or stated alone (a headline). Not '二季度增长5.2%' after
+    'GDP…前三季度…增长5.2%' (another period), nor '收入32509元，名义增长5.1%，实际增长5.2%' (its own level's)."""
     value = float(r.signed_value)
-    lo = bisect.bisect_left(changes, (r.qstart - DUPLICATE_WINDOW // 2, float("-inf")))
-    for pos, change in changes[lo:]:
+    alone = seg is None or not any(  # no level before it in its sentence (a headline runs into the text)
+        x.reading.kind == "level" and x.qstart < r.qstart and seg.sentence(x.qstart) == seg.sentence(r.qstart)
+        for x in records)
+    lo = bisect.bisect_left(changes, (r.qstart - DUPLICATE_WINDOW // 2, float("-inf"), -1))
+    for pos, change, k in changes[lo:]:
         if pos > r.qstart + DUPLICATE_WINDOW // 2:
             break
-        if change == value and pos != r.qstart:
+        level = records[k]
+        if change == value and pos != r.qstart and _same_period(r, level) and (alone or similar(r.indicator, level.indicator)):
             return True
     return False
+
+
+def _same_period(a: Record, b: Record) -> bool:
+    """The same period, or one not known; a month and its balance ('10月', '10月末') are the same."""
+    if not (a.period and b.period):
+        return True
+    points = a.period_start == a.period_end or b.period_start == b.period_end
+    return a.period_end == b.period_end and (points or a.period_start == b.period_start)
 
 
 _COUNTS = LEXICON.classes["counts"]
