@@ -81,6 +81,7 @@ class Extraction:
         post.join_lists(records, self.s)
         post.attach_changes(records, self.s, self.seg)
         post.attach_unchanged(records, self.s)
+        post.attach_to_level_after(records, self.s)
         for r in records:
             if r.reading.kind == "attached":
                 self.why[r.qstart] = "change attached to the level before it (余额X，增长Y%)"

@@ -108,6 +108,27 @@ _UNCHANGED = re.compile(
 _UNCHANGED_KIND = {"与上月": "mom"}
 
 
+_TO_LEVEL = re.compile(r"(?:至|到|达到|达)(?:约|近)?")
+
+
+def attach_to_level_after(records: list[Record], s: str) -> None:
+    """'比重提高0.8个百分点至16.9%', '产量下降3.1%至85.6万吨': a change ending at the level it reached is
+    that level's (GOLD.md: a ratio's pp change goes on the row)."""
+    for r, nxt in zip(records, records[1:], strict=False):
+        if nxt.change_pct is not None or nxt.list_head is not None or r.list_head is not None:
+            continue
+        if not _TO_LEVEL.fullmatch(s, r.qend, nxt.qstart):
+            continue
+        if r.reading.kind == "pp" and nxt.reading.kind == "ratio":
+            nxt.change_pct, nxt.change_kind = float(r.signed_value), "pp"
+        elif r.reading.kind == "rate" and nxt.reading.kind == "level" and nxt.base not in RATES:
+            nxt.change_pct, nxt.change_kind = float(r.signed_value), r.reading.change_kind or "yoy"
+        else:
+            continue
+        nxt.start, r.reading = min(nxt.start, r.start), Reading("attached")
+        nxt.indicator = nxt.indicator or _CUE_OR_FILL.sub("", RATE_VERB.sub("", r.indicator))  # "…比重提高": the share
+
+
 def attach_unchanged(records: list[Record], s: str) -> None:
     """'铝均价20420元/吨，与上年同期基本持平': the level's change is 0, of the kind its base names."""
     for r in records:
